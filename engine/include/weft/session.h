@@ -1,0 +1,64 @@
+#pragma once
+// Per-chat state (KV cache, image cache) over a shared Model. One Session per conversation;
+// a Session is not thread-safe, but different Sessions over one Model may run concurrently.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "weft/message.h"
+#include "weft/model.h"
+
+namespace weft {
+
+struct ReplyOptions {
+    std::uint64_t seed = 0;
+    float temperature = 0.0f;       ///< 0 = greedy (argmax); otherwise softmax temperature
+    int topK = 0;                   ///< 0 = off
+    float topP = 1.0f;              ///< nucleus threshold; 1 = off
+    float guidanceScale = 1.0f;     ///< classifier-free guidance for image tokens; 1 = off
+    int maxTextTokens = 96;         ///< cap on generated text tokens
+    bool compressExamples = true;   ///< X-Prompt compression of in-context example pairs
+};
+
+enum class ReplyPhase { Encoding, Text, Image, Retrieval };
+
+/// Every callback runs on the thread that called reply(); returning false asks to stop
+/// (the reply then fails with Cancelled).
+struct ReplyCallbacks {
+    std::function<bool(ReplyPhase phase, int step, int total)> progress;
+    std::function<bool(const std::string& delta)> textDelta;
+    std::function<bool(const Image& image)> imageDone;
+};
+
+class Session {
+public:
+    explicit Session(std::shared_ptr<const Model> model);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    /// Answers the last user message of `messages` (earlier ones are context). Image and
+    /// audio segments must hold decoded media. Returns the assistant message (text,
+    /// generated images at the model's size, or a retrieved earlier image with
+    /// `retrieved` set) with meta filled in. Blocking. `cancel` is polled between tokens;
+    /// when raised the call returns Cancelled within one token. Fails with InvalidArgument
+    /// when the last message is not a user message, LimitExceeded when the conversation
+    /// cannot fit the context even after dropping old turns. Same seed, input and options
+    /// give the same output bit for bit on one machine.
+    Result<Message> reply(const std::vector<Message>& messages, const ReplyOptions& options = {},
+                          const ReplyCallbacks& callbacks = {}, const std::atomic<bool>* cancel = nullptr);
+
+    /// Images outside the conversation that retrieval may also return (the user's gallery).
+    void setGallery(std::vector<Image> images);
+
+    const Model& model() const noexcept;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace weft

@@ -1,0 +1,3 @@
+#pragma once
+// Precompiled header for the engine's torch translation units.
+#include <torch/torch.h>
