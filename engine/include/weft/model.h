@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "weft/log.h"
 #include "weft/result.h"
@@ -69,10 +70,12 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-/// Writes a randomly initialised model folder (config.json copied from `configPath`,
-/// model.safetensors, tokenizer.model trained on Shapes World text, MODEL_CARD.md).
-/// Deterministic for a seed. Fails with Format for a bad config, Io for unwritable output.
+/// Writes a randomly initialised model folder: config.json (from `configPath`),
+/// model.safetensors (every tensor of the tensor table, seeded), tokenizer.model (a
+/// sentencepiece model trained on `tokenizerCorpus`, e.g. Shapes World captions) and a
+/// MODEL_CARD.md saying the weights are random. Deterministic for a seed and corpus.
+/// Fails with Format for a bad config, Io for unwritable output.
 Result<void> initModel(const std::string& configPath, const std::string& outDirectory, std::uint64_t seed,
-                       const LogCallback& log = {});
+                       const std::vector<std::string>& tokenizerCorpus, const LogCallback& log = {});
 
 } // namespace weft
