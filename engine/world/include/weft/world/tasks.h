@@ -1,0 +1,69 @@
+#pragma once
+// Task generator for the canonical task phrasings of WORLD.md (tasks 1-11; 12-13 need audio
+// and are declared only). Deterministic: the same engine state, kind, split and options give
+// the same case on every platform. Thread-safe for distinct engines.
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "weft/message.h"
+#include "weft/world/edits.h"
+#include "weft/world/scene.h"
+
+namespace weft::world {
+
+enum class TaskKind {
+    Generate = 1, Describe, Count, ColorQuery, Edit, WhatChanged, SubjectByExample, StyleByExample,
+    InContext, MultiTurn, Retrieval, SoundAtmosphere, SpokenRequest
+};
+constexpr int kTaskCount = 13;
+constexpr int kImplementedTaskCount = 11; ///< tasks 1..11
+
+/// "generate", "describe", "count", "color-query", "edit", "what-changed", "subject",
+/// "style", "in-context", "multi-turn", "retrieval", "sound", "spoken".
+const char* taskName(TaskKind kind);
+/// Accepts a task name or its number ("5"); std::nullopt otherwise.
+std::optional<TaskKind> taskFromName(const std::string& name);
+
+struct TaskOptions {
+    bool renderImages = true;    ///< false: image segments stay empty (scenes in imageScenes), for fast text-only use
+    int turns = 3;               ///< multi-turn: total user turns (first turn + "now ..." turns), 2..6
+    int examples = 0;            ///< in-context: pairs k (1..3); 0 = uniform in 1..3 (3 for compositions)
+    bool composition = false;    ///< in-context, Split::Test only: a held-out two-family composition (k = 3)
+    std::optional<EditKind> editKind; ///< edit / what-changed / multi-turn last edit; empty = uniform
+    int creaturePercent = 15;    ///< chance of creatures in scenes of tasks that allow them
+};
+
+struct TaskCase {
+    TaskKind kind = TaskKind::Generate;
+    std::string variant;  ///< edit kind ("recolor"), in-context transformation kind or "composition", ...
+    std::string detail;   ///< full parameters, e.g. "recolor-red-blue+flip-left-right"; may be empty
+    int examples = 0;     ///< in-context: number of example pairs k
+    /// The conversation up to and including the last user turn. User messages: images first,
+    /// then one text segment. Earlier assistant turns hold their correct answers.
+    std::vector<weft::Message> messages;
+    /// The expected assistant message: one text segment, or one image segment with the rendered
+    /// expected image, or (retrieval) an image segment with retrieved = true and retrievedFrom.
+    weft::Message answer;
+    std::optional<Scene> expectedScene;
+    std::string expectedText;
+    int expectedRetrievedIndex = -1; ///< retrieval: index among all images of the conversation, in order
+    std::optional<Scene> sourceScene; ///< edits: the scene being edited
+    std::vector<int> namedCells;      ///< cells the instruction names, excluded from preservation
+    std::vector<Scene> imageScenes;   ///< the scene of every image in `messages`, in order
+};
+
+/// Generates one case of a task. Tasks 12-13 (audio) throw std::invalid_argument, as do
+/// options out of range or `composition` with Split::Train. Apart from rendering (about
+/// 10 us per image) a case takes a few microseconds.
+TaskCase generateTask(TaskKind kind, std::mt19937_64& rng, Split split, const TaskOptions& options = {});
+
+/// `n` sentences covering every word the tasks use (captions, instructions, answers), for
+/// training the tokenizer. The first sentences list every vocabulary word; the rest are task
+/// texts drawn from `seed`. Deterministic.
+std::vector<std::string> textCorpus(std::size_t n, std::uint64_t seed);
+
+} // namespace weft::world
