@@ -1,1 +1,242 @@
-// placeholder: filled in by its owner
+#include "image_codec.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "errors.h"
+
+namespace weft {
+
+CodecNormImpl::CodecNormImpl(int dim, double eps) : m_eps(eps)
+{
+    m_weight = register_parameter("weight", torch::ones({dim}));
+}
+
+torch::Tensor CodecNormImpl::forward(const torch::Tensor& x)
+{
+    return x * torch::rsqrt(x.pow(2).mean(-1, true) + m_eps) * m_weight;
+}
+
+CodecEncoderImpl::CodecEncoderImpl(const CodecConfig& c)
+{
+    const int in = c.patch() * c.patch() * c.pixelChannels();
+    m_fc1 = register_module("fc1", torch::nn::Linear(in, c.encoderHidden));
+    m_fc2 = register_module("fc2", torch::nn::Linear(c.encoderHidden, c.encoderHidden));
+    m_fc3 = register_module("fc3", torch::nn::Linear(c.encoderHidden, static_cast<int64_t>(c.fsqLevels.size())));
+}
+
+torch::Tensor CodecEncoderImpl::forward(const torch::Tensor& input)
+{
+    auto x = torch::gelu(m_fc1(input));
+    x = torch::gelu(m_fc2(x));
+    return m_fc3(x);
+}
+
+CodecBlockImpl::CodecBlockImpl(int dim, int heads) : m_heads(heads)
+{
+    m_norm1 = register_module("norm1", CodecNorm(dim, 1e-5));
+    m_qkv = register_module("qkv", torch::nn::Linear(torch::nn::LinearOptions(dim, 3 * dim).bias(false)));
+    m_proj = register_module("proj", torch::nn::Linear(torch::nn::LinearOptions(dim, dim).bias(false)));
+    m_norm2 = register_module("norm2", CodecNorm(dim, 1e-5));
+    m_fc1 = register_module("fc1", torch::nn::Linear(dim, 4 * dim));
+    m_fc2 = register_module("fc2", torch::nn::Linear(4 * dim, dim));
+}
+
+torch::Tensor CodecBlockImpl::forward(const torch::Tensor& x)
+{
+    const auto b = x.size(0);
+    const auto n = x.size(1);
+    const auto d = x.size(2);
+    const auto hd = d / m_heads;
+    auto qkv = m_qkv(m_norm1(x)).view({b, n, 3, m_heads, hd}).permute({2, 0, 3, 1, 4});
+    auto q = qkv[0];
+    auto k = qkv[1];
+    auto v = qkv[2];
+    // Bidirectional: every patch sees every other patch (the background lives in the margin).
+    auto att = torch::softmax(torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(hd)), -1);
+    auto y = torch::matmul(att, v).transpose(1, 2).reshape({b, n, d});
+    auto h = x + m_proj(y);
+    return h + m_fc2(torch::gelu(m_fc1(m_norm2(h))));
+}
+
+CodecDecoderImpl::CodecDecoderImpl(const CodecConfig& c)
+{
+    const int out = c.patch() * c.patch() * c.pixelChannels();
+    const int n = c.grid * c.grid;
+    m_input = register_module("input", torch::nn::Linear(static_cast<int64_t>(c.fsqLevels.size()), c.decoderDim));
+    m_pos = register_parameter("pos", torch::randn({n, c.decoderDim}) * 0.02);
+    m_layers = register_module("layers", torch::nn::ModuleList());
+    for (int i = 0; i < c.decoderLayers; ++i)
+        m_layers->push_back(CodecBlock(c.decoderDim, c.decoderHeads));
+    m_norm = register_module("norm", CodecNorm(c.decoderDim, 1e-5));
+    m_output = register_module("output", torch::nn::Linear(c.decoderDim, out));
+}
+
+torch::Tensor CodecDecoderImpl::forward(const torch::Tensor& values)
+{
+    auto x = m_input(values) + m_pos;
+    for (const auto& layer : *m_layers)
+        x = layer->as<CodecBlock>()->forward(x);
+    return m_output(m_norm(x));
+}
+
+ImageCodecImpl::ImageCodecImpl(const CodecConfig& config) : m_config(config)
+{
+    if (config.fsqLevels.empty())
+        throw FormatError("codec: expected at least one FSQ level, found none");
+    const auto d = static_cast<int64_t>(config.fsqLevels.size());
+    std::vector<float> half(d), offset(d), shift(d), floorHalf(d);
+    std::vector<int64_t> basis(d), levels(d);
+    int64_t radix = 1;
+    for (int64_t i = d - 1; i >= 0; --i) {
+        const int l = config.fsqLevels[static_cast<std::size_t>(i)];
+        half[i] = static_cast<float>(l - 1) / 2.0f;
+        offset[i] = (l % 2 == 0) ? 0.5f : 0.0f;
+        shift[i] = std::atanh(offset[i] / half[i]);
+        floorHalf[i] = static_cast<float>(l / 2);
+        levels[i] = l;
+        basis[i] = radix;
+        radix *= l;
+    }
+    // Derived constants are buffers so that .to(device) moves them, but they are not part of
+    // the file: the config defines them completely.
+    m_half = register_buffer("fsq_half", torch::tensor(half));
+    m_offset = register_buffer("fsq_offset", torch::tensor(offset));
+    m_shift = register_buffer("fsq_shift", torch::tensor(shift));
+    m_floorHalf = register_buffer("fsq_floor_half", torch::tensor(floorHalf));
+    m_basis = register_buffer("fsq_basis", torch::tensor(basis));
+    m_levels = register_buffer("fsq_levels", torch::tensor(levels));
+    std::vector<float> pal;
+    for (const auto& c : config.palette)
+        pal.insert(pal.end(), {static_cast<float>(c[0]), static_cast<float>(c[1]), static_cast<float>(c[2])});
+    m_paletteRgb = register_buffer("palette_rgb", pal.empty() ? torch::zeros({0, 3})
+                                                              : torch::tensor(pal).view({-1, 3}));
+    m_encoder = register_module("encoder", CodecEncoder(config));
+    m_decoder = register_module("decoder", CodecDecoder(config));
+}
+
+torch::Tensor ImageCodecImpl::pixelsToTensor(const std::vector<Image>& images) const
+{
+    const int s = m_config.imageSize;
+    auto out = torch::empty({static_cast<int64_t>(images.size()), s, s, 3}, torch::kUInt8);
+    for (std::size_t i = 0; i < images.size(); ++i) {
+        const Image& src = images[i];
+        if (src.empty() || src.rgb.size() != static_cast<std::size_t>(src.width) * src.height * 3)
+            throw ArgumentError("codec: image " + std::to_string(i) + " has no pixels or a wrong buffer size");
+        const Image resized = (src.width == s && src.height == s) ? src : resizeArea(src, s, s);
+        std::memcpy(out[static_cast<int64_t>(i)].data_ptr<uint8_t>(), resized.rgb.data(), resized.rgb.size());
+    }
+    return out.to(m_paletteRgb.device()).to(torch::kFloat);
+}
+
+torch::Tensor ImageCodecImpl::nearestPalette(const torch::Tensor& pixels) const
+{
+    // Squared distance to every palette colour; small enough ([B,S,S,P]) to do in one shot.
+    auto diff = pixels.unsqueeze(-2) - m_paletteRgb;
+    return diff.pow(2).sum(-1).argmin(-1);
+}
+
+torch::Tensor ImageCodecImpl::patchify(const torch::Tensor& perPixel) const
+{
+    const int64_t g = m_config.grid;
+    const int64_t p = m_config.patch();
+    auto sizes = perPixel.sizes().vec();
+    const int64_t b = sizes[0];
+    std::vector<int64_t> rest(sizes.begin() + 3, sizes.end());
+    std::vector<int64_t> view{b, g, p, g, p};
+    view.insert(view.end(), rest.begin(), rest.end());
+    std::vector<int64_t> perm{0, 1, 3, 2, 4};
+    for (std::size_t i = 0; i < rest.size(); ++i)
+        perm.push_back(static_cast<int64_t>(5 + i));
+    std::vector<int64_t> outShape{b, g * g, p * p};
+    outShape.insert(outShape.end(), rest.begin(), rest.end());
+    return perPixel.reshape(view).permute(perm).reshape(outShape);
+}
+
+torch::Tensor ImageCodecImpl::pixelInput(const std::vector<Image>& images) const
+{
+    auto pixels = pixelsToTensor(images);
+    if (m_config.palette.empty())
+        return patchify(pixels / 255.0).flatten(2);
+    auto idx = nearestPalette(pixels);
+    auto onehot = torch::one_hot(idx, static_cast<int64_t>(m_config.palette.size())).to(torch::kFloat);
+    return patchify(onehot).flatten(2);
+}
+
+torch::Tensor ImageCodecImpl::paletteTargets(const std::vector<Image>& images) const
+{
+    if (m_config.palette.empty())
+        throw ArgumentError("codec: palette targets requested but the config declares no palette");
+    return patchify(nearestPalette(pixelsToTensor(images)));
+}
+
+torch::Tensor ImageCodecImpl::encodeLatent(const torch::Tensor& input)
+{
+    return torch::tanh(m_encoder(input) + m_shift) * m_half - m_offset;
+}
+
+torch::Tensor ImageCodecImpl::boundPenalty(const torch::Tensor& input)
+{
+    // tanh saturates when pre-activations drift far out; keep them where gradients still flow.
+    auto pre = m_encoder(input) + m_shift;
+    return torch::relu(pre.abs() - 2.0).pow(2).mean();
+}
+
+torch::Tensor ImageCodecImpl::quantize(const torch::Tensor& latent) const
+{
+    return latent + (torch::round(latent) - latent).detach();
+}
+
+torch::Tensor ImageCodecImpl::codesFromValues(const torch::Tensor& values) const
+{
+    auto digits = (torch::round(values) + m_floorHalf).to(torch::kLong);
+    digits = torch::minimum(torch::maximum(digits, torch::zeros_like(m_levels)), m_levels - 1);
+    return (digits * m_basis).sum(-1);
+}
+
+torch::Tensor ImageCodecImpl::valuesFromCodes(const torch::Tensor& codes) const
+{
+    auto digits = torch::remainder(torch::div(codes.unsqueeze(-1), m_basis, "floor"), m_levels);
+    return digits.to(torch::kFloat) - m_floorHalf;
+}
+
+torch::Tensor ImageCodecImpl::decodeOutputs(const torch::Tensor& values)
+{
+    return m_decoder(values / m_floorHalf);
+}
+
+torch::Tensor ImageCodecImpl::encodeImages(const std::vector<Image>& images)
+{
+    torch::NoGradGuard noGrad;
+    return codesFromValues(quantize(encodeLatent(pixelInput(images))));
+}
+
+std::vector<Image> ImageCodecImpl::decodeImages(const torch::Tensor& codes)
+{
+    torch::NoGradGuard noGrad;
+    const int64_t g = m_config.grid;
+    const int64_t p = m_config.patch();
+    const int64_t s = m_config.imageSize;
+    const int64_t b = codes.size(0);
+    auto out = decodeOutputs(valuesFromCodes(codes.to(m_basis.device())));
+    torch::Tensor rgb;
+    if (m_config.palette.empty()) {
+        rgb = (torch::sigmoid(out.view({b, g * g, p * p, 3})) * 255.0).round();
+    } else {
+        auto idx = out.view({b, g * g, p * p, static_cast<int64_t>(m_config.palette.size())}).argmax(-1);
+        rgb = m_paletteRgb.index_select(0, idx.flatten()).view({b, g * g, p * p, 3});
+    }
+    rgb = rgb.view({b, g, g, p, p, 3}).permute({0, 1, 3, 2, 4, 5}).reshape({b, s, s, 3});
+    rgb = rgb.clamp(0, 255).to(torch::kUInt8).to(torch::kCPU).contiguous();
+    std::vector<Image> images(static_cast<std::size_t>(b));
+    for (int64_t i = 0; i < b; ++i) {
+        Image& img = images[static_cast<std::size_t>(i)];
+        img.width = static_cast<int>(s);
+        img.height = static_cast<int>(s);
+        img.rgb.resize(static_cast<std::size_t>(s * s * 3));
+        std::memcpy(img.rgb.data(), rgb[i].data_ptr<uint8_t>(), img.rgb.size());
+    }
+    return images;
+}
+
+} // namespace weft

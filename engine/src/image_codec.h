@@ -1,0 +1,111 @@
+#pragma once
+// Image codec: a 64x64 image <-> an 8x8 grid of FSQ codes (see docs/MODEL_FORMAT.md).
+// Encoder: a per-patch MLP, so a patch's code depends on that patch alone (an edit leaves
+// the codes of untouched patches identical). Decoder: a small bidirectional transformer over
+// all codes (the background, carried by the margin patches, is visible everywhere), then a
+// per-pixel head: palette logits when the config declares a palette, RGB otherwise.
+
+#include <vector>
+
+#include "model_config.h"
+#include "weft/media.h"
+
+#include <torch/torch.h>
+
+namespace weft {
+
+/// RMSNorm with a learned scale ("weight"), as used by the codec decoder.
+class CodecNormImpl : public torch::nn::Module {
+public:
+    CodecNormImpl(int dim, double eps);
+    torch::Tensor forward(const torch::Tensor& x);
+
+private:
+    torch::Tensor m_weight;
+    double m_eps;
+};
+TORCH_MODULE(CodecNorm);
+
+class CodecEncoderImpl : public torch::nn::Module {
+public:
+    explicit CodecEncoderImpl(const CodecConfig& config);
+    torch::Tensor forward(const torch::Tensor& input); // [B,N,p*p*C] -> [B,N,D] unbounded
+
+private:
+    torch::nn::Linear m_fc1{nullptr}, m_fc2{nullptr}, m_fc3{nullptr};
+};
+TORCH_MODULE(CodecEncoder);
+
+class CodecBlockImpl : public torch::nn::Module {
+public:
+    CodecBlockImpl(int dim, int heads);
+    torch::Tensor forward(const torch::Tensor& x);
+
+private:
+    int m_heads;
+    CodecNorm m_norm1{nullptr}, m_norm2{nullptr};
+    torch::nn::Linear m_qkv{nullptr}, m_proj{nullptr}, m_fc1{nullptr}, m_fc2{nullptr};
+};
+TORCH_MODULE(CodecBlock);
+
+class CodecDecoderImpl : public torch::nn::Module {
+public:
+    explicit CodecDecoderImpl(const CodecConfig& config);
+    torch::Tensor forward(const torch::Tensor& values); // [B,N,D] normalised -> [B,N,p*p*C]
+
+private:
+    torch::nn::Linear m_input{nullptr}, m_output{nullptr};
+    torch::Tensor m_pos;
+    torch::nn::ModuleList m_layers{nullptr};
+    CodecNorm m_norm{nullptr};
+};
+TORCH_MODULE(CodecDecoder);
+
+class ImageCodecImpl : public torch::nn::Module {
+public:
+    explicit ImageCodecImpl(const CodecConfig& config);
+
+    /// Images of any size -> model input [B, N, patch*patch*C] float on `device` (one-hot
+    /// palette or RGB in [0,1]); N = grid*grid patches in row-major order, pixels row-major
+    /// inside a patch, channel innermost. Images not at imageSize are area-resized first.
+    torch::Tensor pixelInput(const std::vector<Image>& images) const;
+    /// Nearest palette index of every pixel, [B, N, patch*patch] long (palette configs only).
+    torch::Tensor paletteTargets(const std::vector<Image>& images) const;
+
+    /// Bounded pre-quantisation latent [B, N, D] (D = number of FSQ levels).
+    torch::Tensor encodeLatent(const torch::Tensor& input);
+    /// Rounds to the FSQ grid with a straight-through gradient; integer values centred on 0.
+    torch::Tensor quantize(const torch::Tensor& latent) const;
+    /// Quantised values [B, N, D] <-> code indices [B, N] long (mixed radix, first level slowest).
+    torch::Tensor codesFromValues(const torch::Tensor& values) const;
+    torch::Tensor valuesFromCodes(const torch::Tensor& codes) const;
+    /// Per-pixel outputs [B, N, patch*patch*C] from quantised values: palette logits, or RGB logits.
+    torch::Tensor decodeOutputs(const torch::Tensor& values);
+    /// Penalty on pre-bound latents far outside the rounding range (keeps FSQ codes in use).
+    torch::Tensor boundPenalty(const torch::Tensor& input);
+
+    /// Inference helpers (no grad): images -> codes [B, N] long; codes -> images at imageSize.
+    torch::Tensor encodeImages(const std::vector<Image>& images);
+    std::vector<Image> decodeImages(const torch::Tensor& codes);
+
+    const CodecConfig& config() const noexcept { return m_config; }
+
+private:
+    torch::Tensor pixelsToTensor(const std::vector<Image>& images) const; // [B,S,S,3] float 0..255
+    torch::Tensor nearestPalette(const torch::Tensor& pixels) const;      // [B,S,S] long
+    torch::Tensor patchify(const torch::Tensor& perPixel) const;          // [B,S,S,...] -> [B,N,p*p,...]
+
+    CodecConfig m_config;
+    torch::Tensor m_paletteRgb; // [P,3] float (derived from config, not a tensor of the file)
+    torch::Tensor m_half;       // [D] (L-1)/2
+    torch::Tensor m_offset;     // [D] 0.5 for even L
+    torch::Tensor m_shift;      // [D] atanh(offset/half)
+    torch::Tensor m_floorHalf;  // [D] floor(L/2)
+    torch::Tensor m_basis;      // [D] long mixed-radix weights
+    torch::Tensor m_levels;     // [D] long
+    CodecEncoder m_encoder{nullptr};
+    CodecDecoder m_decoder{nullptr};
+};
+TORCH_MODULE(ImageCodec);
+
+} // namespace weft
