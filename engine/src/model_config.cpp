@@ -1,1 +1,308 @@
-// placeholder: filled in by its owner
+#include "model_config.h"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "errors.h"
+#include "strict_json.h"
+
+namespace weft {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::uintmax_t kMaxConfigBytes = 1 << 20;
+
+// Reads typed fields out of one JSON object, naming the dotted field path in every error.
+class FieldReader {
+public:
+    FieldReader(const json& object, std::string prefix) : m_obj(object), m_prefix(std::move(prefix)) {}
+
+    const json* find(const char* key) const {
+        auto it = m_obj.find(key);
+        return it == m_obj.end() ? nullptr : &*it;
+    }
+    std::string path(const char* key) const { return m_prefix.empty() ? key : m_prefix + "." + key; }
+
+    [[noreturn]] void fail(const char* key, const std::string& expected, const std::string& found) const {
+        throw FormatError("config.json: field '" + path(key) + "' expected " + expected + ", found " + found);
+    }
+
+    void readInt(const char* key, int& out, long long lo, long long hi) const {
+        const json* v = find(key);
+        if (!v) return;
+        const std::string expected = "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+        if (!v->is_number_integer()) fail(key, expected, jsonTypeName(*v));
+        if (v->is_number_unsigned()) {
+            const auto u = v->get<std::uint64_t>();
+            if (u > static_cast<std::uint64_t>(hi) || static_cast<long long>(u) < lo) fail(key, expected, v->dump());
+            out = static_cast<int>(u);
+        } else {
+            const auto s = v->get<std::int64_t>();
+            if (s < lo || s > hi) fail(key, expected, v->dump());
+            out = static_cast<int>(s);
+        }
+    }
+
+    // The lower bound is exclusive when `loOpen`, so that "must be positive" reads naturally.
+    void readDouble(const char* key, double& out, double lo, double hi, bool loOpen) const {
+        const json* v = find(key);
+        if (!v) return;
+        std::ostringstream range;
+        range << "a number in " << (loOpen ? "(" : "[") << lo << ", " << hi << "]";
+        if (!v->is_number()) fail(key, range.str(), jsonTypeName(*v));
+        const double d = v->get<double>();
+        if (!std::isfinite(d) || d > hi || d < lo || (loOpen && d == lo)) fail(key, range.str(), v->dump());
+        out = d;
+    }
+
+    void readBool(const char* key, bool& out) const {
+        const json* v = find(key);
+        if (!v) return;
+        if (!v->is_boolean()) fail(key, "true or false", jsonTypeName(*v));
+        out = v->get<bool>();
+    }
+
+    void readName(const char* key, std::string& out) const {
+        const json* v = find(key);
+        if (!v) return;
+        if (!v->is_string()) fail(key, "a string", jsonTypeName(*v));
+        const std::string& s = v->get_ref<const std::string&>();
+        if (s.empty() || s.size() > 128) fail(key, "1 to 128 bytes", std::to_string(s.size()) + " bytes");
+        for (unsigned char c : s)
+            if (c < 0x20 || c == 0x7F) fail(key, "no control characters", "byte " + std::to_string(c));
+        out = s;
+    }
+
+    // A missing section keeps every default; a present one must be an object.
+    FieldReader section(const char* key) const {
+        static const json kEmpty = json::object();
+        const json* v = find(key);
+        if (!v) return FieldReader(kEmpty, path(key));
+        if (!v->is_object()) fail(key, "an object", jsonTypeName(*v));
+        return FieldReader(*v, path(key));
+    }
+
+private:
+    const json& m_obj;
+    std::string m_prefix;
+};
+
+void readTransformer(const FieldReader& r, TransformerConfig& t) {
+    r.readInt("d_model", t.dModel, 8, 16384);
+    r.readInt("layers", t.layers, 1, 256);
+    r.readInt("heads", t.heads, 1, 256);
+    r.readInt("d_ff", t.dFf, 1, 262144);
+    r.readInt("context_length", t.contextLength, 16, 1 << 16);
+    r.readDouble("rope_theta", t.ropeTheta, 1.0, 1e9, false);
+    r.readDouble("norm_eps", t.normEps, 0.0, 0.1, true);
+    if (t.dModel % t.heads != 0)
+        r.fail("heads", "a divisor of d_model " + std::to_string(t.dModel), std::to_string(t.heads));
+    // Rotary embeddings rotate pairs of channels, so every head needs an even width.
+    if ((t.dModel / t.heads) % 2 != 0)
+        r.fail("heads", "an even head width d_model/heads for rotary positions",
+               "width " + std::to_string(t.dModel / t.heads));
+}
+
+void readCodec(const FieldReader& r, CodecConfig& c) {
+    r.readInt("image_size", c.imageSize, 8, 1024);
+    r.readInt("grid", c.grid, 1, 256);
+    if (c.grid > c.imageSize || c.imageSize % c.grid != 0)
+        r.fail("grid", "a divisor of image_size " + std::to_string(c.imageSize), std::to_string(c.grid));
+
+    if (const json* levels = r.find("fsq_levels")) {
+        if (!levels->is_array() || levels->empty() || levels->size() > 16)
+            r.fail("fsq_levels", "an array of 1 to 16 integers", levels->dump().substr(0, 80));
+        std::vector<int> parsed;
+        long long product = 1;
+        for (const json& l : *levels) {
+            if (!l.is_number_integer() || l.get<long long>() < 2 || l.get<long long>() > 64)
+                r.fail("fsq_levels", "integers in [2, 64]", jsonTypeName(l));
+            parsed.push_back(l.get<int>());
+            product *= parsed.back();
+            if (product > 65536)
+                r.fail("fsq_levels", "a product (codebook size) of at most 65536", "a product of " + std::to_string(product) + " or more");
+        }
+        c.fsqLevels = std::move(parsed);
+    }
+
+    if (const json* pal = r.find("palette")) {
+        if (!pal->is_array()) r.fail("palette", "an array of [r, g, b] entries", jsonTypeName(*pal));
+        if (pal->size() == 1 || pal->size() > 256)
+            r.fail("palette", "0 or 2 to 256 entries", std::to_string(pal->size()) + " entries");
+        std::vector<std::array<std::uint8_t, 3>> parsed;
+        for (std::size_t i = 0; i < pal->size(); ++i) {
+            const json& e = (*pal)[i];
+            const std::string what = "entry " + std::to_string(i) + " = " + e.dump().substr(0, 60);
+            if (!e.is_array() || e.size() != 3) r.fail("palette", "entries of 3 integers [r, g, b]", what);
+            std::array<std::uint8_t, 3> rgb{};
+            for (std::size_t k = 0; k < 3; ++k) {
+                const json& ch = e[k];
+                if (!ch.is_number_integer() || ch.get<long long>() < 0 || ch.get<long long>() > 255)
+                    r.fail("palette", "channel values in [0, 255]", what);
+                rgb[k] = static_cast<std::uint8_t>(ch.get<int>());
+            }
+            parsed.push_back(rgb);
+        }
+        c.palette = std::move(parsed);
+    }
+
+    r.readInt("encoder_hidden", c.encoderHidden, 1, 65536);
+    r.readInt("decoder_dim", c.decoderDim, 8, 16384);
+    r.readInt("decoder_layers", c.decoderLayers, 1, 64);
+    r.readInt("decoder_heads", c.decoderHeads, 1, 256);
+    if (c.decoderDim % c.decoderHeads != 0)
+        r.fail("decoder_heads", "a divisor of decoder_dim " + std::to_string(c.decoderDim),
+               std::to_string(c.decoderHeads));
+}
+
+void readAudio(const FieldReader& r, AudioConfig& a) {
+    r.readBool("enabled", a.enabled);
+    r.readInt("sample_rate", a.sampleRate, 8000, 192000);
+    r.readDouble("max_seconds", a.maxSeconds, 0.0, 60.0, true);
+    r.readInt("mel_bins", a.melBins, 1, 256);
+    r.readInt("hop_length", a.hopLength, 1, 65536);
+    r.readInt("encoder_channels", a.encoderChannels, 1, 4096);
+    r.readInt("frames_per_token", a.framesPerToken, 1, 64);
+}
+
+} // namespace
+
+int CodecConfig::codebookSize() const {
+    long long p = 1;
+    for (int l : fsqLevels) {
+        p *= l;
+        if (p > std::numeric_limits<int>::max()) return std::numeric_limits<int>::max();
+    }
+    return static_cast<int>(p);
+}
+
+VocabLayout VocabLayout::make(int textVocab, int compressionTokens, int imageCodes) {
+    if (textVocab <= 0 || compressionTokens < 0 || imageCodes < 0 ||
+        static_cast<long long>(textVocab) + kSpecialCount + compressionTokens + imageCodes >
+            std::numeric_limits<int>::max())
+        throw ArgumentError("vocabulary layout: expected text vocab > 0 and non-negative counts, found text " +
+                            std::to_string(textVocab) + ", compression " + std::to_string(compressionTokens) +
+                            ", image " + std::to_string(imageCodes));
+    VocabLayout v;
+    v.textVocab = textVocab;
+    int next = textVocab;
+    v.bos = next++;
+    v.eos = next++;
+    v.user = next++;
+    v.assistant = next++;
+    v.boi = next++;
+    v.eoi = next++;
+    v.boa = next++;
+    v.eoa = next++;
+    v.ret = next++;
+    v.compressionBase = next;
+    v.compressionCount = compressionTokens;
+    next += compressionTokens;
+    v.imageBase = next;
+    v.imageCount = imageCodes;
+    v.total = next + imageCodes;
+    return v;
+}
+
+ModelConfig ModelConfig::parse(const std::string& text) {
+    if (text.size() > kMaxConfigBytes)
+        throw LimitError("config.json: " + std::to_string(text.size()) + " bytes, more than the cap of " +
+                         std::to_string(kMaxConfigBytes));
+    const json root = parseStrictJson(text, "config.json", 16);
+    if (!root.is_object()) throw FormatError("config.json: expected a JSON object, found " + jsonTypeName(root));
+    FieldReader r(root, "");
+
+    const json* format = r.find("format");
+    if (!format) throw FormatError("config.json: field 'format' is missing (expected \"weft-model\")");
+    if (!format->is_string() || format->get_ref<const std::string&>() != kModelFormatName)
+        r.fail("format", "\"weft-model\"", jsonTypeName(*format));
+
+    const json* version = r.find("version");
+    if (!version) throw FormatError("config.json: field 'version' is missing (expected 1)");
+    if (!version->is_number_integer()) r.fail("version", "an integer", jsonTypeName(*version));
+    if (version->is_number_unsigned() && version->get<std::uint64_t>() > static_cast<std::uint64_t>(kModelFormatVersion))
+        throw VersionError("config.json version " + version->dump() + " is newer than this build supports (" +
+                           std::to_string(kModelFormatVersion) + ")");
+    if (version->get<std::int64_t>() < 1) r.fail("version", "1", version->dump());
+
+    ModelConfig c;
+    c.version = static_cast<int>(version->get<std::int64_t>());
+    r.readName("name", c.name);
+    if (const json* arch = r.find("architecture")) {
+        if (!arch->is_string() || arch->get_ref<const std::string&>() != "weft-decoder")
+            r.fail("architecture", "\"weft-decoder\"", jsonTypeName(*arch));
+    }
+    r.readInt("text_vocab", c.textVocab, 8, 65536);
+    r.readInt("compression_tokens", c.compressionTokens, 0, 256);
+    readTransformer(r.section("transformer"), c.transformer);
+    readCodec(r.section("codec"), c.codec);
+    readAudio(r.section("audio"), c.audio);
+    r.section("retrieval").readInt("embed_dim", c.retrieval.embedDim, 1, 4096);
+    c.vocab = VocabLayout::make(c.textVocab, c.compressionTokens, c.codec.codebookSize());
+    return c;
+}
+
+ModelConfig ModelConfig::read(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw NotFoundError("file '" + path + "' does not exist");
+    const auto size = fs::file_size(path, ec);
+    if (ec) throw IoError("cannot read the size of '" + path + "': " + ec.message());
+    if (size > kMaxConfigBytes)
+        throw LimitError("'" + path + "' is " + std::to_string(size) + " bytes, more than the cap of " +
+                         std::to_string(kMaxConfigBytes));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw IoError("cannot open '" + path + "' for reading");
+    std::string text(static_cast<std::size_t>(size), '\0');
+    if (size > 0 && !in.read(text.data(), static_cast<std::streamsize>(size)))
+        throw IoError("cannot read '" + path + "'");
+    return parse(text);
+}
+
+std::string ModelConfig::toJson() const {
+    nlohmann::ordered_json j;
+    j["format"] = kModelFormatName;
+    j["version"] = version;
+    j["name"] = name;
+    j["architecture"] = architecture;
+    j["text_vocab"] = textVocab;
+    j["compression_tokens"] = compressionTokens;
+    auto& t = j["transformer"];
+    t["d_model"] = transformer.dModel;
+    t["layers"] = transformer.layers;
+    t["heads"] = transformer.heads;
+    t["d_ff"] = transformer.dFf;
+    t["context_length"] = transformer.contextLength;
+    t["rope_theta"] = transformer.ropeTheta;
+    t["norm_eps"] = transformer.normEps;
+    auto& c = j["codec"];
+    c["image_size"] = codec.imageSize;
+    c["grid"] = codec.grid;
+    c["fsq_levels"] = codec.fsqLevels;
+    nlohmann::ordered_json palette = nlohmann::ordered_json::array();
+    for (const auto& rgb : codec.palette) palette.push_back({rgb[0], rgb[1], rgb[2]});
+    c["palette"] = std::move(palette);
+    c["encoder_hidden"] = codec.encoderHidden;
+    c["decoder_dim"] = codec.decoderDim;
+    c["decoder_layers"] = codec.decoderLayers;
+    c["decoder_heads"] = codec.decoderHeads;
+    auto& a = j["audio"];
+    a["enabled"] = audio.enabled;
+    a["sample_rate"] = audio.sampleRate;
+    a["max_seconds"] = audio.maxSeconds;
+    a["mel_bins"] = audio.melBins;
+    a["hop_length"] = audio.hopLength;
+    a["encoder_channels"] = audio.encoderChannels;
+    a["frames_per_token"] = audio.framesPerToken;
+    j["retrieval"]["embed_dim"] = retrieval.embedDim;
+    return j.dump(2) + "\n";
+}
+
+} // namespace weft
