@@ -1,1 +1,437 @@
-// placeholder: filled in by its owner
+#include "weft/conversation.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <memory>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sndfile.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "errors.h"
+#include "strict_json.h"
+
+namespace weft {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using ojson = nlohmann::ordered_json;
+
+constexpr const char* kConversationFormat = "weft-conversation";
+
+[[noreturn]] void fail(const std::string& where, const std::string& what) {
+    throw FormatError("conversation: " + where + ": " + what);
+}
+
+fs::path absoluteBase(const std::string& baseDir) {
+    std::error_code ec;
+    fs::path base = fs::absolute(baseDir.empty() ? fs::path(".") : fs::path(baseDir), ec);
+    if (ec) throw IoError("cannot resolve folder '" + baseDir + "': " + ec.message());
+    return base.lexically_normal();
+}
+
+// True when `p` (lexically normal, absolute) names something strictly inside `base`.
+bool isInside(const fs::path& p, const fs::path& base, fs::path* relative) {
+    fs::path rel = p.lexically_relative(base);
+    if (rel.empty() || rel == "." || *rel.begin() == "..") return false;
+    if (relative) *relative = rel;
+    return true;
+}
+
+std::string resolveMediaPath(const json& value, const fs::path& base, const std::string& where) {
+    if (!value.is_string()) fail(where, "expected a path string, found " + jsonTypeName(value));
+    const std::string& s = value.get_ref<const std::string&>();
+    if (s.empty()) fail(where, "expected a path, found an empty string");
+    if (s.find('\0') != std::string::npos) fail(where, "path contains a NUL character");
+    if (s.size() > 4096) fail(where, "path longer than 4096 bytes");
+    const fs::path p(s);
+    if (p.has_root_directory() || p.has_root_name())
+        fail(where, "path '" + s + "' is absolute; expected a path relative to the conversation's folder");
+    const fs::path full = (base / p).lexically_normal();
+    if (!isInside(full, base, nullptr))
+        fail(where, "path '" + s + "' leaves the conversation's folder");
+    return full.string();
+}
+
+MessageMeta parseMeta(const json& j, const std::string& where) {
+    if (!j.is_object()) fail(where, "expected \"meta\" to be an object, found " + jsonTypeName(j));
+    MessageMeta m;
+    if (auto it = j.find("model"); it != j.end()) {
+        if (!it->is_string()) fail(where + ".model", "expected a string, found " + jsonTypeName(*it));
+        m.modelId = it->get<std::string>();
+    }
+    if (auto it = j.find("model_hash"); it != j.end()) {
+        if (!it->is_string()) fail(where + ".model_hash", "expected a string, found " + jsonTypeName(*it));
+        m.modelHash = it->get<std::string>();
+    }
+    if (auto it = j.find("seed"); it != j.end()) {
+        if (!it->is_number_unsigned())
+            fail(where + ".seed", "expected a non-negative integer, found " + jsonTypeName(*it));
+        m.seed = it->get<std::uint64_t>();
+    }
+    if (auto it = j.find("options"); it != j.end()) {
+        if (!it->is_object()) fail(where + ".options", "expected an object, found " + jsonTypeName(*it));
+        for (auto o = it->begin(); o != it->end(); ++o) {
+            if (!o->is_number())
+                fail(where + ".options." + o.key(), "expected a number, found " + jsonTypeName(*o));
+            m.options[o.key()] = o->get<double>();
+        }
+    }
+    if (auto it = j.find("seconds"); it != j.end()) {
+        if (!it->is_number() || it->get<double>() < 0)
+            fail(where + ".seconds", "expected a non-negative number, found " + jsonTypeName(*it));
+        m.seconds = it->get<double>();
+    }
+    return m;
+}
+
+Segment parseSegment(const json& j, const fs::path& base, const std::string& where, const ConversationLimits& limits) {
+    if (!j.is_object()) fail(where, "expected an object, found " + jsonTypeName(j));
+    const bool hasText = j.contains("text"), hasImage = j.contains("image"), hasAudio = j.contains("audio");
+    if (int(hasText) + int(hasImage) + int(hasAudio) != 1)
+        fail(where, "expected exactly one of \"text\", \"image\", \"audio\", found " +
+                        std::to_string(int(hasText) + int(hasImage) + int(hasAudio)));
+    Segment s;
+    if (hasText) {
+        const json& t = j["text"];
+        if (!t.is_string()) fail(where, "expected \"text\" to be a string, found " + jsonTypeName(t));
+        const std::string& text = t.get_ref<const std::string&>();
+        if (text.size() > limits.maxTextBytes)
+            throw LimitError("conversation: " + where + ": text of " + std::to_string(text.size()) +
+                             " bytes exceeds the cap of " + std::to_string(limits.maxTextBytes));
+        s = Segment::makeText(text);
+    } else if (hasImage) {
+        s.kind = SegmentKind::Image;
+        s.path = resolveMediaPath(j["image"], base, where + ".image");
+    } else {
+        s.kind = SegmentKind::Audio;
+        s.path = resolveMediaPath(j["audio"], base, where + ".audio");
+    }
+    if (auto it = j.find("retrieved"); it != j.end()) {
+        if (!hasImage) fail(where, "\"retrieved\" is only allowed on image segments");
+        if (!it->is_boolean()) fail(where + ".retrieved", "expected true or false, found " + jsonTypeName(*it));
+        s.retrieved = it->get<bool>();
+    }
+    return s;
+}
+
+std::string relativeMediaPath(const Segment& s, const fs::path& base, const std::string& where) {
+    if (s.path.empty())
+        throw ArgumentError(where + ": media segment has no file path; write the media to a file first");
+    fs::path p(s.path);
+    fs::path full = (p.is_absolute() ? p : base / p).lexically_normal();
+    fs::path rel;
+    if (!isInside(full, base, &rel))
+        throw ArgumentError(where + ": '" + s.path + "' is outside the folder '" + base.string() + "'");
+    return rel.generic_string();
+}
+
+ojson messageToJson(const Message& m, const fs::path& base, const std::string& where) {
+    ojson out;
+    out["role"] = m.role == Role::User ? "user" : "assistant";
+    ojson segs = ojson::array();
+    for (std::size_t i = 0; i < m.segments.size(); ++i) {
+        const Segment& s = m.segments[i];
+        const std::string sw = where + ".segments[" + std::to_string(i) + "]";
+        ojson seg;
+        switch (s.kind) {
+        case SegmentKind::Text:
+            if (!isValidUtf8(s.text)) throw ArgumentError(sw + ": text is not valid UTF-8");
+            seg["text"] = s.text;
+            break;
+        case SegmentKind::Image:
+            seg["image"] = relativeMediaPath(s, base, sw);
+            if (s.retrieved) seg["retrieved"] = true;
+            break;
+        case SegmentKind::Audio:
+            seg["audio"] = relativeMediaPath(s, base, sw);
+            break;
+        }
+        segs.push_back(std::move(seg));
+    }
+    out["segments"] = std::move(segs);
+    if (m.meta) {
+        const MessageMeta& meta = *m.meta;
+        if (!isValidUtf8(meta.modelId) || !isValidUtf8(meta.modelHash))
+            throw ArgumentError(where + ".meta: model id or hash is not valid UTF-8");
+        ojson mj;
+        mj["model"] = meta.modelId;
+        mj["model_hash"] = meta.modelHash;
+        mj["seed"] = meta.seed;
+        ojson opts = ojson::object();
+        for (const auto& [k, v] : meta.options) {
+            // JSON has no NaN or infinity; writing null would make the file unreadable.
+            if (!std::isfinite(v) || !isValidUtf8(k))
+                throw ArgumentError(where + ".meta.options." + k + ": expected a finite number");
+            opts[k] = v;
+        }
+        mj["options"] = std::move(opts);
+        if (!std::isfinite(meta.seconds)) throw ArgumentError(where + ".meta.seconds: expected a finite number");
+        mj["seconds"] = meta.seconds;
+        out["meta"] = std::move(mj);
+    }
+    return out;
+}
+
+std::string readCapped(const std::string& path, std::int64_t cap) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw NotFoundError("file '" + path + "' does not exist");
+    if (fs::is_directory(path, ec)) throw IoError("'" + path + "' is a folder, expected a file");
+    const auto size = fs::file_size(path, ec);
+    if (ec) throw IoError("cannot read the size of '" + path + "': " + ec.message());
+    if (static_cast<std::int64_t>(size) > cap)
+        throw LimitError("'" + path + "' is " + std::to_string(size) + " bytes, more than the cap of " +
+                         std::to_string(cap));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw IoError("cannot open '" + path + "' for reading: " + std::strerror(errno));
+    std::string text(static_cast<std::size_t>(size), '\0');
+    if (size > 0 && !in.read(text.data(), static_cast<std::streamsize>(size)))
+        throw IoError("cannot read '" + path + "'");
+    return text;
+}
+
+struct SndFileCloser {
+    void operator()(SNDFILE* f) const noexcept { sf_close(f); }
+};
+
+// Native-rate mono samples; the engine resamples later, so nothing is lost here.
+AudioClip loadAudioFile(const std::string& path, const MediaLimits& limits) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw NotFoundError("audio file '" + path + "' does not exist");
+    const auto size = fs::file_size(path, ec);
+    if (ec) throw IoError("cannot read the size of '" + path + "': " + ec.message());
+    if (static_cast<std::int64_t>(size) > limits.maxFileBytes)
+        throw LimitError("audio file '" + path + "' is " + std::to_string(size) + " bytes, more than the cap of " +
+                         std::to_string(limits.maxFileBytes));
+    SF_INFO info{};
+    std::unique_ptr<SNDFILE, SndFileCloser> f(sf_open(path.c_str(), SFM_READ, &info));
+    if (!f)
+        throw FormatError("audio file '" + path + "': expected WAV, FLAC or Ogg audio (" +
+                          std::string(sf_strerror(nullptr)) + ")");
+    if (info.channels < 1 || info.channels > limits.maxAudioChannels)
+        throw LimitError("audio file '" + path + "': " + std::to_string(info.channels) +
+                         " channels, expected 1 to " + std::to_string(limits.maxAudioChannels));
+    if (info.samplerate < 1 || info.samplerate > limits.maxAudioSampleRate)
+        throw LimitError("audio file '" + path + "': sample rate " + std::to_string(info.samplerate) +
+                         " Hz, expected 1 to " + std::to_string(limits.maxAudioSampleRate));
+    const double maxFramesD = limits.maxAudioSeconds * info.samplerate;
+    const auto maxFrames = static_cast<sf_count_t>(std::min(maxFramesD, 1e12));
+    if (info.frames > maxFrames)
+        throw LimitError("audio file '" + path + "': " + std::to_string(double(info.frames) / info.samplerate) +
+                         " s long, more than the cap of " + std::to_string(limits.maxAudioSeconds) + " s");
+
+    AudioClip clip;
+    clip.sampleRate = info.samplerate;
+    // Read in blocks rather than trusting info.frames, which some containers only estimate.
+    const sf_count_t kBlock = 4096;
+    std::vector<float> block(static_cast<std::size_t>(kBlock) * static_cast<std::size_t>(info.channels));
+    for (;;) {
+        const sf_count_t got = sf_readf_float(f.get(), block.data(), kBlock);
+        if (got <= 0) break;
+        if (static_cast<sf_count_t>(clip.samples.size()) + got > maxFrames)
+            throw LimitError("audio file '" + path + "': longer than the cap of " +
+                             std::to_string(limits.maxAudioSeconds) + " s");
+        for (sf_count_t i = 0; i < got; ++i) {
+            float sum = 0.f;
+            for (int c = 0; c < info.channels; ++c) sum += block[static_cast<std::size_t>(i * info.channels + c)];
+            float v = sum / static_cast<float>(info.channels);
+            if (!std::isfinite(v)) v = 0.f;
+            clip.samples.push_back(std::clamp(v, -1.f, 1.f));
+        }
+    }
+    if (sf_error(f.get()) != SF_ERR_NO_ERROR)
+        throw FormatError("audio file '" + path + "': decoding failed (" + std::string(sf_strerror(f.get())) + ")");
+    if (clip.samples.empty()) throw FormatError("audio file '" + path + "': expected samples, found none");
+    return clip;
+}
+
+} // namespace
+
+Result<Conversation> parseConversation(const std::string& text, const std::string& baseDir,
+                                       const ConversationLimits& limits) {
+    return guarded([&]() -> Result<Conversation> {
+        if (static_cast<std::int64_t>(text.size()) > limits.maxFileBytes)
+            throw LimitError("conversation: " + std::to_string(text.size()) + " bytes, more than the cap of " +
+                             std::to_string(limits.maxFileBytes));
+        const fs::path base = absoluteBase(baseDir);
+        const json root = parseStrictJson(text, "conversation", 16);
+        if (!root.is_object()) fail("top level", "expected a JSON object, found " + jsonTypeName(root));
+
+        auto format = root.find("format");
+        if (format == root.end() || !format->is_string() || format->get_ref<const std::string&>() != kConversationFormat)
+            fail("field 'format'", std::string("expected \"") + kConversationFormat + "\", found " +
+                                       (format == root.end() ? std::string("nothing") : jsonTypeName(*format)));
+        auto version = root.find("version");
+        if (version == root.end() || !version->is_number_integer())
+            fail("field 'version'", "expected an integer, found " +
+                                        (version == root.end() ? std::string("nothing") : jsonTypeName(*version)));
+        if (version->is_number_unsigned() && version->get<std::uint64_t>() > std::uint64_t(kConversationVersion))
+            throw VersionError("conversation version " + version->dump() + " is newer than this build supports (" +
+                               std::to_string(kConversationVersion) + ")");
+        if (version->get<std::int64_t>() < 1) fail("field 'version'", "expected 1, found " + version->dump());
+
+        Conversation conv;
+        if (auto title = root.find("title"); title != root.end()) {
+            if (!title->is_string()) fail("field 'title'", "expected a string, found " + jsonTypeName(*title));
+            conv.title = title->get<std::string>();
+        }
+        auto messages = root.find("messages");
+        if (messages == root.end() || !messages->is_array())
+            fail("field 'messages'", "expected an array, found " +
+                                         (messages == root.end() ? std::string("nothing") : jsonTypeName(*messages)));
+        if (messages->size() > limits.maxMessages)
+            throw LimitError("conversation: " + std::to_string(messages->size()) + " messages, more than the cap of " +
+                             std::to_string(limits.maxMessages));
+        for (std::size_t i = 0; i < messages->size(); ++i) {
+            const json& mj = (*messages)[i];
+            const std::string where = "messages[" + std::to_string(i) + "]";
+            if (!mj.is_object()) fail(where, "expected an object, found " + jsonTypeName(mj));
+            Message m;
+            auto role = mj.find("role");
+            if (role == mj.end() || !role->is_string())
+                fail(where + ".role", "expected \"user\" or \"assistant\", found " +
+                                          (role == mj.end() ? std::string("nothing") : jsonTypeName(*role)));
+            if (*role == "user") m.role = Role::User;
+            else if (*role == "assistant") m.role = Role::Assistant;
+            else fail(where + ".role", "expected \"user\" or \"assistant\", found " + jsonTypeName(*role));
+
+            auto segs = mj.find("segments");
+            if (segs == mj.end() || !segs->is_array() || segs->empty())
+                fail(where + ".segments", "expected a non-empty array, found " +
+                                              (segs == mj.end() ? std::string("nothing") : jsonTypeName(*segs)));
+            if (segs->size() > limits.maxSegmentsPerMessage)
+                throw LimitError("conversation: " + where + ": " + std::to_string(segs->size()) +
+                                 " segments, more than the cap of " + std::to_string(limits.maxSegmentsPerMessage));
+            for (std::size_t k = 0; k < segs->size(); ++k)
+                m.segments.push_back(
+                    parseSegment((*segs)[k], base, where + ".segments[" + std::to_string(k) + "]", limits));
+            if (auto meta = mj.find("meta"); meta != mj.end()) m.meta = parseMeta(*meta, where + ".meta");
+            conv.messages.push_back(std::move(m));
+        }
+        return conv;
+    });
+}
+
+Result<Conversation> readConversationFile(const std::string& path, const ConversationLimits& limits) {
+    return guarded([&]() -> Result<Conversation> {
+        const std::string text = readCapped(path, limits.maxFileBytes);
+        const fs::path parent = fs::absolute(fs::path(path)).parent_path();
+        Result<Conversation> r = parseConversation(text, parent.string(), limits);
+        if (!r) return Error{r.error().code, path + ": " + r.error().message};
+        return r;
+    });
+}
+
+Result<void> loadConversationMedia(Conversation& conversation, const MediaLimits& limits) {
+    return guarded([&]() -> Result<void> {
+        for (Message& m : conversation.messages) {
+            for (Segment& s : m.segments) {
+                if (s.kind == SegmentKind::Image && s.image.empty()) {
+                    if (s.path.empty()) throw ArgumentError("image segment has neither pixels nor a path");
+                    Result<Image> img = loadImageFile(s.path, limits);
+                    if (!img) return img.error();
+                    s.image = std::move(img).value();
+                } else if (s.kind == SegmentKind::Audio && s.audio.empty()) {
+                    if (s.path.empty()) throw ArgumentError("audio segment has neither samples nor a path");
+                    s.audio = loadAudioFile(s.path, limits);
+                }
+            }
+        }
+        return {};
+    });
+}
+
+Result<std::string> serializeConversation(const Conversation& conversation, const std::string& baseDir) {
+    return guarded([&]() -> Result<std::string> {
+        const fs::path base = absoluteBase(baseDir);
+        ojson root;
+        root["format"] = kConversationFormat;
+        root["version"] = kConversationVersion;
+        if (!conversation.title.empty()) {
+            if (!isValidUtf8(conversation.title)) throw ArgumentError("conversation title is not valid UTF-8");
+            root["title"] = conversation.title;
+        }
+        ojson messages = ojson::array();
+        for (std::size_t i = 0; i < conversation.messages.size(); ++i)
+            messages.push_back(messageToJson(conversation.messages[i], base, "messages[" + std::to_string(i) + "]"));
+        root["messages"] = std::move(messages);
+        return root.dump(2) + "\n";
+    });
+}
+
+Result<std::string> serializeMessage(const Message& message, const std::string& baseDir) {
+    return guarded([&]() -> Result<std::string> {
+        return messageToJson(message, absoluteBase(baseDir), "message").dump(2) + "\n";
+    });
+}
+
+Result<void> writeFileAtomic(const std::string& path, const std::string& contents) {
+    return guarded([&]() -> Result<void> {
+        if (path.empty()) throw ArgumentError("writeFileAtomic: empty path");
+        const fs::path target(path);
+        fs::path dir = target.parent_path();
+        if (dir.empty()) dir = ".";
+        // mkstemp in the target's own folder keeps the final rename on one filesystem, which
+        // is what makes it atomic.
+        std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+        std::vector<char> name(tmpl.begin(), tmpl.end());
+        name.push_back('\0');
+        const int fd = ::mkstemp(name.data());
+        if (fd < 0) {
+            const int err = errno;
+            throw IoError("cannot create a temporary file in '" + dir.string() + "' to write '" + path +
+                          "': " + std::strerror(err) + (err == EACCES || err == EROFS ? " (folder not writable)" : ""));
+        }
+        const std::string tmp(name.data());
+        auto cleanupAndThrow = [&](const std::string& what, int err) {
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            throw IoError("cannot write '" + path + "': " + what + ": " + std::strerror(err) +
+                          (err == ENOSPC || err == EDQUOT ? " (disk full; the previous file is unchanged)"
+                                                          : " (the previous file is unchanged)"));
+        };
+        const char* p = contents.data();
+        std::size_t left = contents.size();
+        while (left > 0) {
+            const ssize_t n = ::write(fd, p, left);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                cleanupAndThrow("write", errno);
+            }
+            p += n;
+            left -= static_cast<std::size_t>(n);
+        }
+        // mkstemp creates 0600; keep the mode of the file being replaced, else a normal 0644.
+        struct stat old {};
+        (void)::fchmod(fd, ::stat(path.c_str(), &old) == 0 ? (old.st_mode & 07777) : 0644);
+        if (::fsync(fd) != 0) cleanupAndThrow("fsync", errno);
+        if (::close(fd) != 0) {
+            const int err = errno;
+            ::unlink(tmp.c_str());
+            throw IoError("cannot write '" + path + "': close: " + std::strerror(err));
+        }
+        if (::rename(tmp.c_str(), path.c_str()) != 0) {
+            const int err = errno;
+            ::unlink(tmp.c_str());
+            throw IoError("cannot replace '" + path + "': " + std::strerror(err) + " (the previous file is unchanged)");
+        }
+        // Persist the rename itself; failure here does not lose data, so it is not reported.
+        const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+        if (dfd >= 0) {
+            ::fsync(dfd);
+            ::close(dfd);
+        }
+        return {};
+    });
+}
+
+} // namespace weft
