@@ -94,13 +94,13 @@ void Tokenizer::train(const std::vector<std::string>& sentences, int vocabSize, 
 
     // Every setting that could make two runs differ is pinned: one thread, no shuffling or
     // sampling of the input. bos/eos/pad are disabled because the vocabulary layout appends its
-    // own special tokens, so the piece count equals vocab_size exactly (unk is piece 0).
-    // nmt_nfkc_cf folds case, so "Draw a RED circle" reads like the lower-case world text.
-    const std::unordered_map<std::string, std::string> args = {
-        {"model_prefix", outPrefix},
+    // own special tokens (unk is piece 0). nmt_nfkc_cf folds case, so "Draw a RED circle" reads
+    // like the lower-case world text. model_prefix is left out: the trainer refuses it together
+    // with an in-memory output model.
+    std::unordered_map<std::string, std::string> args = {
         {"model_type", "unigram"},
         {"vocab_size", std::to_string(vocabSize)},
-        {"hard_vocab_limit", "true"},
+        {"hard_vocab_limit", "false"},
         {"character_coverage", "1.0"},
         {"normalization_rule_name", "nmt_nfkc_cf"},
         {"shuffle_input_sentence", "false"},
@@ -112,17 +112,38 @@ void Tokenizer::train(const std::vector<std::string>& sentences, int vocabSize, 
         {"pad_id", "-1"},
         {"minloglevel", "2"},
     };
-    VectorSentenceIterator it(sentences);
-    std::string model;
-    const auto status = sentencepiece::SentencePieceTrainer::Train(args, &it, &model);
-    if (!status.ok())
-        throw ArgumentError("tokenizer training failed for vocabulary size " + std::to_string(vocabSize) + " on " +
-                            std::to_string(sentences.size()) + " sentences: " + status.ToString());
+    auto runTrainer = [&](std::string& out) {
+        VectorSentenceIterator it(sentences);
+        const auto status = sentencepiece::SentencePieceTrainer::Train(args, &it, &out);
+        if (!status.ok())
+            throw ArgumentError("tokenizer training failed for vocabulary size " + std::to_string(vocabSize) +
+                                " on " + std::to_string(sentences.size()) + " sentences: " + status.ToString());
+        sentencepiece::SentencePieceProcessor check;
+        if (!check.LoadFromSerializedProto(out).ok())
+            throw ArgumentError("tokenizer training produced a model that does not load");
+        return check.GetPieceSize();
+    };
 
-    sentencepiece::SentencePieceProcessor check;
-    if (!check.LoadFromSerializedProto(model).ok() || check.GetPieceSize() != vocabSize)
-        throw ArgumentError("tokenizer training produced " + std::to_string(check.GetPieceSize()) +
-                            " pieces, expected " + std::to_string(vocabSize) + "; use a more varied corpus");
+    // A small language (the world's ~150 distinct pieces) cannot fill a larger vocabulary, and a
+    // hard limit would then fail. So the first pass learns as many pieces as the corpus supports,
+    // and the remainder is filled with control symbols, which encoding never produces: the model
+    // has exactly vocabSize pieces and the learned ones are the same as without the filler.
+    std::string model;
+    const int learned = runTrainer(model);
+    if (learned < vocabSize) {
+        std::string fillers;
+        for (int i = 0; i < vocabSize - learned; ++i)
+            fillers += (i ? ",<unused" : "<unused") + std::to_string(i) + ">";
+        args["control_symbols"] = fillers;
+        const int total = runTrainer(model);
+        if (total != vocabSize)
+            throw ArgumentError("tokenizer training produced " + std::to_string(total) + " pieces, expected " +
+                                std::to_string(vocabSize) + " (" + std::to_string(learned) +
+                                " learned from the corpus plus filler)");
+    } else if (learned != vocabSize) {
+        throw ArgumentError("tokenizer training produced " + std::to_string(learned) + " pieces, expected " +
+                            std::to_string(vocabSize));
+    }
 
     Result<void> written = writeFileAtomic(outPrefix + ".model", model);
     if (!written) throw IoError(written.error().message);
