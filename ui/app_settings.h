@@ -1,0 +1,40 @@
+#pragma once
+// The user's preferences, read from and written to QSettings. Plain value type; GUI thread.
+
+#include <QString>
+
+#include "weft/session.h"
+
+class QSettings;
+
+namespace weft::ui {
+
+enum class SeedPolicy { Random, Fixed };
+
+struct AppSettings {
+    QString modelDirectory;          ///< empty: the embedded model (Model::defaultModelDirectory)
+    QString device = QStringLiteral("auto"); ///< "auto", "cpu" or "cuda"
+    int threads = 0;                 ///< 0: every core
+    SeedPolicy seedPolicy = SeedPolicy::Random;
+    quint64 fixedSeed = 1;
+    double temperature = 0.8;
+    int topK = 50;
+    double guidanceScale = 2.0;
+    int maxTextTokens = 96;
+    bool compressExamples = true;
+    QString language;                ///< empty: follow the system; else "en", "de", "ja", "zh_CN"
+
+    /// Reads every key, keeping the defaults above for missing or out-of-range values.
+    static AppSettings load(QSettings& settings);
+    void save(QSettings& settings) const;
+
+    /// Engine options for a reply with the given seed.
+    weft::ReplyOptions replyOptions(quint64 seed) const;
+    /// The model folder to load: the configured one or the embedded model.
+    QString effectiveModelDirectory() const;
+};
+
+/// A fresh seed below 2^53 (exact in JSON numbers everywhere). Thread-safe.
+quint64 randomSeed();
+
+} // namespace weft::ui

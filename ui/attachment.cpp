@@ -1,0 +1,142 @@
+#include "ui/attachment.h"
+
+#include <QBuffer>
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QImageReader>
+
+#include "ui/image_convert.h"
+#include "weft/media.h"
+
+namespace weft::ui {
+namespace {
+
+const QStringList kImageSuffixes{QStringLiteral("png"), QStringLiteral("jpg"), QStringLiteral("jpeg"),
+                                 QStringLiteral("webp"), QStringLiteral("bmp")};
+const QStringList kAudioSuffixes{QStringLiteral("wav"), QStringLiteral("flac"), QStringLiteral("ogg")};
+const QStringList kTextSuffixes{QStringLiteral("txt"), QStringLiteral("md"), QStringLiteral("text")};
+constexpr int kThumbnailSide = 96;
+
+QImage makeThumbnail(const QImage& image)
+{
+    return image.scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio,
+                        std::max(image.width(), image.height()) < kThumbnailSide ? Qt::FastTransformation
+                                                                                 : Qt::SmoothTransformation);
+}
+
+bool audioMagicMatches(const QByteArray& head, const QString& suffix)
+{
+    if (suffix == QLatin1String("wav"))
+        return head.startsWith("RIFF") && head.mid(8, 4) == "WAVE";
+    if (suffix == QLatin1String("flac"))
+        return head.startsWith("fLaC");
+    return head.startsWith("OggS");
+}
+
+} // namespace
+
+bool attachmentFromFile(const QString& path, Attachment& out, QString& error, const AttachmentLimits& limits)
+{
+    const QFileInfo info(path);
+    const QString suffix = info.suffix().toLower();
+    out = Attachment();
+    out.name = info.fileName();
+    out.sourcePath = info.absoluteFilePath();
+    if (!info.isFile()) {
+        error = QCoreApplication::translate("Attachment", "%1 is not a file.").arg(info.fileName());
+        return false;
+    }
+    if (kImageSuffixes.contains(suffix)) {
+        out.kind = Attachment::Kind::Image;
+        if (info.size() > limits.maxImageBytes) {
+            error = QCoreApplication::translate("Attachment", "%1 is too large (%2 MiB; the limit is %3 MiB).")
+                        .arg(info.fileName()).arg(info.size() / (1024.0 * 1024.0), 0, 'f', 1)
+                        .arg(limits.maxImageBytes / (1024 * 1024));
+            return false;
+        }
+        QImageReader reader(path);
+        const QSize size = reader.size();
+        if (size.isValid() && qint64(size.width()) * size.height() > limits.maxImagePixels) {
+            error = QCoreApplication::translate("Attachment", "%1 has too many pixels (%2 x %3).").arg(info.fileName()).arg(size.width()).arg(size.height());
+            return false;
+        }
+        QImage image = reader.read();
+        if (image.isNull()) {
+            // Qt has no WebP reader here: the engine's decoder (the one used for replies) does.
+            weft::MediaLimits mediaLimits;
+            mediaLimits.maxFileBytes = limits.maxImageBytes;
+            mediaLimits.maxPixels = limits.maxImagePixels;
+            auto decoded = weft::loadImageFile(path.toStdString(), mediaLimits);
+            if (decoded.ok())
+                image = toQImage(decoded.value());
+        }
+        if (image.isNull()) {
+            error = QCoreApplication::translate("Attachment", "%1 is not a readable image.").arg(info.fileName());
+            return false;
+        }
+        out.thumbnail = makeThumbnail(image);
+        return true;
+    }
+    if (kAudioSuffixes.contains(suffix)) {
+        out.kind = Attachment::Kind::Audio;
+        if (info.size() > limits.maxAudioBytes) {
+            error = QCoreApplication::translate("Attachment", "%1 is too large (%2 MiB; the limit is %3 MiB).")
+                        .arg(info.fileName()).arg(info.size() / (1024.0 * 1024.0), 0, 'f', 1)
+                        .arg(limits.maxAudioBytes / (1024 * 1024));
+            return false;
+        }
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly) || !audioMagicMatches(file.read(12), suffix)) {
+            error = QCoreApplication::translate("Attachment", "%1 is not a readable sound file.").arg(info.fileName());
+            return false;
+        }
+        return true;
+    }
+    if (kTextSuffixes.contains(suffix)) {
+        out.kind = Attachment::Kind::Text;
+        if (info.size() > limits.maxTextBytes) {
+            error = QCoreApplication::translate("Attachment", "%1 is too large (the limit for text is %2 KiB).")
+                        .arg(info.fileName()).arg(limits.maxTextBytes / 1024);
+            return false;
+        }
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            error = QCoreApplication::translate("Attachment", "%1 cannot be read.").arg(info.fileName());
+            return false;
+        }
+        out.text = QString::fromUtf8(file.readAll());
+        return true;
+    }
+    error = QCoreApplication::translate("Attachment", "%1: unsupported file type. Weft accepts PNG, JPEG, WebP, BMP, WAV, FLAC, OGG and text files.")
+                .arg(info.fileName());
+    return false;
+}
+
+bool attachmentFromImage(const QImage& image, const QString& name, Attachment& out, QString& error,
+                         const AttachmentLimits& limits)
+{
+    out = Attachment();
+    if (image.isNull()) {
+        error = QCoreApplication::translate("Attachment", "The clipboard holds no readable image.");
+        return false;
+    }
+    if (qint64(image.width()) * image.height() > limits.maxImagePixels) {
+        error = QCoreApplication::translate("Attachment", "The image has too many pixels (%1 x %2).").arg(image.width()).arg(image.height());
+        return false;
+    }
+    out.kind = Attachment::Kind::Image;
+    out.name = name;
+    QBuffer buffer(&out.bytes);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "PNG");
+    out.thumbnail = makeThumbnail(image);
+    return true;
+}
+
+QString attachmentFileFilter()
+{
+    return QCoreApplication::translate("Attachment", "Images, sounds and text (*.png *.jpg *.jpeg *.webp *.bmp *.wav *.flac *.ogg *.txt *.md)");
+}
+
+} // namespace weft::ui

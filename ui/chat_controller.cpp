@@ -1,0 +1,347 @@
+#include "ui/chat_controller.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include "ui/engine_host.h"
+
+namespace weft::ui {
+namespace {
+
+constexpr int kTitleLength = 48;
+
+double metaValue(const weft::MessageMeta& meta, std::initializer_list<const char*> names, double fallback)
+{
+    for (const char* name : names) {
+        auto it = meta.options.find(name);
+        if (it != meta.options.end())
+            return it->second;
+    }
+    return fallback;
+}
+
+} // namespace
+
+weft::ReplyOptions optionsFromMeta(const weft::MessageMeta& meta, const weft::ReplyOptions& fallback)
+{
+    weft::ReplyOptions o = fallback;
+    o.seed = meta.seed;
+    o.temperature = static_cast<float>(metaValue(meta, {"temperature"}, o.temperature));
+    o.topK = static_cast<int>(metaValue(meta, {"top_k", "topK"}, o.topK));
+    o.topP = static_cast<float>(metaValue(meta, {"top_p", "topP"}, o.topP));
+    o.guidanceScale = static_cast<float>(metaValue(meta, {"guidance_scale", "guidanceScale"}, o.guidanceScale));
+    o.maxTextTokens = static_cast<int>(metaValue(meta, {"max_text_tokens", "maxTextTokens"}, o.maxTextTokens));
+    o.compressExamples = metaValue(meta, {"compress_examples", "compressExamples"}, o.compressExamples ? 1 : 0) != 0;
+    return o;
+}
+
+ChatController::ChatController(ConversationStore& store, EngineHost& engine, QObject* parent)
+    : QObject(parent), m_store(store), m_engine(engine)
+{
+    connect(&m_engine, &EngineHost::textDelta, this, [this](quint64 id, const QString& delta) {
+        if (id != m_requestId)
+            return;
+        m_pendingText += delta;
+        emit pendingChanged();
+    });
+    connect(&m_engine, &EngineHost::imageReady, this, [this](quint64 id, const QImage& image) {
+        if (id != m_requestId)
+            return;
+        m_pendingImage = image;
+        emit pendingChanged();
+    });
+    connect(&m_engine, &EngineHost::progress, this, [this](quint64 id, int, int step, int total) {
+        if (id != m_requestId)
+            return;
+        m_pendingStep = step;
+        m_pendingTotal = total;
+        emit pendingChanged();
+    });
+    connect(&m_engine, &EngineHost::replyFinished, this, &ChatController::onReplyFinished);
+    connect(&m_engine, &EngineHost::replyFailed, this, &ChatController::onReplyFailed);
+}
+
+bool ChatController::open(const QString& id)
+{
+    StoredConversation loaded;
+    QString error;
+    if (!m_store.load(id, loaded, &error)) {
+        emit errorOccurred(tr("The conversation could not be opened: %1").arg(error));
+        return false;
+    }
+    m_current = std::move(loaded);
+    m_notice.clear();
+    if (!m_current.recovered.isEmpty())
+        m_notice = tr("Recovered after an interrupted save: %1").arg(m_current.recovered.join(QStringLiteral(", ")));
+    else if (needsAnswer() && !isGenerating())
+        m_notice = tr("The last message has no answer yet (the app was closed while it was generating). Press Retry to answer it.");
+    emit conversationChanged();
+    return true;
+}
+
+QString ChatController::createNew()
+{
+    QString error;
+    const QString id = m_store.create(QString(), &error);
+    if (id.isEmpty()) {
+        emit errorOccurred(tr("A new conversation could not be created: %1").arg(error));
+        return {};
+    }
+    open(id);
+    emit conversationSaved(id);
+    return id;
+}
+
+void ChatController::close()
+{
+    m_current = StoredConversation();
+    m_notice.clear();
+    emit conversationChanged();
+}
+
+bool ChatController::rename(const QString& title)
+{
+    if (!hasConversation())
+        return false;
+    m_current.title = title;
+    return saveCurrent();
+}
+
+bool ChatController::refuseWhileBusy()
+{
+    if (!isGenerating())
+        return false;
+    emit errorOccurred(tr("Wait for the answer or press Stop first."));
+    return true;
+}
+
+bool ChatController::needsAnswer() const
+{
+    const int leaf = m_current.tree.activeLeaf();
+    return m_current.tree.isValid(leaf) && m_current.tree.node(leaf).message.role == weft::Role::User;
+}
+
+bool ChatController::saveCurrent()
+{
+    QString error;
+    if (!m_store.save(m_current, &error)) {
+        // The last good copy is untouched; the user keeps working and sees why.
+        m_notice = tr("Saving failed, the previous copy is kept: %1").arg(error);
+        emit errorOccurred(m_notice);
+        return false;
+    }
+    emit conversationSaved(m_current.id);
+    return true;
+}
+
+bool ChatController::send(const QString& text, const QList<Attachment>& attachments)
+{
+    if (refuseWhileBusy())
+        return false;
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty() && attachments.isEmpty()) {
+        emit errorOccurred(tr("Write a message or attach a file first."));
+        return false;
+    }
+    if (!hasConversation() && createNew().isEmpty())
+        return false;
+    weft::Message message;
+    message.role = weft::Role::User;
+    QStringList textParts;
+    for (const Attachment& a : attachments) {
+        if (a.kind == Attachment::Kind::Text) {
+            textParts << a.text;
+            continue;
+        }
+        QString error;
+        const QString stored = a.sourcePath.isEmpty()
+                                   ? m_store.writeMedia(m_current.id, a.bytes, QStringLiteral("png"), &error)
+                                   : m_store.importMedia(m_current.id, a.sourcePath, &error);
+        if (stored.isEmpty()) {
+            emit errorOccurred(tr("%1 could not be added: %2").arg(a.name, error));
+            return false;
+        }
+        message.segments.push_back(a.kind == Attachment::Kind::Image
+                                       ? weft::Segment::makeImage({}, stored.toStdString())
+                                       : weft::Segment::makeAudio({}, stored.toStdString()));
+    }
+    if (!trimmed.isEmpty())
+        textParts << trimmed;
+    if (!textParts.isEmpty())
+        message.segments.push_back(weft::Segment::makeText(textParts.join(QLatin1Char('\n')).toStdString()));
+    if (m_current.title.isEmpty()) {
+        const QString source = trimmed.isEmpty() ? attachments.first().name : trimmed;
+        m_current.title = source.left(kTitleLength).simplified();
+    }
+    const int nodeId = m_current.tree.append(std::move(message));
+    m_notice.clear();
+    // The question is saved before the engine sees it, so a crash never loses it.
+    saveCurrent();
+    emit conversationChanged();
+    const quint64 seed = m_settings.seedPolicy == SeedPolicy::Fixed ? m_settings.fixedSeed : randomSeed();
+    return startReply(nodeId, m_settings.replyOptions(seed));
+}
+
+bool ChatController::startReply(int parentNodeId, const weft::ReplyOptions& options)
+{
+    if (!m_engine.isModelLoaded()) {
+        m_notice = tr("The model is not loaded yet; the message is saved. Press Retry when it is ready.");
+        emit conversationChanged();
+        emit errorOccurred(m_notice);
+        return false;
+    }
+    ReplyRequest request;
+    request.sessionKey = m_current.id;
+    request.messages = m_current.tree.activeMessages(parentNodeId);
+    request.options = options;
+    request.mediaDir = QDir(m_store.folderOf(m_current.id)).filePath(QStringLiteral("media"));
+    clearPending();
+    m_notice.clear();
+    m_requestTimer.start();
+    m_requestId = m_engine.reply(std::move(request));
+    m_requests[m_requestId] = Pending{m_current.id, parentNodeId};
+    emit generatingChanged(true);
+    emit pendingChanged();
+    return true;
+}
+
+bool ChatController::regenerate(int assistantNodeId)
+{
+    if (refuseWhileBusy() || !hasConversation())
+        return false;
+    const auto& tree = m_current.tree;
+    if (assistantNodeId < 0) {
+        for (int id : tree.activePath()) {
+            if (tree.node(id).message.role == weft::Role::Assistant)
+                assistantNodeId = id;
+        }
+    }
+    if (!tree.isValid(assistantNodeId) || tree.node(assistantNodeId).message.role != weft::Role::Assistant) {
+        if (needsAnswer())
+            return retry();
+        emit errorOccurred(tr("There is no answer to regenerate."));
+        return false;
+    }
+    const weft::ReplyOptions options = m_settings.replyOptions(randomSeed());
+    return startReply(tree.node(assistantNodeId).parent, options);
+}
+
+bool ChatController::reproduce(int assistantNodeId)
+{
+    if (refuseWhileBusy() || !m_current.tree.isValid(assistantNodeId))
+        return false;
+    const auto& node = m_current.tree.node(assistantNodeId);
+    if (!node.message.meta) {
+        emit errorOccurred(tr("This message carries no seed and options to reproduce it from."));
+        return false;
+    }
+    return startReply(node.parent, optionsFromMeta(*node.message.meta, m_settings.replyOptions(0)));
+}
+
+bool ChatController::editAndResend(int userNodeId, const QString& text)
+{
+    if (refuseWhileBusy() || !m_current.tree.isValid(userNodeId))
+        return false;
+    weft::Message edited = m_current.tree.node(userNodeId).message;
+    if (edited.role != weft::Role::User)
+        return false;
+    std::vector<weft::Segment> segments;
+    for (auto& s : edited.segments) {
+        if (s.kind != weft::SegmentKind::Text)
+            segments.push_back(std::move(s));
+    }
+    if (!text.trimmed().isEmpty())
+        segments.push_back(weft::Segment::makeText(text.trimmed().toStdString()));
+    if (segments.empty())
+        return false;
+    edited.segments = std::move(segments);
+    const int nodeId = m_current.tree.addSibling(userNodeId, std::move(edited));
+    saveCurrent();
+    emit conversationChanged();
+    const quint64 seed = m_settings.seedPolicy == SeedPolicy::Fixed ? m_settings.fixedSeed : randomSeed();
+    return startReply(nodeId, m_settings.replyOptions(seed));
+}
+
+bool ChatController::retry()
+{
+    if (refuseWhileBusy() || !needsAnswer())
+        return false;
+    const quint64 seed = m_settings.seedPolicy == SeedPolicy::Fixed ? m_settings.fixedSeed : randomSeed();
+    return startReply(m_current.tree.activeLeaf(), m_settings.replyOptions(seed));
+}
+
+void ChatController::switchBranch(int nodeId, int delta)
+{
+    if (m_current.tree.switchBranch(nodeId, delta)) {
+        saveCurrent();
+        emit conversationChanged();
+    }
+}
+
+void ChatController::stop()
+{
+    if (isGenerating())
+        m_engine.stop();
+}
+
+void ChatController::clearPending()
+{
+    m_pendingText.clear();
+    m_pendingImage = QImage();
+    m_pendingStep = 0;
+    m_pendingTotal = 0;
+}
+
+void ChatController::onReplyFinished(const ReplyResult& result)
+{
+    auto it = m_requests.find(result.id);
+    if (it == m_requests.end())
+        return;
+    const Pending pending = it->second;
+    m_requests.erase(it);
+    const qint64 elapsed = m_requestTimer.isValid() ? m_requestTimer.elapsed() : 0;
+    auto attach = [&](StoredConversation& c) {
+        const int id = c.tree.addChild(pending.parentNodeId, result.message);
+        for (auto a = result.altTexts.begin(); a != result.altTexts.end(); ++a)
+            c.tree.node(id).altTexts[a.key()] = a.value();
+    };
+    if (pending.conversationId == m_current.id) {
+        attach(m_current);
+        saveCurrent();
+    } else {
+        // The user switched chats meanwhile: the answer still belongs to its own chat.
+        StoredConversation other;
+        QString error;
+        if (m_store.load(pending.conversationId, other, &error)) {
+            attach(other);
+            m_store.save(other, &error);
+            emit conversationSaved(other.id);
+        }
+    }
+    if (result.id == m_requestId) {
+        m_requestId = 0;
+        clearPending();
+        emit generatingChanged(false);
+    }
+    emit conversationChanged();
+    emit replyCompleted(true, elapsed);
+}
+
+void ChatController::onReplyFailed(quint64 id, const QString& message, bool cancelled)
+{
+    m_requests.erase(id);
+    if (id != m_requestId)
+        return;
+    const qint64 elapsed = m_requestTimer.isValid() ? m_requestTimer.elapsed() : 0;
+    m_requestId = 0;
+    clearPending();
+    m_notice = cancelled ? tr("Stopped. Press Retry to answer again.")
+                         : tr("The engine could not answer: %1").arg(message);
+    emit generatingChanged(false);
+    emit conversationChanged();
+    if (!cancelled)
+        emit errorOccurred(m_notice);
+    emit replyCompleted(false, elapsed);
+}
+
+} // namespace weft::ui

@@ -1,0 +1,107 @@
+#pragma once
+// The open conversation and what happens to it: sending, streaming answers, regenerating,
+// editing and resending (both make branches), switching branches, reproducing from meta.
+// Turns are saved through ConversationStore after every change; answers come from the
+// EngineHost. Lives on the GUI thread; never blocks on the engine.
+
+#include <QElapsedTimer>
+#include <QImage>
+#include <QList>
+#include <QObject>
+
+#include <map>
+
+#include "ui/app_settings.h"
+#include "ui/attachment.h"
+#include "ui/conversation_store.h"
+#include "ui/engine_types.h"
+
+namespace weft::ui {
+
+class EngineHost;
+
+class ChatController : public QObject {
+    Q_OBJECT
+public:
+    ChatController(ConversationStore& store, EngineHost& engine, QObject* parent = nullptr);
+
+    void setSettings(const AppSettings& settings) { m_settings = settings; }
+    const AppSettings& settings() const { return m_settings; }
+
+    /// Opens a stored conversation. False (and errorOccurred) when it cannot be read.
+    bool open(const QString& id);
+    /// Creates and opens a new empty conversation. Returns its id (empty on failure).
+    QString createNew();
+    /// Forgets the open conversation (after deleting it).
+    void close();
+    bool hasConversation() const { return !m_current.id.isEmpty(); }
+    const StoredConversation& current() const { return m_current; }
+    /// Renames the open conversation and saves it.
+    bool rename(const QString& title);
+
+    /// Sends a user turn: attachments (in order) then the text. Creates a conversation when
+    /// none is open. Refuses (false + errorOccurred) while a reply runs or when empty.
+    bool send(const QString& text, const QList<Attachment>& attachments);
+    /// Regenerates an assistant message with a new seed as a new branch (-1: the last one).
+    bool regenerate(int assistantNodeId = -1);
+    /// Regenerates with the seed and options stored in the message's meta (same output).
+    bool reproduce(int assistantNodeId);
+    /// Replaces a user message's text in a new branch and asks again; media is kept.
+    bool editAndResend(int userNodeId, const QString& text);
+    /// Answers the last user message again when it has no answer (after a crash or error).
+    bool retry();
+    /// Shows another branch at `nodeId`'s position.
+    void switchBranch(int nodeId, int delta);
+    /// Stops the running reply (returns immediately; the engine stops within one token).
+    void stop();
+
+    bool isGenerating() const { return m_requestId != 0; }
+    /// The answer being streamed: text so far, last image preview, progress.
+    const QString& pendingText() const { return m_pendingText; }
+    const QImage& pendingImage() const { return m_pendingImage; }
+    int pendingStep() const { return m_pendingStep; }
+    int pendingTotal() const { return m_pendingTotal; }
+    /// A failure or notice shown at the end of the chat (not saved); empty when none.
+    const QString& notice() const { return m_notice; }
+    /// True when the last message is a user message without an answer.
+    bool needsAnswer() const;
+
+signals:
+    void conversationChanged();
+    void pendingChanged();
+    void generatingChanged(bool generating);
+    void errorOccurred(const QString& message);
+    void conversationSaved(const QString& id);
+    /// Emitted when a reply finished or failed; `milliseconds` since the request was sent.
+    void replyCompleted(bool ok, qint64 milliseconds);
+
+private:
+    struct Pending {
+        QString conversationId;
+        int parentNodeId = 0;
+    };
+    bool startReply(int parentNodeId, const weft::ReplyOptions& options);
+    bool saveCurrent();
+    void onReplyFinished(const ReplyResult& result);
+    void onReplyFailed(quint64 id, const QString& message, bool cancelled);
+    void clearPending();
+    bool refuseWhileBusy();
+
+    ConversationStore& m_store;
+    EngineHost& m_engine;
+    AppSettings m_settings;
+    StoredConversation m_current;
+    std::map<quint64, Pending> m_requests;
+    quint64 m_requestId = 0;
+    QElapsedTimer m_requestTimer;
+    QString m_pendingText;
+    QImage m_pendingImage;
+    int m_pendingStep = 0;
+    int m_pendingTotal = 0;
+    QString m_notice;
+};
+
+/// Reply options recorded in a message's meta (names as the engine writes them).
+weft::ReplyOptions optionsFromMeta(const weft::MessageMeta& meta, const weft::ReplyOptions& fallback);
+
+} // namespace weft::ui

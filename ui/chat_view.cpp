@@ -1,0 +1,272 @@
+#include "ui/chat_view.h"
+
+#include <QAudioOutput>
+#include <QDragEnterEvent>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMediaPlayer>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QTimer>
+#include <QToolButton>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include "ui/chat_controller.h"
+#include "ui/image_convert.h"
+
+namespace weft::ui {
+
+ChatView::ChatView(ChatController& controller, QWidget* parent) : QScrollArea(parent), m_controller(controller)
+{
+    setAcceptDrops(true);
+    setWidgetResizable(true);
+    setAccessibleName(tr("Chat"));
+    m_canvas = new QWidget;
+    auto* outer = new QVBoxLayout(m_canvas);
+    m_messages = new QVBoxLayout;
+    m_messages->setSpacing(12);
+    outer->addLayout(m_messages);
+
+    m_pending = new QWidget(m_canvas);
+    auto* pendingLayout = new QVBoxLayout(m_pending);
+    m_pendingText = new QLabel(m_pending);
+    m_pendingText->setWordWrap(true);
+    m_pendingText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_pendingText->setAccessibleName(tr("Answer being written"));
+    m_pendingImage = new QLabel(m_pending);
+    m_pendingImage->setAccessibleName(tr("Image being generated"));
+    m_progress = new QProgressBar(m_pending);
+    m_progress->setAccessibleName(tr("Generation progress"));
+    m_progress->setRange(0, 0);
+    pendingLayout->addWidget(new QLabel(QStringLiteral("<b>%1</b>").arg(tr("Weft")), m_pending));
+    pendingLayout->addWidget(m_pendingText);
+    pendingLayout->addWidget(m_pendingImage);
+    pendingLayout->addWidget(m_progress);
+    m_pending->hide();
+    outer->addWidget(m_pending);
+
+    auto* noticeRow = new QHBoxLayout;
+    m_notice = new QLabel(m_canvas);
+    m_notice->setWordWrap(true);
+    m_notice->setAccessibleName(tr("Notice"));
+    m_notice->setStyleSheet(QStringLiteral("color: #b00020;"));
+    m_retry = new QPushButton(tr("Retry"), m_canvas);
+    m_retry->setAccessibleName(tr("Answer the last message again"));
+    noticeRow->addWidget(m_notice, 1);
+    noticeRow->addWidget(m_retry);
+    outer->addLayout(noticeRow);
+    outer->addStretch();
+    setWidget(m_canvas);
+
+    m_audioOutput = new QAudioOutput(this);
+    m_player = new QMediaPlayer(this);
+    m_player->setAudioOutput(m_audioOutput);
+
+    connect(m_retry, &QPushButton::clicked, this, &ChatView::retryRequested);
+    connect(&m_controller, &ChatController::conversationChanged, this, &ChatView::rebuild);
+    connect(&m_controller, &ChatController::pendingChanged, this, &ChatView::updatePending);
+    connect(&m_controller, &ChatController::generatingChanged, this, &ChatView::updatePending);
+    rebuild();
+}
+
+QImage ChatView::cachedImage(const QString& path, const weft::Image& decoded)
+{
+    if (!decoded.empty())
+        return toQImage(decoded);
+    auto it = m_imageCache.constFind(path);
+    if (it != m_imageCache.constEnd())
+        return *it;
+    const QImage image = readImageForDisplay(path);
+    m_imageCache.insert(path, image);
+    return image;
+}
+
+QWidget* ChatView::makeAudioChip(const QString& path)
+{
+    auto* chip = new QPushButton(QStringLiteral("▶ ") + QFileInfo(path).fileName());
+    chip->setAccessibleName(tr("Play sound %1").arg(QFileInfo(path).fileName()));
+    chip->setCheckable(true);
+    connect(chip, &QPushButton::toggled, this, [this, chip, path](bool play) {
+        if (!play) {
+            m_player->stop();
+            return;
+        }
+        m_player->setSource(QUrl::fromLocalFile(path));
+        m_player->play();
+        // Un-toggle the chip when the sound ends or another one starts.
+        auto* watcher = new QObject(chip);
+        connect(m_player, &QMediaPlayer::playbackStateChanged, watcher, [chip, watcher](QMediaPlayer::PlaybackState s) {
+            if (s == QMediaPlayer::StoppedState) {
+                chip->setChecked(false);
+                watcher->deleteLater();
+            }
+        });
+    });
+    return chip;
+}
+
+QWidget* ChatView::makeMessage(int nodeId)
+{
+    const auto& tree = m_controller.current().tree;
+    const auto& node = tree.node(nodeId);
+    const bool user = node.message.role == weft::Role::User;
+    auto* box = new QFrame;
+    box->setFrameShape(QFrame::StyledPanel);
+    box->setAccessibleName(user ? tr("Your message") : tr("Answer"));
+    if (user)
+        box->setStyleSheet(QStringLiteral("QFrame { background: palette(alternate-base); }"));
+    auto* layout = new QVBoxLayout(box);
+
+    auto* header = new QHBoxLayout;
+    header->addWidget(new QLabel(QStringLiteral("<b>%1</b>").arg(user ? tr("You") : tr("Weft")), box));
+    header->addStretch();
+    const int count = tree.branchCount(nodeId);
+    if (count > 1) {
+        const int index = tree.branchIndex(nodeId);
+        auto* previous = new QToolButton(box);
+        previous->setText(QStringLiteral("‹"));
+        previous->setAccessibleName(tr("Previous version"));
+        previous->setEnabled(index > 0);
+        auto* label = new QLabel(tr("%1 / %2").arg(index + 1).arg(count), box);
+        label->setAccessibleName(tr("Version %1 of %2").arg(index + 1).arg(count));
+        auto* next = new QToolButton(box);
+        next->setText(QStringLiteral("›"));
+        next->setAccessibleName(tr("Next version"));
+        next->setEnabled(index + 1 < count);
+        connect(previous, &QToolButton::clicked, this, [this, nodeId] { m_controller.switchBranch(nodeId, -1); });
+        connect(next, &QToolButton::clicked, this, [this, nodeId] { m_controller.switchBranch(nodeId, +1); });
+        header->addWidget(previous);
+        header->addWidget(label);
+        header->addWidget(next);
+    }
+    auto addButton = [&](const QString& text, const QString& accessible, auto signal) {
+        auto* button = new QToolButton(box);
+        button->setText(text);
+        button->setAccessibleName(accessible);
+        button->setToolTip(accessible);
+        connect(button, &QToolButton::clicked, this, [this, nodeId, signal] { emit(this->*signal)(nodeId); });
+        header->addWidget(button);
+    };
+    if (user) {
+        addButton(tr("Edit"), tr("Edit and resend"), &ChatView::editRequested);
+    } else {
+        addButton(tr("Regenerate"), tr("Regenerate with a new seed"), &ChatView::regenerateRequested);
+        if (node.message.meta)
+            addButton(tr("Reproduce"), tr("Reproduce with the same seed and options"), &ChatView::reproduceRequested);
+    }
+    layout->addLayout(header);
+
+    for (std::size_t i = 0; i < node.message.segments.size(); ++i) {
+        const auto& segment = node.message.segments[i];
+        const QString path = QString::fromStdString(segment.path);
+        switch (segment.kind) {
+        case weft::SegmentKind::Text: {
+            auto* text = new QLabel(QString::fromStdString(segment.text), box);
+            text->setWordWrap(true);
+            text->setTextFormat(Qt::PlainText);
+            text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+            text->setAccessibleName(user ? tr("Your text") : tr("Answer text"));
+            layout->addWidget(text);
+            break;
+        }
+        case weft::SegmentKind::Image: {
+            const QImage image = cachedImage(path, segment.image);
+            if (image.isNull()) {
+                layout->addWidget(new QLabel(tr("[image missing: %1]").arg(path), box));
+                break;
+            }
+            auto alt = node.altTexts.find(static_cast<int>(i));
+            auto* tile = new ImageTile(image, path, alt == node.altTexts.end() ? QString() : alt->second, box);
+            connect(tile, &ImageTile::actionRequested, this,
+                    [this, nodeId](ImageAction action, const QString& p, const QImage& img) {
+                        emit imageAction(action, p, img, nodeId);
+                    });
+            layout->addWidget(tile);
+            break;
+        }
+        case weft::SegmentKind::Audio:
+            layout->addWidget(makeAudioChip(path), 0, Qt::AlignLeft);
+            break;
+        }
+    }
+    if (!user && node.message.meta) {
+        const auto& meta = *node.message.meta;
+        auto* info = new QLabel(tr("seed %1 · %2 · %3 s").arg(meta.seed).arg(QString::fromStdString(meta.modelId))
+                                    .arg(meta.seconds, 0, 'f', 2), box);
+        info->setStyleSheet(QStringLiteral("color: gray; font-size: small;"));
+        info->setAccessibleName(tr("Provenance"));
+        layout->addWidget(info);
+    }
+    return box;
+}
+
+void ChatView::rebuild()
+{
+    while (QLayoutItem* item = m_messages->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    m_messageCount = 0;
+    if (m_controller.hasConversation()) {
+        for (int id : m_controller.current().tree.activePath()) {
+            m_messages->addWidget(makeMessage(id));
+            ++m_messageCount;
+        }
+    }
+    const QString notice = m_controller.notice();
+    m_notice->setText(notice);
+    m_notice->setVisible(!notice.isEmpty());
+    m_retry->setVisible(!m_controller.isGenerating() && m_controller.needsAnswer());
+    updatePending();
+    scrollToEnd();
+}
+
+void ChatView::updatePending()
+{
+    const bool generating = m_controller.isGenerating();
+    m_pending->setVisible(generating);
+    if (!generating)
+        return;
+    m_retry->hide();
+    m_pendingText->setText(m_controller.pendingText().isEmpty() ? tr("…") : m_controller.pendingText());
+    const QImage& preview = m_controller.pendingImage();
+    m_pendingImage->setVisible(!preview.isNull());
+    if (!preview.isNull())
+        m_pendingImage->setPixmap(QPixmap::fromImage(displayScaled(preview)));
+    if (m_controller.pendingTotal() > 0) {
+        m_progress->setRange(0, m_controller.pendingTotal());
+        m_progress->setValue(m_controller.pendingStep());
+    } else {
+        m_progress->setRange(0, 0);
+    }
+    scrollToEnd();
+}
+
+void ChatView::scrollToEnd()
+{
+    // After layout: the scroll range only grows once the new widgets are laid out.
+    QTimer::singleShot(0, this, [this] { verticalScrollBar()->setValue(verticalScrollBar()->maximum()); });
+}
+
+void ChatView::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls() || event->mimeData()->hasImage() || event->mimeData()->hasText())
+        event->acceptProposedAction();
+}
+
+void ChatView::dragMoveEvent(QDragMoveEvent* event)
+{
+    event->acceptProposedAction();
+}
+
+void ChatView::dropEvent(QDropEvent* event)
+{
+    emit mediaDropped(event->mimeData());
+    event->acceptProposedAction();
+}
+
+} // namespace weft::ui

@@ -1,0 +1,76 @@
+#pragma once
+// The chat canvas: the active branch of the open conversation as a column of messages
+// (text, images, audio chips), branch arrows, per-message actions, the answer being
+// streamed with its progress bar, and a notice line for failures. Files dropped on it go
+// to the composer (mediaDropped). Reads the ChatController; GUI thread only.
+
+#include <QHash>
+#include <QImage>
+#include <QScrollArea>
+
+#include "ui/image_tile.h"
+#include "weft/media.h"
+
+class QAudioOutput;
+class QLabel;
+class QMimeData;
+class QMediaPlayer;
+class QProgressBar;
+class QPushButton;
+class QVBoxLayout;
+
+namespace weft::ui {
+
+class ChatController;
+
+class ChatView : public QScrollArea {
+    Q_OBJECT
+public:
+    explicit ChatView(ChatController& controller, QWidget* parent = nullptr);
+
+    /// Rebuilds every message from the controller (after a turn or a branch switch).
+    void rebuild();
+    /// Number of message widgets shown (for tests and accessibility checks).
+    int messageCount() const { return m_messageCount; }
+    /// The streamed answer's text label and progress bar (visible while generating).
+    QLabel* pendingLabel() const { return m_pendingText; }
+    QProgressBar* progressBar() const { return m_progress; }
+    QLabel* noticeLabel() const { return m_notice; }
+    QMediaPlayer* player() const { return m_player; }
+
+signals:
+    void imageAction(weft::ui::ImageAction action, const QString& path, const QImage& image, int nodeId);
+    void editRequested(int nodeId);
+    void regenerateRequested(int nodeId);
+    void reproduceRequested(int nodeId);
+    void retryRequested();
+    void mediaDropped(const QMimeData* mime);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragMoveEvent(QDragMoveEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    QWidget* makeMessage(int nodeId);
+    QWidget* makeAudioChip(const QString& path);
+    void updatePending();
+    QImage cachedImage(const QString& path, const weft::Image& decoded);
+    void scrollToEnd();
+
+    ChatController& m_controller;
+    QWidget* m_canvas = nullptr;
+    QVBoxLayout* m_messages = nullptr;
+    QWidget* m_pending = nullptr;
+    QLabel* m_pendingText = nullptr;
+    QLabel* m_pendingImage = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_notice = nullptr;
+    QPushButton* m_retry = nullptr;
+    QMediaPlayer* m_player = nullptr;
+    QAudioOutput* m_audioOutput = nullptr;
+    QHash<QString, QImage> m_imageCache;
+    int m_messageCount = 0;
+};
+
+} // namespace weft::ui

@@ -1,0 +1,51 @@
+#pragma once
+// Values that travel between the GUI thread and the engine worker in queued signals.
+
+#include <QImage>
+#include <QMap>
+#include <QMetaType>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "weft/message.h"
+#include "weft/session.h"
+
+namespace weft::ui {
+
+/// One request for an answer. `cancel` is shared with the GUI thread, which raises it to stop.
+struct ReplyRequest {
+    quint64 id = 0;
+    QString sessionKey;                    ///< conversation id; keeps one engine Session per chat
+    std::vector<weft::Message> messages;   ///< the active path; the last one is the user's turn
+    weft::ReplyOptions options;
+    QString mediaDir;                      ///< generated images are written here as PNG
+    bool describeImages = true;            ///< caption generated images for alt text
+    std::shared_ptr<std::atomic<bool>> cancel;
+};
+
+/// What the GUI shows about the loaded model.
+struct ModelSummary {
+    QString directory;
+    QString name;
+    QString sha256;
+    QString device;
+    qint64 parameterCount = 0;
+    int imageSize = 0;
+};
+
+/// The finished answer: the message (generated images saved, paths set) and alt texts keyed
+/// by segment index.
+struct ReplyResult {
+    quint64 id = 0;
+    weft::Message message;
+    QMap<int, QString> altTexts;
+};
+
+} // namespace weft::ui
+
+Q_DECLARE_METATYPE(weft::ui::ReplyRequest)
+Q_DECLARE_METATYPE(weft::ui::ModelSummary)
+Q_DECLARE_METATYPE(weft::ui::ReplyResult)

@@ -1,0 +1,159 @@
+#include "ui/engine_worker.h"
+
+#include <QDir>
+#include <QUuid>
+
+#include "ui/image_convert.h"
+#include "weft/conversation.h"
+#include "weft/media.h"
+
+namespace weft::ui {
+namespace {
+
+// Each chat keeps a Session (KV cache); a few are enough, more would only hold memory.
+constexpr std::size_t kMaxSessions = 8;
+
+weft::Device parseDevice(const QString& device)
+{
+    if (device == QLatin1String("cpu"))
+        return weft::Device::Cpu;
+    if (device == QLatin1String("cuda"))
+        return weft::Device::Cuda;
+    return weft::Device::Auto;
+}
+
+} // namespace
+
+EngineWorker::EngineWorker(QObject* parent) : QObject(parent) {}
+
+EngineWorker::~EngineWorker() = default;
+
+void EngineWorker::loadModel(const QString& directory, const QString& device, int threads,
+                             std::shared_ptr<std::atomic<bool>> cancel)
+{
+    m_sessions.clear();
+    m_model.reset();
+    if (directory.isEmpty()) {
+        emit modelLoadFailed(tr("No model folder is set and no embedded model was found."));
+        return;
+    }
+    weft::LoadOptions options;
+    options.device = parseDevice(device);
+    options.threads = threads;
+    options.cancel = cancel.get();
+    options.progress = [this, cancel](double fraction) {
+        emit loadProgress(fraction);
+        return !(cancel && cancel->load());
+    };
+    auto loaded = weft::Model::load(directory.toStdString(), options);
+    if (!loaded.ok()) {
+        emit modelLoadFailed(QString::fromStdString(loaded.error().message));
+        return;
+    }
+    m_model = loaded.value();
+    const auto& info = m_model->info();
+    ModelSummary summary;
+    summary.directory = QString::fromStdString(info.directory.empty() ? directory.toStdString() : info.directory);
+    summary.name = QString::fromStdString(info.name);
+    summary.sha256 = QString::fromStdString(info.sha256);
+    summary.device = QString::fromStdString(info.device);
+    summary.parameterCount = info.parameterCount;
+    summary.imageSize = info.imageSize;
+    emit loadProgress(1.0);
+    emit modelLoaded(summary);
+}
+
+weft::Session& EngineWorker::sessionFor(const QString& key)
+{
+    auto it = m_sessions.find(key);
+    if (it != m_sessions.end())
+        return *it->second;
+    if (m_sessions.size() >= kMaxSessions)
+        m_sessions.clear();
+    return *m_sessions.emplace(key, std::make_unique<weft::Session>(m_model)).first->second;
+}
+
+QString EngineWorker::describe(const weft::Image& image, const std::atomic<bool>* cancel)
+{
+    // A throwaway session so that the caption does not enter the chat's own KV cache.
+    weft::Session session(m_model);
+    weft::Message question;
+    question.role = weft::Role::User;
+    question.segments.push_back(weft::Segment::makeImage(image));
+    question.segments.push_back(weft::Segment::makeText("describe this image"));
+    weft::ReplyOptions options;
+    options.maxTextTokens = 40;
+    auto answer = session.reply({question}, options, {}, cancel);
+    if (!answer.ok())
+        return {};
+    return QString::fromStdString(answer.value().joinedText()).trimmed();
+}
+
+void EngineWorker::reply(const ReplyRequest& request)
+{
+    const quint64 id = request.id;
+    const std::atomic<bool>* cancel = request.cancel.get();
+    auto stopped = [cancel] { return cancel && cancel->load(std::memory_order_relaxed); };
+    if (stopped()) {
+        emit replyFailed(id, tr("Stopped."), true);
+        return;
+    }
+    if (!m_model) {
+        emit replyFailed(id, tr("The model is not loaded."), false);
+        return;
+    }
+    weft::Conversation conversation;
+    conversation.messages = request.messages;
+    auto media = weft::loadConversationMedia(conversation);
+    if (!media.ok()) {
+        emit replyFailed(id, QString::fromStdString(media.error().message), false);
+        return;
+    }
+    weft::ReplyCallbacks callbacks;
+    callbacks.progress = [this, id, &stopped](weft::ReplyPhase phase, int step, int total) {
+        emit progress(id, static_cast<int>(phase), step, total);
+        return !stopped();
+    };
+    callbacks.textDelta = [this, id, &stopped](const std::string& delta) {
+        emit textDelta(id, QString::fromStdString(delta));
+        return !stopped();
+    };
+    callbacks.imageDone = [this, id, &stopped](const weft::Image& image) {
+        emit imageReady(id, toQImage(image));
+        return !stopped();
+    };
+    auto answer = sessionFor(request.sessionKey).reply(conversation.messages, request.options, callbacks, cancel);
+    if (!answer.ok()) {
+        const bool cancelled = answer.error().code == weft::ErrorCode::Cancelled || stopped();
+        emit replyFailed(id, cancelled ? tr("Stopped.") : QString::fromStdString(answer.error().message), cancelled);
+        return;
+    }
+    ReplyResult result;
+    result.id = id;
+    result.message = std::move(answer.value());
+    const QString replyText = QString::fromStdString(result.message.joinedText()).trimmed();
+    QDir().mkpath(request.mediaDir);
+    for (std::size_t i = 0; i < result.message.segments.size(); ++i) {
+        auto& segment = result.message.segments[i];
+        if (segment.kind != weft::SegmentKind::Image || segment.image.empty())
+            continue;
+        if (segment.path.empty() || !segment.retrieved) {
+            const QString path = QDir(request.mediaDir).filePath(
+                QStringLiteral("gen-%1.png").arg(QUuid::createUuid().toString(QUuid::Id128).left(12)));
+            auto saved = weft::saveImagePng(segment.image, path.toStdString());
+            if (!saved.ok()) {
+                emit replyFailed(id, QString::fromStdString(saved.error().message), false);
+                return;
+            }
+            segment.path = path.toStdString();
+        }
+        QString alt = replyText;
+        if (alt.isEmpty() && request.describeImages && !stopped())
+            alt = describe(segment.image, cancel);
+        if (!alt.isEmpty())
+            result.altTexts.insert(static_cast<int>(i), alt);
+    }
+    emit replyFinished(result);
+}
+
+} // namespace weft::ui
