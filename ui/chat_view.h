@@ -6,6 +6,7 @@
 
 #include <QHash>
 #include <QImage>
+#include <QMimeData>
 #include <QScrollArea>
 
 #include "ui/image_tile.h"
@@ -13,7 +14,6 @@
 
 class QAudioOutput;
 class QLabel;
-class QMimeData;
 class QMediaPlayer;
 class QProgressBar;
 class QPushButton;

@@ -1,0 +1,86 @@
+// weft: multimodal chat and image editing. Options:
+//   --model DIR          load this model folder instead of the configured/embedded one
+//   --data DIR           keep conversations in DIR instead of the user's data folder
+//   --open ID            open this conversation
+//   --screenshot FILE    wait for the model (or --screenshot-delay ms), save the window as PNG, quit
+//   --prompt TEXT        with --screenshot: send TEXT first and wait for the answer
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+#include <QSettings>
+#include <QTimer>
+
+#include "ui/app_settings.h"
+#include "ui/chat_controller.h"
+#include "ui/composer.h"
+#include "ui/conversation_store.h"
+#include "ui/engine_host.h"
+#include "ui/main_window.h"
+#include "ui/translator.h"
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("weft"));
+    QApplication::setApplicationName(QStringLiteral("weft"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Weft"));
+    QApplication::setApplicationVersion(QStringLiteral(WEFT_VERSION_STRING));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/weft.png")));
+
+    QSettings settingsStore;
+    weft::ui::AppSettings settings = weft::ui::AppSettings::load(settingsStore);
+    weft::ui::installTranslation(settings.language);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate("main", "Multimodal chat and image editing"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption modelOption(QStringLiteral("model"), QCoreApplication::translate("main", "Model folder to load."),
+                                         QStringLiteral("DIR"));
+    const QCommandLineOption dataOption(QStringLiteral("data"),
+                                        QCoreApplication::translate("main", "Folder holding the conversations."), QStringLiteral("DIR"));
+    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
+                                              QCoreApplication::translate("main", "Save the window as a PNG image and quit."),
+                                              QStringLiteral("FILE"));
+    const QCommandLineOption promptOption(QStringLiteral("prompt"),
+                                          QCoreApplication::translate("main", "With --screenshot: send this message first."),
+                                          QStringLiteral("TEXT"));
+    const QCommandLineOption attachOption(QStringLiteral("attach"),
+                                          QCoreApplication::translate("main", "With --prompt: attach this file."), QStringLiteral("FILE"));
+    parser.addOptions({modelOption, dataOption, screenshotOption, promptOption, attachOption});
+    parser.process(app);
+
+    if (parser.isSet(modelOption))
+        settings.modelDirectory = parser.value(modelOption);
+
+    weft::ui::ConversationStore store(parser.value(dataOption));
+    weft::ui::EngineHost engine;
+    weft::ui::MainWindow window(store, engine, settings);
+    window.show();
+    window.startModelLoad();
+
+    if (parser.isSet(screenshotOption)) {
+        const QString file = parser.value(screenshotOption);
+        const QString prompt = parser.value(promptOption);
+        const QStringList attachments = parser.values(attachOption);
+        auto shoot = [&window, file] {
+            window.grab().save(file, "PNG");
+            QApplication::quit();
+        };
+        QObject::connect(&engine, &weft::ui::EngineHost::modelLoadFailed, &window, [shoot](const QString&) { shoot(); });
+        QObject::connect(&engine, &weft::ui::EngineHost::modelLoaded, &window, [&, shoot] {
+            if (prompt.isEmpty() && attachments.isEmpty()) {
+                QTimer::singleShot(200, &window, shoot);
+                return;
+            }
+            QObject::connect(&window.controller(), &weft::ui::ChatController::replyCompleted, &window,
+                             [&window, shoot](bool, qint64) { QTimer::singleShot(300, &window, shoot); });
+            window.composer()->addFiles(attachments);
+            window.composer()->setText(prompt);
+            window.sendAction()->trigger();
+        });
+        // A screenshot run never hangs: whatever is on screen after two minutes is kept.
+        QTimer::singleShot(120000, &window, shoot);
+    }
+    return app.exec();
+}

@@ -1,0 +1,483 @@
+// GUI tests: real widgets on the offscreen platform, the real engine on a random tiny model.
+// The same executable doubles as the "victim" of the kill-during-save test: started with
+// WEFT_GUI_SAVE_LOOP=<root>:<id> it saves that conversation in a loop until it is killed.
+#include <QApplication>
+#include <QClipboard>
+#include <QDir>
+#include <QDropEvent>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLabel>
+#include <QMimeData>
+#include <QPainter>
+#include <QProcess>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QUrl>
+
+#include <memory>
+
+#include "ui/chat_controller.h"
+#include "ui/chat_view.h"
+#include "ui/composer.h"
+#include "ui/conversation_store.h"
+#include "ui/engine_host.h"
+#include "ui/image_tile.h"
+#include "ui/main_window.h"
+#include "weft/conversation.h"
+#include "weft/model.h"
+#if defined(WEFT_HAVE_WORLD) && __has_include("weft/world/tasks.h")
+#include "weft/world/tasks.h"
+#define WEFT_USE_WORLD_CORPUS 1
+#endif
+
+using namespace weft::ui;
+
+namespace {
+
+std::vector<std::string> tokenizerCorpus()
+{
+#ifdef WEFT_USE_WORLD_CORPUS
+    return weft::world::textCorpus(400, 11);
+#else
+    // Shapes World style sentences when the world library is not built.
+    const char* colors[] = {"red", "green", "blue", "yellow", "purple", "orange", "white", "black"};
+    const char* shapes[] = {"circle", "square", "triangle", "star", "heart", "cross"};
+    const char* places[] = {"at the top left", "in the center", "at the bottom right", "on the left", "on the right"};
+    std::vector<std::string> out;
+    for (const char* c : colors)
+        for (const char* s : shapes)
+            for (const char* p : places)
+                out.push_back(std::string("draw a small ") + c + " " + s + " " + p + " on a plain background");
+    return out;
+#endif
+}
+
+QString writeSceneImage(const QString& path)
+{
+    QImage image(64, 64, QImage::Format_RGB888);
+    image.fill(QColor(230, 230, 230));
+    QPainter p(&image);
+    p.setBrush(Qt::red);
+    p.drawEllipse(8, 8, 20, 20);
+    p.setBrush(Qt::blue);
+    p.drawRect(36, 36, 20, 20);
+    p.end();
+    image.save(path, "PNG");
+    return path;
+}
+
+void dropFiles(QWidget* target, const QStringList& files)
+{
+    QMimeData mime;
+    QList<QUrl> urls;
+    for (const QString& f : files)
+        urls << QUrl::fromLocalFile(f);
+    mime.setUrls(urls);
+    const QPointF pos(target->width() / 2.0, target->height() / 2.0);
+    QDragEnterEvent enter(pos.toPoint(), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &enter);
+    QDropEvent drop(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &drop);
+}
+
+int saveLoop(const QString& spec)
+{
+    const QString root = spec.section(QLatin1Char('|'), 0, 0);
+    const QString id = spec.section(QLatin1Char('|'), 1, 1);
+    ConversationStore store(root);
+    StoredConversation c;
+    if (!store.load(id, c))
+        return 2;
+    const std::string filler(20000, 'x');
+    for (int i = 0;; ++i) {
+        weft::Message m;
+        m.role = i % 2 ? weft::Role::Assistant : weft::Role::User;
+        m.segments.push_back(weft::Segment::makeText("turn " + std::to_string(i) + " " + filler));
+        c.tree.append(std::move(m));
+        if (!store.save(c))
+            return 3;
+        if (i == 0) {
+            fputs("saving\n", stdout);
+            fflush(stdout);
+        }
+    }
+}
+
+} // namespace
+
+class GuiTest : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void killDuringSaveLosesNothing();
+    void unsupportedFilesAreRefused();
+    void pasteFromClipboard();
+    void dropImageAndTextThenSend();
+    void cancelMidGeneration();
+    void regenerateBranchesSurviveRestart();
+    void engineFailureIsAMessage();
+
+private:
+    bool waitForReply(int timeoutMs = 90000);
+
+    QTemporaryDir m_tmp;
+    QString m_modelDir;
+    std::unique_ptr<ConversationStore> m_store;
+    std::unique_ptr<EngineHost> m_engine;
+    std::unique_ptr<MainWindow> m_window;
+    AppSettings m_settings;
+};
+
+void GuiTest::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_tmp.isValid());
+    m_modelDir = m_tmp.filePath(QStringLiteral("model"));
+    auto made = weft::initModel(WEFT_SOURCE_DIR "/tests/data/configs/tiny.json", m_modelDir.toStdString(), 5,
+                                tokenizerCorpus());
+    QVERIFY2(made.ok(), made.ok() ? "" : made.error().message.c_str());
+
+    m_settings.modelDirectory = m_modelDir;
+    m_settings.device = QStringLiteral("cpu");
+    m_settings.threads = 1; // leaves a core to the GUI thread on the 2-core test machines
+    m_settings.temperature = 1.0;
+    m_settings.topK = 0;
+    m_settings.guidanceScale = 1.0;
+    m_settings.maxTextTokens = 24;
+    m_store = std::make_unique<ConversationStore>(m_tmp.filePath(QStringLiteral("conversations")));
+    m_engine = std::make_unique<EngineHost>();
+    m_window = std::make_unique<MainWindow>(*m_store, *m_engine, m_settings);
+    m_window->show();
+    QSignalSpy loaded(m_engine.get(), &EngineHost::modelLoaded);
+    QSignalSpy failed(m_engine.get(), &EngineHost::modelLoadFailed);
+    m_window->startModelLoad();
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() + failed.count() > 0, 120000);
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    QVERIFY(m_window->modelStatus()->text().contains(QStringLiteral("on")));
+}
+
+void GuiTest::cleanupTestCase()
+{
+    m_window.reset();
+    m_engine.reset();
+}
+
+bool GuiTest::waitForReply(int timeoutMs)
+{
+    QSignalSpy done(&m_window->controller(), &ChatController::replyCompleted);
+    if (!m_window->controller().isGenerating())
+        return true;
+    return done.wait(timeoutMs);
+}
+
+void GuiTest::killDuringSaveLosesNothing()
+{
+    ConversationStore store(m_tmp.filePath(QStringLiteral("killed")));
+    const QString id = store.create(QStringLiteral("kill test"));
+    QVERIFY(!id.isEmpty());
+    StoredConversation c;
+    QVERIFY(store.load(id, c));
+    for (const char* text : {"first question", "first answer"}) {
+        weft::Message m;
+        m.role = c.tree.activePath().empty() ? weft::Role::User : weft::Role::Assistant;
+        m.segments.push_back(weft::Segment::makeText(text));
+        c.tree.append(std::move(m));
+    }
+    QVERIFY(store.save(c));
+
+    for (int round = 0; round < 4; ++round) {
+        QProcess victim;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("WEFT_GUI_SAVE_LOOP"), store.rootDir() + QLatin1Char('|') + id);
+        victim.setProcessEnvironment(env);
+        victim.start(QCoreApplication::applicationFilePath(), {});
+        QVERIFY(victim.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(victim.readAllStandardOutput().contains("saving") || victim.state() != QProcess::Running, 20000);
+        QVERIFY(victim.state() == QProcess::Running);
+        QTest::qWait(20 + 37 * round); // lands at a different point of a save each round
+        victim.kill();                  // SIGKILL: no destructor, no QSaveFile cleanup
+        QVERIFY(victim.waitForFinished());
+
+        StoredConversation reopened;
+        QString error;
+        QVERIFY2(store.load(id, reopened, &error), qPrintable(error));
+        const auto messages = reopened.tree.activeMessages();
+        QVERIFY(messages.size() >= 2);
+        QCOMPARE(QString::fromStdString(messages[0].joinedText()), QStringLiteral("first question"));
+        QCOMPARE(QString::fromStdString(messages[1].joinedText()), QStringLiteral("first answer"));
+        // conversation.json, the file other tools read, is whole as well.
+        auto linear = weft::readConversationFile(QDir(store.folderOf(id)).filePath(QStringLiteral("conversation.json")).toStdString());
+        QVERIFY2(linear.ok(), linear.ok() ? "" : linear.error().message.c_str());
+        QVERIFY(linear.value().messages.size() >= 2);
+    }
+
+    // A partial temporary file next to the real one (what a kill inside write() leaves).
+    QFile partial(QDir(store.folderOf(id)).filePath(QStringLiteral("branches.json.Xy12Ab")));
+    QVERIFY(partial.open(QIODevice::WriteOnly));
+    partial.write("{\"format\":\"weft-branches\",\"version\":1,\"nodes\":[{\"par");
+    partial.close();
+    StoredConversation recovered;
+    QVERIFY(store.load(id, recovered));
+    QVERIFY(!partial.exists());
+    QVERIFY(recovered.recovered.join(QString()).contains(QStringLiteral("branches.json.Xy12Ab")));
+    QVERIFY(recovered.tree.activeMessages().size() >= 2);
+
+    // A corrupt branches.json falls back to conversation.json rather than losing the chat.
+    QFile branches(QDir(store.folderOf(id)).filePath(QStringLiteral("branches.json")));
+    QVERIFY(branches.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    branches.write("{ not json");
+    branches.close();
+    StoredConversation fallback;
+    QVERIFY(store.load(id, fallback));
+    QCOMPARE(QString::fromStdString(fallback.tree.activeMessages().at(0).joinedText()), QStringLiteral("first question"));
+}
+
+void GuiTest::unsupportedFilesAreRefused()
+{
+    Composer* composer = m_window->composer();
+    composer->clear();
+    const QString exe = m_tmp.filePath(QStringLiteral("setup.exe"));
+    QFile f(exe);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("MZ not for us");
+    f.close();
+    const QString fake = m_tmp.filePath(QStringLiteral("fake.png"));
+    QFile g(fake);
+    QVERIFY(g.open(QIODevice::WriteOnly));
+    g.write("this is not a png at all");
+    g.close();
+    const QString huge = m_tmp.filePath(QStringLiteral("huge.wav"));
+    QFile h(huge);
+    QVERIFY(h.open(QIODevice::WriteOnly));
+    QVERIFY(h.resize(40LL * 1024 * 1024)); // sparse: refused on its size before any read
+    h.close();
+
+    QSignalSpy refused(composer, &Composer::refused);
+    dropFiles(m_window->chatView(), {exe, fake, huge});
+    QCOMPARE(composer->attachments().size(), 0);
+    QCOMPARE(refused.count(), 1);
+    const QString message = composer->lastMessage();
+    QVERIFY2(message.contains(QStringLiteral("setup.exe")) && message.contains(QStringLiteral("unsupported")), qPrintable(message));
+    QVERIFY(message.contains(QStringLiteral("fake.png")));
+    QVERIFY(message.contains(QStringLiteral("huge.wav")) && message.contains(QStringLiteral("too large")));
+    composer->clear();
+}
+
+void GuiTest::pasteFromClipboard()
+{
+    Composer* composer = m_window->composer();
+    composer->clear();
+    QImage image(40, 30, QImage::Format_RGB32);
+    image.fill(Qt::green);
+    QApplication::clipboard()->setImage(image);
+    composer->editor()->setFocus();
+    QTest::keyClick(composer->editor(), Qt::Key_V, Qt::ControlModifier);
+    QCOMPARE(composer->attachments().size(), 1);
+    QCOMPARE(composer->attachments().first().kind, Attachment::Kind::Image);
+    QCOMPARE(composer->attachments().first().thumbnail.size(), QSize(40, 30));
+
+    QApplication::clipboard()->setText(QStringLiteral("how many circles are there"));
+    QTest::keyClick(composer->editor(), Qt::Key_V, Qt::ControlModifier);
+    QCOMPARE(composer->text(), QStringLiteral("how many circles are there"));
+    QCOMPARE(composer->attachments().size(), 1);
+    composer->removeAttachment(0);
+    QCOMPARE(composer->attachments().size(), 0);
+    composer->clear();
+}
+
+void GuiTest::dropImageAndTextThenSend()
+{
+    ChatController& controller = m_window->controller();
+    m_window->newChatAction()->trigger();
+    QVERIFY(controller.hasConversation());
+    const QString imagePath = writeSceneImage(m_tmp.filePath(QStringLiteral("scene.png")));
+    const QString textPath = m_tmp.filePath(QStringLiteral("note.txt"));
+    QFile text(textPath);
+    QVERIFY(text.open(QIODevice::WriteOnly));
+    text.write("make the red circle green");
+    text.close();
+
+    dropFiles(m_window->chatView(), {imagePath});
+    dropFiles(m_window->composer(), {textPath});
+    QCOMPARE(m_window->composer()->attachments().size(), 2);
+
+    // Longest gap between 5 ms timer ticks on the GUI thread while the engine works.
+    qint64 longestGap = 0;
+    QElapsedTimer clock;
+    clock.start();
+    qint64 last = clock.elapsed();
+    QTimer ticker;
+    ticker.setInterval(5);
+    connect(&ticker, &QTimer::timeout, this, [&] {
+        const qint64 now = clock.elapsed();
+        longestGap = std::max(longestGap, now - last);
+        last = now;
+    });
+    QSignalSpy deltas(m_engine.get(), &EngineHost::textDelta);
+    ticker.start();
+    last = clock.elapsed();
+    QTest::keyClick(m_window->composer()->editor(), Qt::Key_Return);
+    QVERIFY(controller.isGenerating());
+    QCOMPARE(m_window->composer()->attachments().size(), 0);
+    QVERIFY(waitForReply());
+    ticker.stop();
+    qInfo("longest GUI-thread stall during generation: %lld ms (%d text deltas)", longestGap, int(deltas.count()));
+    QVERIFY2(longestGap < 50, qPrintable(QStringLiteral("GUI thread stalled %1 ms").arg(longestGap)));
+
+    const auto path = controller.current().tree.activePath();
+    QCOMPARE(path.size(), std::size_t(2));
+    const auto& question = controller.current().tree.node(path[0]).message;
+    QCOMPARE(question.segments.size(), std::size_t(2));
+    QCOMPARE(question.segments[0].kind, weft::SegmentKind::Image);
+    QVERIFY(QFile::exists(QString::fromStdString(question.segments[0].path)));
+    QCOMPARE(QString::fromStdString(question.segments[1].text), QStringLiteral("make the red circle green"));
+    const auto& answer = controller.current().tree.node(path[1]).message;
+    QCOMPARE(answer.role, weft::Role::Assistant);
+    QVERIFY(!answer.segments.empty());
+    QVERIFY(answer.meta.has_value());
+    QCOMPARE(m_window->chatView()->messageCount(), 2);
+    int answerImages = 0;
+    for (std::size_t i = 0; i < answer.segments.size(); ++i) {
+        if (answer.segments[i].kind == weft::SegmentKind::Image) {
+            ++answerImages;
+            QVERIFY(QFile::exists(QString::fromStdString(answer.segments[i].path)));
+            QVERIFY(!controller.current().tree.node(path[1]).altTexts.at(int(i)).isEmpty());
+        }
+    }
+    // The canvas shows one tile per image of both messages, each with alt text.
+    const auto tiles = m_window->chatView()->findChildren<ImageTile*>();
+    QCOMPARE(tiles.size(), 1 + answerImages);
+    for (ImageTile* tile : tiles)
+        QVERIFY(!tile->pictureLabel()->accessibleDescription().isEmpty());
+    // Saved after the turn.
+    StoredConversation onDisk;
+    QVERIFY(m_store->load(controller.current().id, onDisk));
+    QCOMPARE(onDisk.tree.activePath().size(), std::size_t(2));
+}
+
+void GuiTest::cancelMidGeneration()
+{
+    ChatController& controller = m_window->controller();
+    AppSettings long_ = m_settings;
+    long_.maxTextTokens = 400;
+    long_.guidanceScale = 2.0;
+    controller.setSettings(long_);
+    bool measured = false;
+    for (int attempt = 0; attempt < 5 && !measured; ++attempt) {
+        QSignalSpy started(m_engine.get(), &EngineHost::progress);
+        QSignalSpy deltas(m_engine.get(), &EngineHost::textDelta);
+        QSignalSpy done(&controller, &ChatController::replyCompleted);
+        m_window->composer()->setText(QStringLiteral("draw a big red circle at the top left"));
+        m_window->sendAction()->trigger();
+        QVERIFY(controller.isGenerating());
+        QTRY_VERIFY_WITH_TIMEOUT(started.count() + deltas.count() > 0 || !done.isEmpty(), 60000);
+        if (!done.isEmpty())
+            continue; // answered before it could be stopped; try again
+        QElapsedTimer stopClock;
+        stopClock.start();
+        QTest::keyClick(m_window, Qt::Key_Escape);
+        QVERIFY(done.wait(5000));
+        const qint64 stopMs = stopClock.elapsed();
+        if (done.first().first().toBool())
+            continue; // it finished on its own between the two events
+        qInfo("Stop took %lld ms", stopMs);
+        QVERIFY2(stopMs < 100, qPrintable(QStringLiteral("Stop took %1 ms").arg(stopMs)));
+        QVERIFY(!controller.isGenerating());
+        QVERIFY(m_window->chatView()->noticeLabel()->text().contains(QStringLiteral("Stopped")));
+        QVERIFY(m_window->composer()->sendButton()->isVisibleTo(m_window.get()));
+        measured = true;
+    }
+    controller.setSettings(m_settings);
+    QVERIFY2(measured, "every attempt finished before Stop could be pressed");
+    // The app stays usable: the unanswered question can be answered.
+    QVERIFY(controller.needsAnswer());
+    QVERIFY(controller.retry());
+    QVERIFY(waitForReply());
+    QVERIFY(!controller.needsAnswer());
+}
+
+void GuiTest::regenerateBranchesSurviveRestart()
+{
+    ChatController& controller = m_window->controller();
+    QVERIFY(!controller.needsAnswer());
+    const QString id = controller.current().id;
+    const int firstAnswer = controller.current().tree.activeLeaf();
+    const std::string firstText = controller.current().tree.node(firstAnswer).message.joinedText();
+    m_window->regenerateAction()->trigger();
+    QVERIFY(controller.isGenerating());
+    QVERIFY(waitForReply());
+    const int secondAnswer = controller.current().tree.activeLeaf();
+    QVERIFY(secondAnswer != firstAnswer);
+    QCOMPARE(controller.current().tree.node(secondAnswer).parent, controller.current().tree.node(firstAnswer).parent);
+    QCOMPARE(controller.current().tree.branchCount(secondAnswer), 2);
+    QCOMPARE(controller.current().tree.branchIndex(secondAnswer), 1);
+    QVERIFY(controller.current().tree.node(secondAnswer).message.meta->seed !=
+            controller.current().tree.node(firstAnswer).message.meta->seed);
+    // The arrows are on the canvas and switch back.
+    const auto labels = m_window->chatView()->findChildren<QLabel*>();
+    QVERIFY(std::any_of(labels.begin(), labels.end(), [](QLabel* l) { return l->text() == QStringLiteral("2 / 2"); }));
+    controller.switchBranch(secondAnswer, -1);
+    QCOMPARE(controller.current().tree.activeLeaf(), firstAnswer);
+
+    // Restart: a new store, engine-less window over the same folder.
+    ConversationStore reopenedStore(m_store->rootDir());
+    StoredConversation reopened;
+    QVERIFY(reopenedStore.load(id, reopened));
+    QCOMPARE(reopened.tree.branchCount(secondAnswer), 2);
+    QCOMPARE(reopened.tree.activeLeaf(), firstAnswer);
+    QCOMPARE(reopened.tree.node(firstAnswer).message.joinedText(), firstText);
+    QCOMPARE(reopened.tree.node(secondAnswer).message.joinedText(),
+             controller.current().tree.node(secondAnswer).message.joinedText());
+    QCOMPARE(reopened.tree.node(secondAnswer).message.meta->seed,
+             controller.current().tree.node(secondAnswer).message.meta->seed);
+    EngineHost idleEngine;
+    MainWindow second(reopenedStore, idleEngine, m_settings);
+    second.controller().open(id);
+    QCOMPARE(second.controller().current().tree.nodeCount(), controller.current().tree.nodeCount());
+    const auto labels2 = second.chatView()->findChildren<QLabel*>();
+    QVERIFY(std::any_of(labels2.begin(), labels2.end(), [](QLabel* l) { return l->text() == QStringLiteral("1 / 2"); }));
+}
+
+void GuiTest::engineFailureIsAMessage()
+{
+    // A model folder that does not load: the failure is shown and the window still works.
+    ConversationStore store(m_tmp.filePath(QStringLiteral("failing")));
+    EngineHost engine;
+    AppSettings settings = m_settings;
+    settings.modelDirectory = m_tmp.filePath(QStringLiteral("no-such-model"));
+    MainWindow window(store, engine, settings);
+    QSignalSpy failed(&engine, &EngineHost::modelLoadFailed);
+    window.startModelLoad();
+    QVERIFY(failed.wait(30000));
+    QVERIFY(window.modelStatus()->text().contains(QStringLiteral("not loaded")));
+    window.composer()->setText(QStringLiteral("describe this image"));
+    window.sendAction()->trigger();
+    QVERIFY(!window.controller().isGenerating());
+    QVERIFY(window.chatView()->noticeLabel()->isVisibleTo(&window));
+    QVERIFY(!window.chatView()->noticeLabel()->text().isEmpty());
+    // The question was kept and can be answered later.
+    QVERIFY(window.controller().needsAnswer());
+    StoredConversation onDisk;
+    QVERIFY(store.load(window.controller().current().id, onDisk));
+    QCOMPARE(onDisk.tree.activePath().size(), std::size_t(1));
+}
+
+int main(int argc, char** argv)
+{
+    if (qEnvironmentVariableIsSet("WEFT_GUI_SAVE_LOOP")) {
+        QCoreApplication app(argc, argv);
+        return saveLoop(qEnvironmentVariable("WEFT_GUI_SAVE_LOOP"));
+    }
+    QApplication app(argc, argv);
+    GuiTest test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "test_gui.moc"

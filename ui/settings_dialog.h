@@ -1,0 +1,40 @@
+#pragma once
+// Edits AppSettings: model folder, device, threads, seed policy, sampling, guidance,
+// example compression, language. The caller saves and applies the result. GUI thread only.
+
+#include <QDialog>
+
+#include "ui/app_settings.h"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLineEdit;
+class QSpinBox;
+
+namespace weft::ui {
+
+class SettingsDialog : public QDialog {
+    Q_OBJECT
+public:
+    /// `cudaAvailable` decides whether CUDA is offered as a device.
+    SettingsDialog(const AppSettings& settings, bool cudaAvailable, QWidget* parent = nullptr);
+    /// The settings as edited.
+    AppSettings settings() const;
+
+private:
+    AppSettings m_base;
+    QLineEdit* m_model = nullptr;
+    QComboBox* m_device = nullptr;
+    QSpinBox* m_threads = nullptr;
+    QComboBox* m_seedPolicy = nullptr;
+    QSpinBox* m_seed = nullptr;
+    QDoubleSpinBox* m_temperature = nullptr;
+    QSpinBox* m_topK = nullptr;
+    QDoubleSpinBox* m_guidance = nullptr;
+    QSpinBox* m_maxTokens = nullptr;
+    QCheckBox* m_compress = nullptr;
+    QComboBox* m_language = nullptr;
+};
+
+} // namespace weft::ui

@@ -1,0 +1,24 @@
+#include "ui/translator.h"
+
+#include <QCoreApplication>
+#include <QLocale>
+#include <QTranslator>
+
+namespace weft::ui {
+
+QTranslator* installTranslation(const QString& languageOverride)
+{
+    if (languageOverride == QLatin1String("en"))
+        return nullptr;
+    auto* translator = new QTranslator(QCoreApplication::instance());
+    const QLocale locale = languageOverride.isEmpty() ? QLocale::system() : QLocale(languageOverride);
+    // QTranslator::load(QLocale, ...) walks the locale's UI languages (e.g. zh_CN, zh).
+    if (!translator->load(locale, QStringLiteral("weft"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+        delete translator;
+        return nullptr;
+    }
+    QCoreApplication::installTranslator(translator);
+    return translator;
+}
+
+} // namespace weft::ui
