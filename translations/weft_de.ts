@@ -1,0 +1,858 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="de">
+<context>
+    <name>Attachment</name>
+    <message>
+        <source>%1 is not a file.</source>
+        <translation>%1 ist keine Datei.</translation>
+    </message>
+    <message>
+        <source>%1 is too large (%2 MiB; the limit is %3 MiB).</source>
+        <translation>%1 ist zu groß (%2 MiB; die Grenze liegt bei %3 MiB).</translation>
+    </message>
+    <message>
+        <source>%1 has too many pixels (%2 x %3).</source>
+        <translation>%1 hat zu viele Pixel (%2 × %3).</translation>
+    </message>
+    <message>
+        <source>%1 is not a readable image.</source>
+        <translation>%1 ist kein lesbares Bild.</translation>
+    </message>
+    <message>
+        <source>%1 is not a readable sound file.</source>
+        <translation>%1 ist keine lesbare Audiodatei.</translation>
+    </message>
+    <message>
+        <source>%1 is too large (the limit for text is %2 KiB).</source>
+        <translation>%1 ist zu groß (die Grenze für Text liegt bei %2 KiB).</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read.</source>
+        <translation>%1 kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>%1: unsupported file type. Weft accepts PNG, JPEG, WebP, BMP, WAV, FLAC, OGG and text files.</source>
+        <translation>%1: Dateityp wird nicht unterstützt. Weft nimmt PNG, JPEG, WebP, BMP, WAV, FLAC, OGG und Textdateien an.</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no readable image.</source>
+        <translation>Die Zwischenablage enthält kein lesbares Bild.</translation>
+    </message>
+    <message>
+        <source>The image has too many pixels (%1 x %2).</source>
+        <translation>Das Bild hat zu viele Pixel (%1 × %2).</translation>
+    </message>
+    <message>
+        <source>Images, sounds and text (*.png *.jpg *.jpeg *.webp *.bmp *.wav *.flac *.ogg *.txt *.md)</source>
+        <translation>Bilder, Klänge und Text (*.png *.jpg *.jpeg *.webp *.bmp *.wav *.flac *.ogg *.txt *.md)</translation>
+    </message>
+</context>
+<context>
+    <name>ChatController</name>
+    <message>
+        <source>The conversation could not be opened: %1</source>
+        <translation>Die Unterhaltung konnte nicht geöffnet werden: %1</translation>
+    </message>
+    <message>
+        <source>Recovered after an interrupted save: %1</source>
+        <translation>Nach einem unterbrochenen Speichern wiederhergestellt: %1</translation>
+    </message>
+    <message>
+        <source>The last message has no answer yet (the app was closed while it was generating). Press Retry to answer it.</source>
+        <translation>Die letzte Nachricht hat noch keine Antwort (die App wurde während der Erzeugung geschlossen). Mit „Erneut versuchen“ wird sie beantwortet.</translation>
+    </message>
+    <message>
+        <source>A new conversation could not be created: %1</source>
+        <translation>Es konnte keine neue Unterhaltung angelegt werden: %1</translation>
+    </message>
+    <message>
+        <source>Wait for the answer or press Stop first.</source>
+        <translation>Warte auf die Antwort oder drücke zuerst „Stopp“.</translation>
+    </message>
+    <message>
+        <source>Saving failed, the previous copy is kept: %1</source>
+        <translation>Speichern fehlgeschlagen, die vorherige Fassung bleibt erhalten: %1</translation>
+    </message>
+    <message>
+        <source>Write a message or attach a file first.</source>
+        <translation>Schreibe zuerst eine Nachricht oder hänge eine Datei an.</translation>
+    </message>
+    <message>
+        <source>%1 could not be added: %2</source>
+        <translation>%1 konnte nicht hinzugefügt werden: %2</translation>
+    </message>
+    <message>
+        <source>The model is not loaded yet; the message is saved. Press Retry when it is ready.</source>
+        <translation>Das Modell ist noch nicht geladen; die Nachricht ist gespeichert. Drücke „Erneut versuchen“, sobald es bereit ist.</translation>
+    </message>
+    <message>
+        <source>There is no answer to regenerate.</source>
+        <translation>Es gibt keine Antwort, die neu erzeugt werden könnte.</translation>
+    </message>
+    <message>
+        <source>This message carries no seed and options to reproduce it from.</source>
+        <translation>Diese Nachricht enthält keinen Seed und keine Optionen zum Reproduzieren.</translation>
+    </message>
+    <message>
+        <source>Stopped. Press Retry to answer again.</source>
+        <translation>Gestoppt. Mit „Erneut versuchen“ wird erneut geantwortet.</translation>
+    </message>
+    <message>
+        <source>The engine could not answer: %1</source>
+        <translation>Die Engine konnte nicht antworten: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ChatView</name>
+    <message>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <source>Answer being written</source>
+        <translation>Antwort wird geschrieben</translation>
+    </message>
+    <message>
+        <source>Image being generated</source>
+        <translation>Bild wird erzeugt</translation>
+    </message>
+    <message>
+        <source>Generation progress</source>
+        <translation>Fortschritt der Erzeugung</translation>
+    </message>
+    <message>
+        <source>Weft</source>
+        <translation>Weft</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>Hinweis</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Answer the last message again</source>
+        <translation>Die letzte Nachricht erneut beantworten</translation>
+    </message>
+    <message>
+        <source>Play sound %1</source>
+        <translation>Klang %1 abspielen</translation>
+    </message>
+    <message>
+        <source>Your message</source>
+        <translation>Deine Nachricht</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Antwort</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>Du</translation>
+    </message>
+    <message>
+        <source>Previous version</source>
+        <translation>Vorherige Fassung</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>Version %1 of %2</source>
+        <translation>Fassung %1 von %2</translation>
+    </message>
+    <message>
+        <source>Next version</source>
+        <translation>Nächste Fassung</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Bearbeiten</translation>
+    </message>
+    <message>
+        <source>Edit and resend</source>
+        <translation>Bearbeiten und erneut senden</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>Neu erzeugen</translation>
+    </message>
+    <message>
+        <source>Regenerate with a new seed</source>
+        <translation>Mit neuem Seed neu erzeugen</translation>
+    </message>
+    <message>
+        <source>Reproduce</source>
+        <translation>Reproduzieren</translation>
+    </message>
+    <message>
+        <source>Reproduce with the same seed and options</source>
+        <translation>Mit demselben Seed und denselben Optionen reproduzieren</translation>
+    </message>
+    <message>
+        <source>Your text</source>
+        <translation>Dein Text</translation>
+    </message>
+    <message>
+        <source>Answer text</source>
+        <translation>Antworttext</translation>
+    </message>
+    <message>
+        <source>[image missing: %1]</source>
+        <translation>[Bild fehlt: %1]</translation>
+    </message>
+    <message>
+        <source>seed %1 · %2 · %3 s</source>
+        <translation>Seed %1 · %2 · %3 s</translation>
+    </message>
+    <message>
+        <source>Provenance</source>
+        <translation>Herkunft</translation>
+    </message>
+    <message>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Write a message, or drop images, sounds and text here</source>
+        <translation>Schreibe eine Nachricht oder ziehe Bilder, Klänge und Text hierher</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Nachricht</translation>
+    </message>
+    <message>
+        <source>Enter sends, Shift+Enter starts a new line</source>
+        <translation>Eingabe sendet, Umschalt+Eingabe beginnt eine neue Zeile</translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation>Anhänge</translation>
+    </message>
+    <message>
+        <source>Composer message</source>
+        <translation>Hinweis zur Eingabe</translation>
+    </message>
+    <message>
+        <source>Attach…</source>
+        <translation>Anhängen…</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>Dateien anhängen</translation>
+    </message>
+    <message>
+        <source>Example pairs…</source>
+        <translation>Beispielpaare…</translation>
+    </message>
+    <message>
+        <source>Build an example-pair request</source>
+        <translation>Eine Anfrage mit Beispielpaaren erstellen</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <source>Send message</source>
+        <translation>Nachricht senden</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Stop generating</source>
+        <translation>Erzeugung stoppen</translation>
+    </message>
+    <message>
+        <source>Only local files can be attached: %1</source>
+        <translation>Nur lokale Dateien können angehängt werden: %1</translation>
+    </message>
+    <message>
+        <source>Pasted image</source>
+        <translation>Eingefügtes Bild</translation>
+    </message>
+    <message>
+        <source>This data cannot be attached (only files, images and text).</source>
+        <translation>Diese Daten können nicht angehängt werden (nur Dateien, Bilder und Text).</translation>
+    </message>
+    <message>
+        <source>♪ sound</source>
+        <translation>♪ Klang</translation>
+    </message>
+    <message>
+        <source>¶ text</source>
+        <translation>¶ Text</translation>
+    </message>
+    <message>
+        <source>Attachment %1</source>
+        <translation>Anhang %1</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>%1 entfernen</translation>
+    </message>
+    <message>
+        <source>Remove attachment %1</source>
+        <translation>Anhang %1 entfernen</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationListModel</name>
+    <message>
+        <source>New conversation</source>
+        <translation>Neue Unterhaltung</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationSidebar</name>
+    <message>
+        <source>Search conversations</source>
+        <translation>Unterhaltungen durchsuchen</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>Unterhaltungen</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Neu</translation>
+    </message>
+    <message>
+        <source>New conversation</source>
+        <translation>Neue Unterhaltung</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>Umbenennen</translation>
+    </message>
+    <message>
+        <source>Rename conversation</source>
+        <translation>Unterhaltung umbenennen</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Delete conversation</source>
+        <translation>Unterhaltung löschen</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>Titel:</translation>
+    </message>
+</context>
+<context>
+    <name>EngineWorker</name>
+    <message>
+        <source>No model folder is set and no embedded model was found.</source>
+        <translation>Es ist kein Modellordner eingestellt und kein eingebettetes Modell vorhanden.</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>Gestoppt.</translation>
+    </message>
+    <message>
+        <source>The model is not loaded.</source>
+        <translation>Das Modell ist nicht geladen.</translation>
+    </message>
+</context>
+<context>
+    <name>ExamplePairDialog</name>
+    <message>
+        <source>Example pairs</source>
+        <translation>Beispielpaare</translation>
+    </message>
+    <message>
+        <source>Show the change with one or more before → after pairs, then give the image to change the same way.</source>
+        <translation>Zeige die Änderung mit einem oder mehreren Vorher → Nachher-Paaren und gib dann das Bild an, das genauso geändert werden soll.</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>Vorher</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>Nachher</translation>
+    </message>
+    <message>
+        <source>Query image</source>
+        <translation>Anfragebild</translation>
+    </message>
+    <message>
+        <source>Instruction</source>
+        <translation>Anweisung</translation>
+    </message>
+    <message>
+        <source>Builder message</source>
+        <translation>Hinweis des Editors</translation>
+    </message>
+    <message>
+        <source>Add pair</source>
+        <translation>Paar hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add an example pair</source>
+        <translation>Ein Beispielpaar hinzufügen</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>Anfrage</translation>
+    </message>
+    <message>
+        <source>Before %1</source>
+        <translation>Vorher %1</translation>
+    </message>
+    <message>
+        <source>After %1</source>
+        <translation>Nachher %1</translation>
+    </message>
+    <message>
+        <source>Pair %1 needs both a before and an after image.</source>
+        <translation>Paar %1 braucht ein Vorher- und ein Nachher-Bild.</translation>
+    </message>
+    <message>
+        <source>Add at least one complete before → after pair.</source>
+        <translation>Füge mindestens ein vollständiges Vorher → Nachher-Paar hinzu.</translation>
+    </message>
+    <message>
+        <source>Add the query image.</source>
+        <translation>Füge das Anfragebild hinzu.</translation>
+    </message>
+</context>
+<context>
+    <name>ImageSlot</name>
+    <message>
+        <source>%1
+(drop or click)</source>
+        <translation>%1
+(ablegen oder klicken)</translation>
+    </message>
+    <message>
+        <source>%1 is not an image.</source>
+        <translation>%1 ist kein Bild.</translation>
+    </message>
+    <message>
+        <source>Drop an image file here.</source>
+        <translation>Lege hier eine Bilddatei ab.</translation>
+    </message>
+</context>
+<context>
+    <name>ImageTile</name>
+    <message>
+        <source>Image</source>
+        <translation>Bild</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Bearbeiten</translation>
+    </message>
+    <message>
+        <source>Edit this image</source>
+        <translation>Dieses Bild bearbeiten</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Motiv</translation>
+    </message>
+    <message>
+        <source>Use as subject</source>
+        <translation>Als Motiv verwenden</translation>
+    </message>
+    <message>
+        <source>Example</source>
+        <translation>Beispiel</translation>
+    </message>
+    <message>
+        <source>Use as example</source>
+        <translation>Als Beispiel verwenden</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>Speichern unter…</translation>
+    </message>
+    <message>
+        <source>Save image as…</source>
+        <translation>Bild speichern unter…</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy image</source>
+        <translation>Bild kopieren</translation>
+    </message>
+</context>
+<context>
+    <name>ImageViewer</name>
+    <message>
+        <source>Image</source>
+        <translation>Bild</translation>
+    </message>
+    <message>
+        <source>Image viewer</source>
+        <translation>Bildbetrachter</translation>
+    </message>
+    <message>
+        <source>Image view</source>
+        <translation>Bildansicht</translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation>Zoom</translation>
+    </message>
+    <message>
+        <source>Compare with the original</source>
+        <translation>Mit dem Original vergleichen</translation>
+    </message>
+    <message>
+        <source>Compare split position</source>
+        <translation>Position der Vergleichslinie</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <source>Zoom:</source>
+        <translation>Zoom:</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Weft</source>
+        <translation>Weft</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Rückgängig</translation>
+    </message>
+    <message>
+        <source>Undo delete</source>
+        <translation>Löschen rückgängig machen</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>Kein Modell</translation>
+    </message>
+    <message>
+        <source>Model status</source>
+        <translation>Modellstatus</translation>
+    </message>
+    <message>
+        <source>Model loading progress</source>
+        <translation>Ladefortschritt des Modells</translation>
+    </message>
+    <message>
+        <source>Model %1 on %2</source>
+        <translation>Modell %1 auf %2</translation>
+    </message>
+    <message>
+        <source>Model not loaded: %1</source>
+        <translation>Modell nicht geladen: %1</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;New conversation</source>
+        <translation>&amp;Neue Unterhaltung</translation>
+    </message>
+    <message>
+        <source>Export as &amp;folder…</source>
+        <translation>Als &amp;Ordner exportieren…</translation>
+    </message>
+    <message>
+        <source>Export as &amp;HTML page…</source>
+        <translation>Als &amp;HTML-Seite exportieren…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>&amp;Chat</translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation>&amp;Senden</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>S&amp;toppen</translation>
+    </message>
+    <message>
+        <source>&amp;Regenerate</source>
+        <translation>&amp;Neu erzeugen</translation>
+    </message>
+    <message>
+        <source>&amp;Example pairs…</source>
+        <translation>&amp;Beispielpaare…</translation>
+    </message>
+    <message>
+        <source>&amp;Paste into message</source>
+        <translation>In Nachricht &amp;einfügen</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>&amp;Werkzeuge</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>&amp;Model card…</source>
+        <translation>&amp;Modellkarte…</translation>
+    </message>
+    <message>
+        <source>Loading model %1…</source>
+        <translation>Modell %1 wird geladen…</translation>
+    </message>
+    <message>
+        <source>Conversation deleted.</source>
+        <translation>Unterhaltung gelöscht.</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>Bild</translation>
+    </message>
+    <message>
+        <source>Save image</source>
+        <translation>Bild speichern</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG-Bild (*.png)</translation>
+    </message>
+    <message>
+        <source>The image could not be saved to %1.</source>
+        <translation>Das Bild konnte nicht unter %1 gespeichert werden.</translation>
+    </message>
+    <message>
+        <source>Image copied.</source>
+        <translation>Bild kopiert.</translation>
+    </message>
+    <message>
+        <source>Edit and resend</source>
+        <translation>Bearbeiten und erneut senden</translation>
+    </message>
+    <message>
+        <source>Message:</source>
+        <translation>Nachricht:</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start.</source>
+        <translation>Die Sprache wechselt beim nächsten Start.</translation>
+    </message>
+    <message>
+        <source>Export to folder</source>
+        <translation>In Ordner exportieren</translation>
+    </message>
+    <message>
+        <source>Exported to %1.</source>
+        <translation>Nach %1 exportiert.</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>Export fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Export as HTML page</source>
+        <translation>Als HTML-Seite exportieren</translation>
+    </message>
+    <message>
+        <source>HTML page (*.html)</source>
+        <translation>HTML-Seite (*.html)</translation>
+    </message>
+</context>
+<context>
+    <name>ModelCardDialog</name>
+    <message>
+        <source>Model card</source>
+        <translation>Modellkarte</translation>
+    </message>
+    <message>
+        <source>**Loaded:** %1 · %2 parameters · %3 · sha256 `%4`</source>
+        <translation>**Geladen:** %1 · %2 Parameter · %3 · sha256 `%4`</translation>
+    </message>
+    <message>
+        <source>No MODEL_CARD.md in %1.</source>
+        <translation>Keine MODEL_CARD.md in %1.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Embedded model</source>
+        <translation>Eingebettetes Modell</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>Modellordner</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Choose the model folder</source>
+        <translation>Modellordner wählen</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>Automatisch</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA (GPU)</source>
+        <translation>CUDA (GPU)</translation>
+    </message>
+    <message>
+        <source>All cores</source>
+        <translation>Alle Kerne</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>Threads</translation>
+    </message>
+    <message>
+        <source>Seed policy</source>
+        <translation>Seed-Regel</translation>
+    </message>
+    <message>
+        <source>New random seed for every answer</source>
+        <translation>Neuer zufälliger Seed für jede Antwort</translation>
+    </message>
+    <message>
+        <source>Fixed seed</source>
+        <translation>Fester Seed</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>Temperatur</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Aus</translation>
+    </message>
+    <message>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <source>Guidance scale</source>
+        <translation>Guidance-Stärke</translation>
+    </message>
+    <message>
+        <source>Maximum text tokens</source>
+        <translation>Maximale Anzahl Text-Tokens</translation>
+    </message>
+    <message>
+        <source>Compress in-context examples</source>
+        <translation>Kontextbeispiele komprimieren</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <source>Model folder:</source>
+        <translation>Modellordner:</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Gerät:</translation>
+    </message>
+    <message>
+        <source>Threads:</source>
+        <translation>Threads:</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>Seed:</translation>
+    </message>
+    <message>
+        <source>Fixed seed:</source>
+        <translation>Fester Seed:</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>Temperatur:</translation>
+    </message>
+    <message>
+        <source>Top-k:</source>
+        <translation>Top-k:</translation>
+    </message>
+    <message>
+        <source>Guidance scale:</source>
+        <translation>Guidance-Stärke:</translation>
+    </message>
+    <message>
+        <source>Maximum text tokens:</source>
+        <translation>Maximale Text-Tokens:</translation>
+    </message>
+    <message>
+        <source>Language (after restart):</source>
+        <translation>Sprache (nach Neustart):</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Multimodal chat and image editing</source>
+        <translation>Multimodaler Chat und Bildbearbeitung</translation>
+    </message>
+    <message>
+        <source>Model folder to load.</source>
+        <translation>Zu ladender Modellordner.</translation>
+    </message>
+    <message>
+        <source>Folder holding the conversations.</source>
+        <translation>Ordner mit den Unterhaltungen.</translation>
+    </message>
+    <message>
+        <source>Save the window as a PNG image and quit.</source>
+        <translation>Das Fenster als PNG-Bild speichern und beenden.</translation>
+    </message>
+    <message>
+        <source>With --screenshot: send this message first.</source>
+        <translation>Mit --screenshot: zuerst diese Nachricht senden.</translation>
+    </message>
+    <message>
+        <source>With --prompt: attach this file.</source>
+        <translation>Mit --prompt: diese Datei anhängen.</translation>
+    </message>
+</context>
+</TS>

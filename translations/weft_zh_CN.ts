@@ -1,0 +1,858 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>Attachment</name>
+    <message>
+        <source>%1 is not a file.</source>
+        <translation>%1 不是文件。</translation>
+    </message>
+    <message>
+        <source>%1 is too large (%2 MiB; the limit is %3 MiB).</source>
+        <translation>%1 太大（%2 MiB；上限为 %3 MiB）。</translation>
+    </message>
+    <message>
+        <source>%1 has too many pixels (%2 x %3).</source>
+        <translation>%1 的像素过多（%2 × %3）。</translation>
+    </message>
+    <message>
+        <source>%1 is not a readable image.</source>
+        <translation>%1 不是可读取的图像。</translation>
+    </message>
+    <message>
+        <source>%1 is not a readable sound file.</source>
+        <translation>%1 不是可读取的音频文件。</translation>
+    </message>
+    <message>
+        <source>%1 is too large (the limit for text is %2 KiB).</source>
+        <translation>%1 太大（文本上限为 %2 KiB）。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read.</source>
+        <translation>无法读取 %1。</translation>
+    </message>
+    <message>
+        <source>%1: unsupported file type. Weft accepts PNG, JPEG, WebP, BMP, WAV, FLAC, OGG and text files.</source>
+        <translation>%1：不支持的文件类型。Weft 接受 PNG、JPEG、WebP、BMP、WAV、FLAC、OGG 和文本文件。</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no readable image.</source>
+        <translation>剪贴板中没有可读取的图像。</translation>
+    </message>
+    <message>
+        <source>The image has too many pixels (%1 x %2).</source>
+        <translation>图像像素过多（%1 × %2）。</translation>
+    </message>
+    <message>
+        <source>Images, sounds and text (*.png *.jpg *.jpeg *.webp *.bmp *.wav *.flac *.ogg *.txt *.md)</source>
+        <translation>图像、声音和文本 (*.png *.jpg *.jpeg *.webp *.bmp *.wav *.flac *.ogg *.txt *.md)</translation>
+    </message>
+</context>
+<context>
+    <name>ChatController</name>
+    <message>
+        <source>The conversation could not be opened: %1</source>
+        <translation>无法打开对话：%1</translation>
+    </message>
+    <message>
+        <source>Recovered after an interrupted save: %1</source>
+        <translation>已从中断的保存中恢复：%1</translation>
+    </message>
+    <message>
+        <source>The last message has no answer yet (the app was closed while it was generating). Press Retry to answer it.</source>
+        <translation>最后一条消息还没有回答（生成时应用被关闭）。按“重试”来回答。</translation>
+    </message>
+    <message>
+        <source>A new conversation could not be created: %1</source>
+        <translation>无法创建新对话：%1</translation>
+    </message>
+    <message>
+        <source>Wait for the answer or press Stop first.</source>
+        <translation>请等待回答，或先按“停止”。</translation>
+    </message>
+    <message>
+        <source>Saving failed, the previous copy is kept: %1</source>
+        <translation>保存失败，之前的副本保持不变：%1</translation>
+    </message>
+    <message>
+        <source>Write a message or attach a file first.</source>
+        <translation>请先输入消息或附加文件。</translation>
+    </message>
+    <message>
+        <source>%1 could not be added: %2</source>
+        <translation>无法添加 %1：%2</translation>
+    </message>
+    <message>
+        <source>The model is not loaded yet; the message is saved. Press Retry when it is ready.</source>
+        <translation>模型尚未加载；消息已保存。模型就绪后请按“重试”。</translation>
+    </message>
+    <message>
+        <source>There is no answer to regenerate.</source>
+        <translation>没有可以重新生成的回答。</translation>
+    </message>
+    <message>
+        <source>This message carries no seed and options to reproduce it from.</source>
+        <translation>此消息没有可用于重现的种子和选项。</translation>
+    </message>
+    <message>
+        <source>Stopped. Press Retry to answer again.</source>
+        <translation>已停止。按“重试”重新回答。</translation>
+    </message>
+    <message>
+        <source>The engine could not answer: %1</source>
+        <translation>引擎无法回答：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ChatView</name>
+    <message>
+        <source>Chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Answer being written</source>
+        <translation>正在生成的回答</translation>
+    </message>
+    <message>
+        <source>Image being generated</source>
+        <translation>正在生成的图像</translation>
+    </message>
+    <message>
+        <source>Generation progress</source>
+        <translation>生成进度</translation>
+    </message>
+    <message>
+        <source>Weft</source>
+        <translation>Weft</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Answer the last message again</source>
+        <translation>重新回答最后一条消息</translation>
+    </message>
+    <message>
+        <source>Play sound %1</source>
+        <translation>播放声音 %1</translation>
+    </message>
+    <message>
+        <source>Your message</source>
+        <translation>你的消息</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Previous version</source>
+        <translation>上一个版本</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>Version %1 of %2</source>
+        <translation>第 %1 个版本，共 %2 个</translation>
+    </message>
+    <message>
+        <source>Next version</source>
+        <translation>下一个版本</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Edit and resend</source>
+        <translation>编辑并重新发送</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Regenerate with a new seed</source>
+        <translation>使用新种子重新生成</translation>
+    </message>
+    <message>
+        <source>Reproduce</source>
+        <translation>重现</translation>
+    </message>
+    <message>
+        <source>Reproduce with the same seed and options</source>
+        <translation>使用相同的种子和选项重现</translation>
+    </message>
+    <message>
+        <source>Your text</source>
+        <translation>你的文本</translation>
+    </message>
+    <message>
+        <source>Answer text</source>
+        <translation>回答文本</translation>
+    </message>
+    <message>
+        <source>[image missing: %1]</source>
+        <translation>[图像缺失：%1]</translation>
+    </message>
+    <message>
+        <source>seed %1 · %2 · %3 s</source>
+        <translation>种子 %1 · %2 · %3 秒</translation>
+    </message>
+    <message>
+        <source>Provenance</source>
+        <translation>来源信息</translation>
+    </message>
+    <message>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Write a message, or drop images, sounds and text here</source>
+        <translation>输入消息，或将图像、声音和文本拖放到这里</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Enter sends, Shift+Enter starts a new line</source>
+        <translation>Enter 发送，Shift+Enter 换行</translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <source>Composer message</source>
+        <translation>输入框提示</translation>
+    </message>
+    <message>
+        <source>Attach…</source>
+        <translation>附加…</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>附加文件</translation>
+    </message>
+    <message>
+        <source>Example pairs…</source>
+        <translation>示例对…</translation>
+    </message>
+    <message>
+        <source>Build an example-pair request</source>
+        <translation>创建示例对请求</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Send message</source>
+        <translation>发送消息</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop generating</source>
+        <translation>停止生成</translation>
+    </message>
+    <message>
+        <source>Only local files can be attached: %1</source>
+        <translation>只能附加本地文件：%1</translation>
+    </message>
+    <message>
+        <source>Pasted image</source>
+        <translation>粘贴的图像</translation>
+    </message>
+    <message>
+        <source>This data cannot be attached (only files, images and text).</source>
+        <translation>无法附加此数据（仅限文件、图像和文本）。</translation>
+    </message>
+    <message>
+        <source>♪ sound</source>
+        <translation>♪ 声音</translation>
+    </message>
+    <message>
+        <source>¶ text</source>
+        <translation>¶ 文本</translation>
+    </message>
+    <message>
+        <source>Attachment %1</source>
+        <translation>附件 %1</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>移除 %1</translation>
+    </message>
+    <message>
+        <source>Remove attachment %1</source>
+        <translation>移除附件 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationListModel</name>
+    <message>
+        <source>New conversation</source>
+        <translation>新对话</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationSidebar</name>
+    <message>
+        <source>Search conversations</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>New conversation</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Rename conversation</source>
+        <translation>重命名对话</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Delete conversation</source>
+        <translation>删除对话</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>标题：</translation>
+    </message>
+</context>
+<context>
+    <name>EngineWorker</name>
+    <message>
+        <source>No model folder is set and no embedded model was found.</source>
+        <translation>未设置模型文件夹，也未找到内置模型。</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
+    </message>
+    <message>
+        <source>The model is not loaded.</source>
+        <translation>模型未加载。</translation>
+    </message>
+</context>
+<context>
+    <name>ExamplePairDialog</name>
+    <message>
+        <source>Example pairs</source>
+        <translation>示例对</translation>
+    </message>
+    <message>
+        <source>Show the change with one or more before → after pairs, then give the image to change the same way.</source>
+        <translation>用一个或多个“之前 → 之后”的图像对展示变化，然后给出要以同样方式修改的图像。</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>之前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>之后</translation>
+    </message>
+    <message>
+        <source>Query image</source>
+        <translation>查询图像</translation>
+    </message>
+    <message>
+        <source>Instruction</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>Builder message</source>
+        <translation>构建器提示</translation>
+    </message>
+    <message>
+        <source>Add pair</source>
+        <translation>添加图像对</translation>
+    </message>
+    <message>
+        <source>Add an example pair</source>
+        <translation>添加一个示例对</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Before %1</source>
+        <translation>之前 %1</translation>
+    </message>
+    <message>
+        <source>After %1</source>
+        <translation>之后 %1</translation>
+    </message>
+    <message>
+        <source>Pair %1 needs both a before and an after image.</source>
+        <translation>图像对 %1 需要同时有“之前”和“之后”的图像。</translation>
+    </message>
+    <message>
+        <source>Add at least one complete before → after pair.</source>
+        <translation>请至少添加一个完整的“之前 → 之后”图像对。</translation>
+    </message>
+    <message>
+        <source>Add the query image.</source>
+        <translation>请添加查询图像。</translation>
+    </message>
+</context>
+<context>
+    <name>ImageSlot</name>
+    <message>
+        <source>%1
+(drop or click)</source>
+        <translation>%1
+（拖放或点击）</translation>
+    </message>
+    <message>
+        <source>%1 is not an image.</source>
+        <translation>%1 不是图像。</translation>
+    </message>
+    <message>
+        <source>Drop an image file here.</source>
+        <translation>请将图像文件拖放到这里。</translation>
+    </message>
+</context>
+<context>
+    <name>ImageTile</name>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Edit this image</source>
+        <translation>编辑此图像</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主体</translation>
+    </message>
+    <message>
+        <source>Use as subject</source>
+        <translation>用作主体</translation>
+    </message>
+    <message>
+        <source>Example</source>
+        <translation>示例</translation>
+    </message>
+    <message>
+        <source>Use as example</source>
+        <translation>用作示例</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Save image as…</source>
+        <translation>将图像另存为…</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy image</source>
+        <translation>复制图像</translation>
+    </message>
+</context>
+<context>
+    <name>ImageViewer</name>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Image viewer</source>
+        <translation>图像查看器</translation>
+    </message>
+    <message>
+        <source>Image view</source>
+        <translation>图像视图</translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation>缩放</translation>
+    </message>
+    <message>
+        <source>Compare with the original</source>
+        <translation>与原图比较</translation>
+    </message>
+    <message>
+        <source>Compare split position</source>
+        <translation>比较分割线位置</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Zoom:</source>
+        <translation>缩放：</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Weft</source>
+        <translation>Weft</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Undo delete</source>
+        <translation>撤销删除</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>无模型</translation>
+    </message>
+    <message>
+        <source>Model status</source>
+        <translation>模型状态</translation>
+    </message>
+    <message>
+        <source>Model loading progress</source>
+        <translation>模型加载进度</translation>
+    </message>
+    <message>
+        <source>Model %1 on %2</source>
+        <translation>模型 %1，运行于 %2</translation>
+    </message>
+    <message>
+        <source>Model not loaded: %1</source>
+        <translation>模型未加载：%1</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;New conversation</source>
+        <translation>新对话(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Export as &amp;folder…</source>
+        <translation>导出为文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Export as &amp;HTML page…</source>
+        <translation>导出为 HTML 页面(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>聊天(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation>发送(&amp;S)</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Regenerate</source>
+        <translation>重新生成(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Example pairs…</source>
+        <translation>示例对(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Paste into message</source>
+        <translation>粘贴到消息(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Model card…</source>
+        <translation>模型卡(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Loading model %1…</source>
+        <translation>正在加载模型 %1…</translation>
+    </message>
+    <message>
+        <source>Conversation deleted.</source>
+        <translation>对话已删除。</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Save image</source>
+        <translation>保存图像</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>The image could not be saved to %1.</source>
+        <translation>无法将图像保存到 %1。</translation>
+    </message>
+    <message>
+        <source>Image copied.</source>
+        <translation>图像已复制。</translation>
+    </message>
+    <message>
+        <source>Edit and resend</source>
+        <translation>编辑并重新发送</translation>
+    </message>
+    <message>
+        <source>Message:</source>
+        <translation>消息：</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start.</source>
+        <translation>语言将在下次启动时更改。</translation>
+    </message>
+    <message>
+        <source>Export to folder</source>
+        <translation>导出到文件夹</translation>
+    </message>
+    <message>
+        <source>Exported to %1.</source>
+        <translation>已导出到 %1。</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <source>Export as HTML page</source>
+        <translation>导出为 HTML 页面</translation>
+    </message>
+    <message>
+        <source>HTML page (*.html)</source>
+        <translation>HTML 页面 (*.html)</translation>
+    </message>
+</context>
+<context>
+    <name>ModelCardDialog</name>
+    <message>
+        <source>Model card</source>
+        <translation>模型卡</translation>
+    </message>
+    <message>
+        <source>**Loaded:** %1 · %2 parameters · %3 · sha256 `%4`</source>
+        <translation>**已加载：** %1 · %2 个参数 · %3 · sha256 `%4`</translation>
+    </message>
+    <message>
+        <source>No MODEL_CARD.md in %1.</source>
+        <translation>%1 中没有 MODEL_CARD.md。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Embedded model</source>
+        <translation>内置模型</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Choose the model folder</source>
+        <translation>选择模型文件夹</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA (GPU)</source>
+        <translation>CUDA（GPU）</translation>
+    </message>
+    <message>
+        <source>All cores</source>
+        <translation>全部核心</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>线程数</translation>
+    </message>
+    <message>
+        <source>Seed policy</source>
+        <translation>种子策略</translation>
+    </message>
+    <message>
+        <source>New random seed for every answer</source>
+        <translation>每次回答使用新的随机种子</translation>
+    </message>
+    <message>
+        <source>Fixed seed</source>
+        <translation>固定种子</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <source>Guidance scale</source>
+        <translation>引导强度</translation>
+    </message>
+    <message>
+        <source>Maximum text tokens</source>
+        <translation>最大文本词元数</translation>
+    </message>
+    <message>
+        <source>Compress in-context examples</source>
+        <translation>压缩上下文示例</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>系统语言</translation>
+    </message>
+    <message>
+        <source>Model folder:</source>
+        <translation>模型文件夹：</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <source>Threads:</source>
+        <translation>线程数：</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>种子：</translation>
+    </message>
+    <message>
+        <source>Fixed seed:</source>
+        <translation>固定种子：</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>温度：</translation>
+    </message>
+    <message>
+        <source>Top-k:</source>
+        <translation>Top-k：</translation>
+    </message>
+    <message>
+        <source>Guidance scale:</source>
+        <translation>引导强度：</translation>
+    </message>
+    <message>
+        <source>Maximum text tokens:</source>
+        <translation>最大文本词元数：</translation>
+    </message>
+    <message>
+        <source>Language (after restart):</source>
+        <translation>语言（重启后生效）：</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Multimodal chat and image editing</source>
+        <translation>多模态聊天与图像编辑</translation>
+    </message>
+    <message>
+        <source>Model folder to load.</source>
+        <translation>要加载的模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Folder holding the conversations.</source>
+        <translation>存放对话的文件夹。</translation>
+    </message>
+    <message>
+        <source>Save the window as a PNG image and quit.</source>
+        <translation>将窗口保存为 PNG 图像并退出。</translation>
+    </message>
+    <message>
+        <source>With --screenshot: send this message first.</source>
+        <translation>与 --screenshot 一起使用：先发送此消息。</translation>
+    </message>
+    <message>
+        <source>With --prompt: attach this file.</source>
+        <translation>与 --prompt 一起使用：附加此文件。</translation>
+    </message>
+</context>
+</TS>
