@@ -1,1 +1,104 @@
-// placeholder: filled in by its owner
+#include "weft/model.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "errors.h"
+#include "file_io.h"
+#include "model_loader.h"
+
+namespace weft {
+
+Model::Model(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Model::~Model() = default;
+
+const ModelInfo& Model::info() const noexcept
+{
+    return m_impl->info;
+}
+
+Result<std::shared_ptr<const Model>> Model::load(const std::string& directory, const LoadOptions& options)
+{
+    return guarded([&]() -> Result<std::shared_ptr<const Model>> {
+        auto impl = loadModelImpl(directory, options);
+        return std::shared_ptr<const Model>(new Model(std::move(impl)));
+    });
+}
+
+namespace {
+
+bool holdsConfig(const std::filesystem::path& dir)
+{
+    std::error_code ec;
+    return !dir.empty() && std::filesystem::is_regular_file(dir / kConfigFile, ec);
+}
+
+std::filesystem::path executableDirectory()
+{
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::filesystem::path() : exe.parent_path();
+}
+
+} // namespace
+
+std::string Model::defaultModelDirectory()
+{
+    std::vector<std::filesystem::path> candidates;
+    if (const char* env = std::getenv("WEFT_MODEL_DIR"); env && *env) candidates.emplace_back(env);
+    const auto exeDir = executableDirectory();
+    if (!exeDir.empty()) candidates.push_back(exeDir / ".." / "share" / "weft" / "models" / "weft-tiny");
+    candidates.emplace_back(WEFT_INSTALL_MODEL_DIR);
+    candidates.emplace_back(WEFT_SOURCE_MODEL_DIR);
+    for (const auto& dir : candidates)
+        if (holdsConfig(dir)) return dir.lexically_normal().string();
+    return {};
+}
+
+Result<void> initModel(const std::string& configPath, const std::string& outDirectory, std::uint64_t seed,
+                       const std::vector<std::string>& tokenizerCorpus, const LogCallback& log)
+{
+    return guarded([&]() -> Result<void> {
+        const ModelConfig config = ModelConfig::read(configPath);
+        if (tokenizerCorpus.empty())
+            throw ArgumentError("init-model: expected a tokenizer corpus of at least one sentence, found none");
+        std::error_code ec;
+        std::filesystem::create_directories(outDirectory, ec);
+        if (ec) throw IoError("cannot create model folder '" + outDirectory + "': " + ec.message());
+        const std::filesystem::path dir(outDirectory);
+
+        // The tokenizer goes to a temporary prefix first so that a failed run never leaves a
+        // half-written folder that looks complete.
+        const std::string prefix = (dir / ".tokenizer-training").string();
+        Tokenizer::train(tokenizerCorpus, config.textVocab, prefix);
+        std::string tokenizerBytes;
+        readFileCapped(prefix + ".model", 16ULL << 20, "tokenizer.model", tokenizerBytes);
+        std::filesystem::remove(prefix + ".model", ec);
+        std::filesystem::remove(prefix + ".vocab", ec);
+        (void)Tokenizer::fromBytes(tokenizerBytes, config.vocab); // checks the piece count
+        if (log) log(LogLevel::Info, "trained tokenizer with " + std::to_string(config.textVocab) + " pieces");
+
+        torch::manual_seed(seed);
+        Network network(config);
+        std::ostringstream card;
+        card << "# " << config.name << " (random weights)\n\n"
+             << "This model folder was written by `weft-cli init-model` with seed " << seed << ".\n"
+             << "Its weights are **random**: it has not been trained and its replies are noise.\n"
+             << "The tokenizer was trained on " << tokenizerCorpus.size() << " sentences.\n\n"
+             << "| | |\n|---|---|\n"
+             << "| architecture | " << config.architecture << " |\n"
+             << "| d_model / layers / heads | " << config.transformer.dModel << " / " << config.transformer.layers
+             << " / " << config.transformer.heads << " |\n"
+             << "| vocabulary | " << config.vocab.total << " tokens |\n"
+             << "| parameters | " << parameterCount(config) << " |\n\n"
+             << "Tensor names and shapes: docs/MODEL_FORMAT.md.\n";
+        writeModelFolder(*network, config, tokenizerBytes, card.str(), outDirectory);
+        if (log) log(LogLevel::Info, "wrote model folder " + outDirectory);
+        return {};
+    });
+}
+
+} // namespace weft

@@ -1,1 +1,63 @@
-// placeholder: filled in by its owner
+// The tensor table of a model folder: every tensor model.safetensors holds, with its shape.
+// This is the single list the loader validates against, the saver writes from and the
+// Network's parameters must match (see MODEL_FORMAT.md).
+#include <string>
+
+#include "codec_tensors.h"
+#include "model_config.h"
+
+namespace weft {
+namespace {
+
+// Per-layer tensors: suffix after "layers.{i}." and which sizes form the shape.
+enum class Dim { Model, Ff };
+struct LayerTensor {
+    const char* suffix;
+    Dim rows;   // first dimension
+    int cols;   // 0 = 1-D tensor, else the second dimension (1 = Model, 2 = Ff)
+};
+
+constexpr LayerTensor kLayerTensors[] = {
+    {"attn_norm.weight", Dim::Model, 0},
+    {"attn.wq.weight", Dim::Model, 1},
+    {"attn.wk.weight", Dim::Model, 1},
+    {"attn.wv.weight", Dim::Model, 1},
+    {"attn.wo.weight", Dim::Model, 1},
+    {"ffn_norm.weight", Dim::Model, 0},
+    {"ffn.w1.weight", Dim::Ff, 1},
+    {"ffn.w3.weight", Dim::Ff, 1},
+    {"ffn.w2.weight", Dim::Model, 2},
+};
+
+} // namespace
+
+std::vector<TensorSpec> ModelConfig::tensorSpecs() const
+{
+    const std::int64_t v = vocab.total;
+    const std::int64_t d = transformer.dModel;
+    const std::int64_t ff = transformer.dFf;
+    const std::int64_t e = retrieval.embedDim;
+    auto size = [&](int which) { return which == 2 ? ff : d; };
+
+    std::vector<TensorSpec> specs;
+    specs.push_back({"tok_embeddings.weight", {v, d}});
+    for (int i = 0; i < transformer.layers; ++i) {
+        const std::string prefix = "layers." + std::to_string(i) + ".";
+        for (const LayerTensor& t : kLayerTensors) {
+            const std::int64_t rows = t.rows == Dim::Ff ? ff : d;
+            if (t.cols == 0)
+                specs.push_back({prefix + t.suffix, {rows}});
+            else
+                specs.push_back({prefix + t.suffix, {rows, size(t.cols)}});
+        }
+    }
+    specs.push_back({"norm.weight", {d}});
+    specs.push_back({"output.weight", {v, d}});
+    specs.push_back({"retrieval.query.weight", {e, d}});
+    specs.push_back({"retrieval.image.weight", {e, d}});
+    specs.push_back({"retrieval.logit_scale", {1}});
+    appendCodecTensorSpecs(codec, specs);
+    return specs;
+}
+
+} // namespace weft

@@ -1,0 +1,187 @@
+#include "network.h"
+
+#include <cmath>
+#include <string>
+
+#include "errors.h"
+
+namespace weft {
+namespace {
+
+std::string shapeText(const torch::Tensor& t)
+{
+    std::string s = "[";
+    for (int64_t i = 0; i < t.dim(); ++i) s += (i ? "," : "") + std::to_string(t.size(i));
+    return s + "]";
+}
+
+torch::nn::Linear linear(int in, int out)
+{
+    return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(false));
+}
+
+// Initial inverse temperature of the retrieval contrastive loss: exp(2.659) = 1 / 0.07, the
+// usual CLIP starting point.
+constexpr float kInitialLogitScale = 2.659f;
+
+} // namespace
+
+NetworkImpl::NetworkImpl(const ModelConfig& config) : m_config(config)
+{
+    const auto& tc = config.transformer;
+    if (config.vocab.total <= 0)
+        throw ShapeError("network: expected a vocabulary layout with a positive total, found " +
+                         std::to_string(config.vocab.total));
+    if (tc.dModel <= 0 || tc.layers <= 0 || tc.heads <= 0 || tc.dFf <= 0 || tc.contextLength <= 0)
+        throw ShapeError("network: expected positive d_model, layers, heads, d_ff and context length");
+    if (tc.dModel % tc.heads != 0 || (tc.dModel / tc.heads) % 2 != 0)
+        throw ShapeError("network: expected d_model divisible by heads into an even head size, found d_model " +
+                         std::to_string(tc.dModel) + " and " + std::to_string(tc.heads) + " heads");
+
+    m_tokEmbeddings = register_module("tok_embeddings",
+                                      torch::nn::Embedding(torch::nn::EmbeddingOptions(config.vocab.total, tc.dModel)));
+    m_layers = register_module("layers", torch::nn::ModuleList());
+    for (int i = 0; i < tc.layers; ++i) {
+        m_blocks.push_back(TransformerBlock(tc));
+        m_layers->push_back(m_blocks.back());
+    }
+    m_norm = register_module("norm", RmsNorm(tc.dModel, tc.normEps));
+    m_output = register_module("output", linear(tc.dModel, config.vocab.total));
+
+    auto retrieval = register_module("retrieval", std::make_shared<torch::nn::Module>());
+    m_retrievalQuery = retrieval->register_module("query", linear(tc.dModel, config.retrieval.embedDim));
+    m_retrievalImage = retrieval->register_module("image", linear(tc.dModel, config.retrieval.embedDim));
+    m_logitScale = retrieval->register_parameter("logit_scale", torch::full({1}, kInitialLogitScale));
+
+    m_codec = register_module("codec", ImageCodec(config.codec));
+
+    RotaryTable rope(tc.dModel / tc.heads, tc.contextLength, tc.ropeTheta);
+    m_ropeCos = register_buffer("rope_cos", rope.cos);
+    m_ropeSin = register_buffer("rope_sin", rope.sin);
+
+    initialiseWeights();
+}
+
+void NetworkImpl::initialiseWeights()
+{
+    // GPT-2 style: small normal weights, residual-output projections scaled down with depth
+    // so the residual stream does not grow with the number of layers. The codec keeps its
+    // own initialisation.
+    torch::NoGradGuard noGrad;
+    const double stdDev = 0.02;
+    const double residualStd = stdDev / std::sqrt(2.0 * m_config.transformer.layers);
+    for (auto& item : named_parameters()) {
+        const std::string& name = item.key();
+        if (name.rfind("codec.", 0) == 0 || name == "retrieval.logit_scale") continue;
+        auto& p = item.value();
+        if (p.dim() == 1) continue; // norm scales stay at 1
+        const bool residual = name.find("attn.wo.") != std::string::npos || name.find("ffn.w2.") != std::string::npos;
+        p.normal_(0.0, residual ? residualStd : stdDev);
+    }
+}
+
+torch::Device NetworkImpl::device() const
+{
+    return m_tokEmbeddings->weight.device();
+}
+
+torch::Tensor NetworkImpl::embed(const torch::Tensor& ids)
+{
+    if (ids.dim() != 2 || ids.scalar_type() != torch::kLong)
+        throw ShapeError("network: expected token ids [B, T] of type long, found " + shapeText(ids));
+    return m_tokEmbeddings->forward(ids);
+}
+
+torch::Tensor NetworkImpl::runLayers(torch::Tensor x, const torch::Tensor& positions, const torch::Tensor& blocked,
+                                     KvCache* cache)
+{
+    if (positions.sizes() != x.sizes().slice(0, 2))
+        throw ShapeError("network: expected positions " + shapeText(x.select(2, 0)) + ", found " + shapeText(positions));
+    if (positions.numel() > 0) {
+        const auto lo = positions.min().item<int64_t>(), hi = positions.max().item<int64_t>();
+        if (lo < 0 || hi >= m_config.transformer.contextLength)
+            throw LimitError("network: expected positions in [0, " + std::to_string(m_config.transformer.contextLength) +
+                             "), found " + std::to_string(lo) + ".." + std::to_string(hi));
+    }
+    RotaryTable rope;
+    rope.cos = m_ropeCos;
+    rope.sin = m_ropeSin;
+    auto [cos, sin] = rope.gather(positions.to(torch::kLong));
+    for (std::size_t i = 0; i < m_blocks.size(); ++i)
+        x = m_blocks[i]->forward(x, cos, sin, blocked, cache, static_cast<int>(i));
+    return m_norm->forward(x);
+}
+
+torch::Tensor NetworkImpl::forwardHidden(const torch::Tensor& ids, const torch::Tensor& positions, const torch::Tensor& mask)
+{
+    auto x = embed(ids);
+    const auto b = ids.size(0), t = ids.size(1);
+    if (mask.dim() != 4 || mask.size(0) != b || mask.size(1) != 1 || mask.size(2) != t || mask.size(3) != t)
+        throw ShapeError("network: expected mask [" + std::to_string(b) + ",1," + std::to_string(t) + "," +
+                         std::to_string(t) + "], found " + shapeText(mask));
+    return runLayers(x, positions, mask.to(torch::kBool).logical_not(), nullptr);
+}
+
+torch::Tensor NetworkImpl::forwardCached(const torch::Tensor& ids, const torch::Tensor& positions,
+                                         const torch::Tensor& newMask, const torch::Tensor& tokenValid, KvCache& cache)
+{
+    auto x = embed(ids);
+    const auto b = ids.size(0), t = ids.size(1);
+    if (b != cache.batch())
+        throw ShapeError("network: expected " + std::to_string(cache.batch()) + " rows for the cache, found " +
+                         std::to_string(b));
+    cache.reserve(static_cast<int>(t));
+    const auto dev = x.device();
+    torch::Tensor allowNew;
+    if (newMask.defined()) {
+        if (newMask.dim() != 4 || newMask.size(0) != b || newMask.size(1) != 1 || newMask.size(2) != t || newMask.size(3) != t)
+            throw ShapeError("network: expected new-token mask [" + std::to_string(b) + ",1," + std::to_string(t) + "," +
+                             std::to_string(t) + "], found " + shapeText(newMask));
+        allowNew = newMask.to(dev, torch::kBool);
+    } else {
+        allowNew = torch::ones({t, t}, torch::TensorOptions().dtype(torch::kBool).device(dev)).tril().expand({b, 1, t, t});
+    }
+    if (tokenValid.defined()) allowNew = allowNew & tokenValid.to(dev, torch::kBool).view({b, 1, 1, t});
+    const int used = cache.used();
+    auto allowCached = cache.valid().narrow(1, 0, used).view({b, 1, 1, used}).expand({b, 1, t, used});
+    auto blocked = torch::cat({allowCached, allowNew}, -1).logical_not();
+    auto hidden = runLayers(x, positions, blocked, &cache);
+    cache.commit(static_cast<int>(t), tokenValid);
+    return hidden;
+}
+
+torch::Tensor NetworkImpl::logits(const torch::Tensor& hidden)
+{
+    return m_output->forward(hidden);
+}
+
+torch::Tensor NetworkImpl::retrievalQuery(const torch::Tensor& hidden)
+{
+    return torch::nn::functional::normalize(m_retrievalQuery->forward(hidden),
+                                            torch::nn::functional::NormalizeFuncOptions().p(2).dim(-1));
+}
+
+torch::Tensor NetworkImpl::imageKeys(const torch::Tensor& codes)
+{
+    if (codes.dim() != 2)
+        throw ShapeError("network: expected image codes [B, N], found " + shapeText(codes));
+    const auto& v = m_config.vocab;
+    if (codes.numel() > 0) {
+        const auto lo = codes.min().item<int64_t>(), hi = codes.max().item<int64_t>();
+        if (lo < 0 || hi >= v.imageCount)
+            throw ArgumentError("network: expected image codes in [0, " + std::to_string(v.imageCount) + "), found " +
+                                std::to_string(lo) + ".." + std::to_string(hi));
+    }
+    auto emb = m_tokEmbeddings->forward(codes.to(device(), torch::kLong) + v.imageBase).mean(1);
+    return torch::nn::functional::normalize(m_retrievalImage->forward(emb),
+                                            torch::nn::functional::NormalizeFuncOptions().p(2).dim(-1));
+}
+
+KvCache NetworkImpl::makeCache(int batch, int capacity) const
+{
+    const auto& tc = m_config.transformer;
+    return KvCache(tc.layers, batch, tc.heads, tc.dModel / tc.heads, capacity > 0 ? capacity : tc.contextLength,
+                   torch::TensorOptions().dtype(torch::kFloat).device(device()));
+}
+
+} // namespace weft

@@ -1,0 +1,77 @@
+#pragma once
+// The model's network: the decoder transformer over the single token stream, the image
+// codec and the retrieval heads, built from a ModelConfig. Its named_parameters() are
+// exactly the tensor table (ModelConfig::tensorSpecs()). Used by inference (Session) and by
+// training; every forward is usable with autograd (training) or under NoGradGuard.
+
+#include <torch/torch.h>
+
+#include "image_codec.h"
+#include "kv_cache.h"
+#include "model_config.h"
+#include "transformer.h"
+
+namespace weft {
+
+class NetworkImpl : public torch::nn::Module {
+public:
+    /// Builds every module with freshly initialised weights (draws from torch's global
+    /// generator: seed it with torch::manual_seed for reproducibility). Throws ShapeError
+    /// for sizes that cannot form a network (d_model not divisible by heads, odd head size).
+    explicit NetworkImpl(const ModelConfig& config);
+
+    /// Full forward pass. ids [B, T] long (token ids), positions [B, T] long (rotary
+    /// positions, < contextLength), mask [B, 1, T, T] bool (true = query t may attend to key
+    /// s; see attentionMask in token_stream.h). Returns hidden states [B, T, d] after the
+    /// final norm. Throws ShapeError/ArgumentError for inconsistent shapes or positions.
+    torch::Tensor forwardHidden(const torch::Tensor& ids, const torch::Tensor& positions, const torch::Tensor& mask);
+
+    /// Incremental forward: appends T new tokens per row to `cache` and returns their hidden
+    /// states [B, T, d]. The new tokens attend to every valid cached slot of their row and,
+    /// among themselves, to `newMask` [B, 1, T, T] bool (undefined = causal). `tokenValid`
+    /// [B, T] bool marks padding of shorter rows (undefined = all valid); padded tokens are
+    /// invisible to later tokens and their outputs are meaningless. Throws LimitError when
+    /// the cache is full.
+    torch::Tensor forwardCached(const torch::Tensor& ids, const torch::Tensor& positions, const torch::Tensor& newMask,
+                                const torch::Tensor& tokenValid, KvCache& cache);
+
+    /// Output projection: hidden [..., d] -> logits [..., V].
+    torch::Tensor logits(const torch::Tensor& hidden);
+    /// Retrieval query embedding: hidden [..., d] -> L2-normalised [..., e].
+    torch::Tensor retrievalQuery(const torch::Tensor& hidden);
+    /// Retrieval key of images given as codes [B, N] (code indices 0..C-1): the mean of their
+    /// token embeddings through retrieval.image, L2-normalised -> [B, e].
+    torch::Tensor imageKeys(const torch::Tensor& codes);
+    /// retrieval.logit_scale (log of the contrastive temperature's inverse), shape [1].
+    const torch::Tensor& retrievalLogitScale() const noexcept { return m_logitScale; }
+
+    /// An empty cache for `batch` rows holding up to `capacity` tokens (0 = contextLength),
+    /// on this network's device.
+    KvCache makeCache(int batch, int capacity = 0) const;
+
+    ImageCodec& codec() noexcept { return m_codec; }
+    const ModelConfig& config() const noexcept { return m_config; }
+    /// Device of the parameters.
+    torch::Device device() const;
+
+private:
+    torch::Tensor embed(const torch::Tensor& ids);
+    torch::Tensor runLayers(torch::Tensor x, const torch::Tensor& positions, const torch::Tensor& blocked, KvCache* cache);
+    void initialiseWeights();
+
+    ModelConfig m_config;
+    torch::nn::Embedding m_tokEmbeddings{nullptr};
+    torch::nn::ModuleList m_layers{nullptr};
+    std::vector<TransformerBlock> m_blocks;
+    RmsNorm m_norm{nullptr};
+    torch::nn::Linear m_output{nullptr};
+    torch::nn::Linear m_retrievalQuery{nullptr};
+    torch::nn::Linear m_retrievalImage{nullptr};
+    torch::Tensor m_logitScale;
+    ImageCodec m_codec{nullptr};
+    torch::Tensor m_ropeCos; // buffers: [contextLength, headDim]
+    torch::Tensor m_ropeSin;
+};
+TORCH_MODULE(Network);
+
+} // namespace weft

@@ -1,0 +1,85 @@
+#pragma once
+// Building blocks of the decoder: RMSNorm, rotary positions, attention written with
+// matmul/softmax (libtorch 1.13 has no fused attention), SwiGLU feed-forward, and the
+// pre-norm block. Module and parameter names are those of the tensor table
+// (tensor_table.cpp): a block registers attn_norm, attn.{wq,wk,wv,wo}, ffn_norm, ffn.{w1,w2,w3}.
+
+#include <torch/torch.h>
+
+#include "model_config.h"
+
+namespace weft {
+
+class KvCache;
+
+/// Root-mean-square norm with a learned scale ("weight", initialised to 1) and no bias.
+class RmsNormImpl : public torch::nn::Module {
+public:
+    RmsNormImpl(int dim, double eps);
+    torch::Tensor forward(const torch::Tensor& x);
+    torch::Tensor weight;
+
+private:
+    double m_eps;
+};
+TORCH_MODULE(RmsNorm);
+
+/// Rotary position tables for head size `headDim` up to `length` positions (rotate-half
+/// convention: frequency j of the first half pairs with element j of the second half).
+struct RotaryTable {
+    RotaryTable() = default;
+    RotaryTable(int headDim, int length, double theta);
+    /// cos and sin gathered at `positions` [B, T] (long) -> [B, 1, T, headDim] each.
+    std::pair<torch::Tensor, torch::Tensor> gather(const torch::Tensor& positions) const;
+    /// Applies the rotation to x [B, H, T, headDim].
+    static torch::Tensor apply(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
+    torch::Tensor cos; ///< [length, headDim]
+    torch::Tensor sin; ///< [length, headDim]
+};
+
+/// Multi-head self-attention without biases.
+class AttentionImpl : public torch::nn::Module {
+public:
+    AttentionImpl(int dModel, int heads);
+    /// x [B, T, d]; cos/sin from RotaryTable::gather; `blocked` [B, 1, T, S] bool, true where
+    /// a query may NOT attend. Without a cache S == T. With a cache the new keys/values go to
+    /// slots [used, used + T) of layer `layer` and attention covers slots [0, used + T).
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                          const torch::Tensor& blocked, KvCache* cache, int layer);
+    int heads() const noexcept { return m_heads; }
+    int headDim() const noexcept { return m_headDim; }
+
+private:
+    int m_heads;
+    int m_headDim;
+    torch::nn::Linear m_wq{nullptr}, m_wk{nullptr}, m_wv{nullptr}, m_wo{nullptr};
+};
+TORCH_MODULE(Attention);
+
+/// SwiGLU: w2(silu(w1 x) * w3 x).
+class FeedForwardImpl : public torch::nn::Module {
+public:
+    FeedForwardImpl(int dModel, int dFf);
+    torch::Tensor forward(const torch::Tensor& x);
+
+private:
+    torch::nn::Linear m_w1{nullptr}, m_w2{nullptr}, m_w3{nullptr};
+};
+TORCH_MODULE(FeedForward);
+
+/// Pre-norm block: x + attn(norm(x)), then + ffn(norm(x)).
+class TransformerBlockImpl : public torch::nn::Module {
+public:
+    explicit TransformerBlockImpl(const TransformerConfig& config);
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                          const torch::Tensor& blocked, KvCache* cache, int layer);
+
+private:
+    RmsNorm m_attnNorm{nullptr};
+    Attention m_attn{nullptr};
+    RmsNorm m_ffnNorm{nullptr};
+    FeedForward m_ffn{nullptr};
+};
+TORCH_MODULE(TransformerBlock);
+
+} // namespace weft
