@@ -9,6 +9,8 @@ namespace weft::ui {
 namespace {
 
 constexpr int kTitleLength = 48;
+// Conversation files cap one text segment at 64 KiB; leave room for the encoding.
+constexpr int kMaxTextBytes = 60 * 1024;
 
 double metaValue(const weft::MessageMeta& meta, std::initializer_list<const char*> names, double fallback)
 {
@@ -167,6 +169,10 @@ bool ChatController::send(const QString& text, const QList<Attachment>& attachme
     }
     if (!trimmed.isEmpty())
         textParts << trimmed;
+    if (textParts.join(QLatin1Char('\n')).toUtf8().size() > kMaxTextBytes) {
+        emit errorOccurred(tr("The text is too long (more than %1 KiB).").arg(kMaxTextBytes / 1024));
+        return false;
+    }
     if (!textParts.isEmpty())
         message.segments.push_back(weft::Segment::makeText(textParts.join(QLatin1Char('\n')).toStdString()));
     if (m_current.title.isEmpty()) {

@@ -131,13 +131,18 @@ void EngineWorker::reply(const ReplyRequest& request)
     ReplyResult result;
     result.id = id;
     result.message = std::move(answer.value());
+    // A model may stop at once; conversation files require at least one segment per message.
+    if (result.message.segments.empty())
+        result.message.segments.push_back(weft::Segment::makeText(std::string()));
     const QString replyText = QString::fromStdString(result.message.joinedText()).trimmed();
     QDir().mkpath(request.mediaDir);
     for (std::size_t i = 0; i < result.message.segments.size(); ++i) {
         auto& segment = result.message.segments[i];
         if (segment.kind != weft::SegmentKind::Image || segment.image.empty())
             continue;
-        if (segment.path.empty() || !segment.retrieved) {
+        {
+            // Retrieved images are saved too: their source may lie outside this chat's folder,
+            // and conversation files only refer to media inside their own folder.
             const QString path = QDir(request.mediaDir).filePath(
                 QStringLiteral("gen-%1.png").arg(QUuid::createUuid().toString(QUuid::Id128).left(12)));
             auto saved = weft::saveImagePng(segment.image, path.toStdString());
