@@ -1,6 +1,7 @@
 // GUI tests: real widgets on the offscreen platform, the real engine on a random tiny model.
 // The same executable doubles as the "victim" of the kill-during-save test: started with
 // WEFT_GUI_SAVE_LOOP=<root>:<id> it saves that conversation in a loop until it is killed.
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QDir>
@@ -20,6 +21,7 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <algorithm>
 #include <memory>
 
 #include "ui/chat_controller.h"
@@ -260,7 +262,7 @@ void GuiTest::unsupportedFilesAreRefused()
     h.close();
 
     QSignalSpy refused(composer, &Composer::refused);
-    dropFiles(m_window->chatView(), {exe, fake, huge});
+    dropFiles(m_window->chatView()->viewport(), {exe, fake, huge});
     QCOMPARE(composer->attachments().size(), 0);
     QCOMPARE(refused.count(), 1);
     const QString message = composer->lastMessage();
@@ -304,7 +306,7 @@ void GuiTest::dropImageAndTextThenSend()
     text.write("make the red circle green");
     text.close();
 
-    dropFiles(m_window->chatView(), {imagePath});
+    dropFiles(m_window->chatView()->viewport(), {imagePath});
     dropFiles(m_window->composer(), {textPath});
     QCOMPARE(m_window->composer()->attachments().size(), 2);
 
@@ -382,7 +384,7 @@ void GuiTest::cancelMidGeneration()
             continue; // answered before it could be stopped; try again
         QElapsedTimer stopClock;
         stopClock.start();
-        QTest::keyClick(m_window, Qt::Key_Escape);
+        m_window->stopAction()->trigger();
         QVERIFY(done.wait(5000));
         const qint64 stopMs = stopClock.elapsed();
         if (done.first().first().toBool())
@@ -395,6 +397,9 @@ void GuiTest::cancelMidGeneration()
         measured = true;
     }
     controller.setSettings(m_settings);
+    QCOMPARE(m_window->stopAction()->shortcut(), QKeySequence(Qt::Key_Escape));
+    QCOMPARE(m_window->newChatAction()->shortcut(), QKeySequence(QKeySequence::New));
+    QCOMPARE(m_window->regenerateAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_R));
     QVERIFY2(measured, "every attempt finished before Stop could be pressed");
     // The app stays usable: the unanswered question can be answered.
     QVERIFY(controller.needsAnswer());

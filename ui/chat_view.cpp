@@ -22,7 +22,9 @@ namespace weft::ui {
 
 ChatView::ChatView(ChatController& controller, QWidget* parent) : QScrollArea(parent), m_controller(controller)
 {
+    // Scroll areas receive drops through their viewport (viewportEvent calls dropEvent).
     setAcceptDrops(true);
+    viewport()->setAcceptDrops(true);
     setWidgetResizable(true);
     setAccessibleName(tr("Chat"));
     m_canvas = new QWidget;
