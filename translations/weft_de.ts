@@ -101,6 +101,10 @@
         <source>The engine could not answer: %1</source>
         <translation>Die Engine konnte nicht antworten: %1</translation>
     </message>
+    <message>
+        <source>The text is too long (more than %1 KiB).</source>
+        <translation>Der Text ist zu lang (mehr als %1 KiB).</translation>
+    </message>
 </context>
 <context>
     <name>ChatView</name>

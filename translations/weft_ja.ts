@@ -101,6 +101,10 @@
         <source>The engine could not answer: %1</source>
         <translation>エンジンが返答できませんでした: %1</translation>
     </message>
+    <message>
+        <source>The text is too long (more than %1 KiB).</source>
+        <translation>テキストが長すぎます（%1 KiB を超えています）。</translation>
+    </message>
 </context>
 <context>
     <name>ChatView</name>

@@ -101,6 +101,10 @@
         <source>The engine could not answer: %1</source>
         <translation>引擎无法回答：%1</translation>
     </message>
+    <message>
+        <source>The text is too long (more than %1 KiB).</source>
+        <translation>文本过长（超过 %1 KiB）。</translation>
+    </message>
 </context>
 <context>
     <name>ChatView</name>
