@@ -30,8 +30,8 @@ struct Preservation {
 Preservation preservation(const Scene& expected, const Scene& actual, const std::vector<int>& namedCells);
 
 /// Creature fidelity at `cell`: the fraction of the expected creature's 16 pattern cells that
-/// match what is drawn there (a drawn object is read as a 4x4 pattern by majority of each
-/// 4x4 pixel block; other colours count as nothing drawn); 0 when the cell is empty. Throws
+/// match what is drawn there, whatever its colour (a drawn object is read as a 4x4 pattern by
+/// majority of each 4x4 pixel block); 0 when the cell is empty. Throws
 /// std::invalid_argument when `expected` has no creature at `cell`.
 double creatureFidelity(const Scene& expected, const Scene& actual, int cell);
 
