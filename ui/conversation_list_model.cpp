@@ -38,16 +38,13 @@ void ConversationListModel::refresh(const QString& id)
     Entry e;
     if (!read(id, e))
         return;
+    // Updated in place: moving rows would move the list's current index and with it the
+    // open conversation. The order by date is applied on reload().
     const int row = rowOf(id);
-    if (row == 0) {
-        m_entries[0] = e;
-        emit dataChanged(index(0), index(0));
+    if (row >= 0) {
+        m_entries[row] = e;
+        emit dataChanged(index(row), index(row));
         return;
-    }
-    if (row > 0) {
-        beginRemoveRows({}, row, row);
-        m_entries.removeAt(row);
-        endRemoveRows();
     }
     beginInsertRows({}, 0, 0);
     m_entries.prepend(e);

@@ -18,7 +18,7 @@ public:
 
     /// Re-reads every conversation folder (titles and text for search).
     void reload();
-    /// Re-reads one conversation (after a save), moving it to the top.
+    /// Re-reads one conversation (after a save) in place; a new one is added at the top.
     void refresh(const QString& id);
     /// Row of a conversation, -1 when absent.
     int rowOf(const QString& id) const;

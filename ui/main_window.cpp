@@ -80,7 +80,10 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
 
     connect(undo, &QPushButton::clicked, this, &MainWindow::undoDelete);
     connect(m_sidebar, &ConversationSidebar::newRequested, m_newChat, &QAction::trigger);
-    connect(m_sidebar, &ConversationSidebar::openRequested, this, [this](const QString& id) { m_controller->open(id); });
+    connect(m_sidebar, &ConversationSidebar::openRequested, this, [this](const QString& id) {
+        if (id != m_controller->current().id)
+            m_controller->open(id);
+    });
     connect(m_sidebar, &ConversationSidebar::renameRequested, this, [this](const QString& id, const QString& title) {
         if (id == m_controller->current().id) {
             m_controller->rename(title);
