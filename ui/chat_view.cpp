@@ -208,8 +208,14 @@ QWidget* ChatView::makeMessage(int nodeId)
 
 void ChatView::rebuild()
 {
+    // deleteLater: the button that triggered this rebuild (branch arrow, Regenerate) may
+    // still be inside its clicked() emission.
     while (QLayoutItem* item = m_messages->takeAt(0)) {
-        delete item->widget();
+        if (QWidget* w = item->widget()) {
+            w->hide();
+            w->setParent(nullptr);
+            w->deleteLater();
+        }
         delete item;
     }
     m_messageCount = 0;

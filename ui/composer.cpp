@@ -229,7 +229,11 @@ void Composer::rebuildStrip()
 {
     while (m_stripLayout->count() > 1) {
         QLayoutItem* item = m_stripLayout->takeAt(0);
-        delete item->widget();
+        // The remove button that triggered this rebuild is still inside clicked().
+        if (QWidget* w = item->widget()) {
+            w->hide();
+            w->deleteLater();
+        }
         delete item;
     }
     for (int i = 0; i < m_attachments.size(); ++i) {
