@@ -359,6 +359,7 @@ void GuiTest::dropImageAndTextThenSend()
     for (ImageTile* tile : tiles)
         QVERIFY(!tile->pictureLabel()->accessibleDescription().isEmpty());
     // Saved after the turn.
+    controller.flushSaves();
     StoredConversation onDisk;
     QVERIFY(m_store->load(controller.current().id, onDisk));
     QCOMPARE(onDisk.tree.activePath().size(), std::size_t(2));
@@ -432,6 +433,7 @@ void GuiTest::regenerateBranchesSurviveRestart()
     QCOMPARE(controller.current().tree.activeLeaf(), firstAnswer);
 
     // Restart: a new store, engine-less window over the same folder.
+    controller.flushSaves();
     ConversationStore reopenedStore(m_store->rootDir());
     StoredConversation reopened;
     QVERIFY(reopenedStore.load(id, reopened));
@@ -469,6 +471,7 @@ void GuiTest::engineFailureIsAMessage()
     QVERIFY(!window.chatView()->noticeLabel()->text().isEmpty());
     // The question was kept and can be answered later.
     QVERIFY(window.controller().needsAnswer());
+    window.controller().flushSaves();
     StoredConversation onDisk;
     QVERIFY(store.load(window.controller().current().id, onDisk));
     QCOMPARE(onDisk.tree.activePath().size(), std::size_t(1));

@@ -59,6 +59,16 @@ ChatController::ChatController(ConversationStore& store, EngineHost& engine, QOb
         m_pendingTotal = total;
         emit pendingChanged();
     });
+    connect(&m_writer, &ConversationWriter::written, this, [this](const QString& id, bool ok, const QString& error) {
+        if (ok) {
+            emit conversationSaved(id);
+            return;
+        }
+        // The last good copy is untouched; the user keeps working and sees why.
+        m_notice = tr("Saving failed, the previous copy is kept: %1").arg(error);
+        emit errorOccurred(m_notice);
+        emit conversationChanged();
+    });
     connect(&m_engine, &EngineHost::replyFinished, this, &ChatController::onReplyFinished);
     connect(&m_engine, &EngineHost::replyFailed, this, &ChatController::onReplyFailed);
 }
@@ -126,13 +136,14 @@ bool ChatController::needsAnswer() const
 bool ChatController::saveCurrent()
 {
     QString error;
-    if (!m_store.save(m_current, &error)) {
-        // The last good copy is untouched; the user keeps working and sees why.
+    SaveJob job;
+    if (!m_store.prepare(m_current, job, &error)) {
         m_notice = tr("Saving failed, the previous copy is kept: %1").arg(error);
         emit errorOccurred(m_notice);
         return false;
     }
-    emit conversationSaved(m_current.id);
+    // The disk write (with fsync) runs on the writer thread; see onWritten for failures.
+    m_writer.enqueue(std::move(job));
     return true;
 }
 
@@ -318,6 +329,7 @@ void ChatController::onReplyFinished(const ReplyResult& result)
         // The user switched chats meanwhile: the answer still belongs to its own chat.
         StoredConversation other;
         QString error;
+        m_writer.flush();
         if (m_store.load(pending.conversationId, other, &error)) {
             attach(other);
             m_store.save(other, &error);

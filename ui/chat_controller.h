@@ -14,6 +14,7 @@
 #include "ui/app_settings.h"
 #include "ui/attachment.h"
 #include "ui/conversation_store.h"
+#include "ui/conversation_writer.h"
 #include "ui/engine_types.h"
 
 namespace weft::ui {
@@ -65,12 +66,15 @@ public:
     const QString& notice() const { return m_notice; }
     /// True when the last message is a user message without an answer.
     bool needsAnswer() const;
+    /// Blocks until every save queued so far is on disk (saves run on a writer thread).
+    void flushSaves() { m_writer.flush(); }
 
 signals:
     void conversationChanged();
     void pendingChanged();
     void generatingChanged(bool generating);
     void errorOccurred(const QString& message);
+    /// A save reached the disk.
     void conversationSaved(const QString& id);
     /// Emitted when a reply finished or failed; `milliseconds` since the request was sent.
     void replyCompleted(bool ok, qint64 milliseconds);
@@ -89,6 +93,7 @@ private:
 
     ConversationStore& m_store;
     EngineHost& m_engine;
+    ConversationWriter m_writer;
     AppSettings m_settings;
     StoredConversation m_current;
     std::map<quint64, Pending> m_requests;

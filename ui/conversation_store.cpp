@@ -233,11 +233,13 @@ bool ConversationStore::load(const QString& id, StoredConversation& out, QString
 
 bool ConversationStore::save(StoredConversation& conversation, QString* error) const
 {
+    SaveJob job;
+    return prepare(conversation, job, error) && write(job, error);
+}
+
+bool ConversationStore::prepare(StoredConversation& conversation, SaveJob& job, QString* error) const
+{
     const QString folder = folderOf(conversation.id);
-    if (!QDir().mkpath(folder)) {
-        setError(error, QStringLiteral("%1: cannot create folder").arg(folder));
-        return false;
-    }
     const std::string base = folder.toStdString();
     const QDateTime now = QDateTime::currentDateTimeUtc();
 
@@ -269,11 +271,14 @@ bool ConversationStore::save(StoredConversation& conversation, QString* error) c
         }
         nodes.append(o);
     }
+    if (!conversation.created.isValid())
+        conversation.created = now;
+    conversation.updated = now;
     QJsonObject root;
     root.insert(QStringLiteral("format"), QStringLiteral("weft-branches"));
     root.insert(QStringLiteral("version"), kBranchesVersion);
     root.insert(QStringLiteral("title"), conversation.title);
-    root.insert(QStringLiteral("created"), (conversation.created.isValid() ? conversation.created : now).toString(Qt::ISODateWithMs));
+    root.insert(QStringLiteral("created"), conversation.created.toString(Qt::ISODateWithMs));
     root.insert(QStringLiteral("updated"), now.toString(Qt::ISODateWithMs));
     root.insert(QStringLiteral("nodes"), nodes);
 
@@ -285,15 +290,22 @@ bool ConversationStore::save(StoredConversation& conversation, QString* error) c
         setError(error, QString::fromStdString(linearJson.error().message));
         return false;
     }
-    // branches.json is the source of truth and goes first; conversation.json mirrors it.
-    if (!writeAtomic(QDir(folder).filePath(kBranchesFile), QJsonDocument(root).toJson(QJsonDocument::Compact), error))
-        return false;
-    if (!writeAtomic(QDir(folder).filePath(kConversationFile), QByteArray::fromStdString(linearJson.value()), error))
-        return false;
-    conversation.updated = now;
-    if (!conversation.created.isValid())
-        conversation.created = now;
+    job.id = conversation.id;
+    job.folder = folder;
+    job.branchesJson = QJsonDocument(root).toJson(QJsonDocument::Compact);
+    job.conversationJson = QByteArray::fromStdString(linearJson.value());
     return true;
+}
+
+bool ConversationStore::write(const SaveJob& job, QString* error)
+{
+    if (!QDir().mkpath(job.folder)) {
+        setError(error, QStringLiteral("%1: cannot create folder").arg(job.folder));
+        return false;
+    }
+    // branches.json is the source of truth and goes first; conversation.json mirrors it.
+    return writeAtomic(QDir(job.folder).filePath(kBranchesFile), job.branchesJson, error) &&
+           writeAtomic(QDir(job.folder).filePath(kConversationFile), job.conversationJson, error);
 }
 
 bool ConversationStore::remove(const QString& id, QString* error) const

@@ -26,6 +26,16 @@ struct StoredConversation {
     QStringList recovered; ///< what loading had to repair (leftover temporary files, fallbacks)
 };
 
+/// A serialised snapshot ready to be written: both files' bytes and where they go.
+/// Writing it (ConversationStore::write) touches only the file system, so it may run on
+/// any thread.
+struct SaveJob {
+    QString id;
+    QString folder;
+    QByteArray branchesJson;
+    QByteArray conversationJson;
+};
+
 class ConversationStore {
 public:
     static constexpr int kBranchesVersion = 1;
@@ -49,6 +59,13 @@ public:
     /// Writes both files atomically and stamps `updated`. On failure (full disk, read-only
     /// folder) the previous files are left untouched and false is returned with a message.
     bool save(StoredConversation& conversation, QString* error = nullptr) const;
+
+    /// Serialises a conversation into a SaveJob and stamps `updated` (cheap; no disk access).
+    /// Fails only when the engine refuses to serialise a message (e.g. media outside the folder).
+    bool prepare(StoredConversation& conversation, SaveJob& job, QString* error = nullptr) const;
+    /// Writes a prepared job atomically: branches.json, then conversation.json. Thread-safe
+    /// (file I/O only). On failure the previous files are untouched.
+    static bool write(const SaveJob& job, QString* error = nullptr);
 
     /// Moves a conversation into the trash folder so that restore() can bring it back.
     bool remove(const QString& id, QString* error = nullptr) const;
