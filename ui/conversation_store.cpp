@@ -52,6 +52,11 @@ bool writeAtomic(const QString& path, const QByteArray& bytes, QString* error)
 QStringList removeLeftovers(const QString& folder)
 {
     QStringList removed;
+    QDir media(QDir(folder).filePath(kMediaDir));
+    for (const QString& name : media.entryList({QStringLiteral("*.tmp")}, QDir::Files | QDir::Hidden)) {
+        if (media.remove(name))
+            removed << QStringLiteral("media/") + name;
+    }
     QDir dir(folder);
     const QStringList patterns{kBranchesFile + QStringLiteral(".*"), kConversationFile + QStringLiteral(".*"),
                                QStringLiteral(".*.tmp*")};
@@ -350,8 +355,22 @@ QString ConversationStore::writeMedia(const QString& id, const QByteArray& bytes
     }
     const QString name = QUuid::createUuid().toString(QUuid::Id128).left(16) + QLatin1Char('.') + extension.toLower();
     const QString path = QDir(folder.filePath(kMediaDir)).filePath(name);
-    if (!writeAtomic(path, bytes, error))
+    // Temporary file + rename without fsync: a killed process never leaves a half file under
+    // the final name, and the GUI thread does not wait tens of milliseconds on the disk for
+    // every attachment (the conversation files that refer to it are fsynced by the writer).
+    const QString temporary = path + QStringLiteral(".tmp");
+    QFile file(temporary);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size()) {
+        setError(error, QStringLiteral("%1: %2").arg(temporary, file.errorString()));
+        file.remove();
         return {};
+    }
+    file.close();
+    if (!QFile::rename(temporary, path)) {
+        setError(error, QStringLiteral("%1: cannot rename to %2").arg(temporary, path));
+        QFile::remove(temporary);
+        return {};
+    }
     return QFileInfo(path).absoluteFilePath();
 }
 
