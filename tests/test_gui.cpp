@@ -19,6 +19,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QTranslator>
 #include <QUrl>
 
 #include <algorithm>
@@ -125,6 +126,7 @@ private slots:
     void cancelMidGeneration();
     void regenerateBranchesSurviveRestart();
     void engineFailureIsAMessage();
+    void translationsAreCompiledIn();
 
 private:
     bool waitForReply(int timeoutMs = 90000);
@@ -475,6 +477,20 @@ void GuiTest::engineFailureIsAMessage()
     StoredConversation onDisk;
     QVERIFY(store.load(window.controller().current().id, onDisk));
     QCOMPARE(onDisk.tree.activePath().size(), std::size_t(1));
+}
+
+void GuiTest::translationsAreCompiledIn()
+{
+    const QList<QPair<QString, QString>> expected{{QStringLiteral("de"), QStringLiteral("Senden")},
+                                                  {QStringLiteral("ja"), QStringLiteral("送信")},
+                                                  {QStringLiteral("zh_CN"), QStringLiteral("发送")}};
+    for (const auto& [language, send] : expected) {
+        QTranslator translator;
+        QVERIFY2(translator.load(QLocale(language), QStringLiteral("weft"), QStringLiteral("_"), QStringLiteral(":/i18n")),
+                 qPrintable(language));
+        QCOMPARE(translator.translate("weft::ui::Composer", "Send"), send);
+        QVERIFY(!translator.translate("weft::ui::ChatController", "Stopped. Press Retry to answer again.").isEmpty());
+    }
 }
 
 int main(int argc, char** argv)
