@@ -1,6 +1,7 @@
 // GUI tests: real widgets on the offscreen platform, the real engine on a random tiny model.
 // The same executable doubles as the "victim" of the kill-during-save test: started with
-// WEFT_GUI_SAVE_LOOP=<root>:<id> it saves that conversation in a loop until it is killed.
+// WEFT_GUI_SAVE_LOOP=<root>|<id> it saves that conversation in a loop until it is killed;
+// WEFT_GUI_INIT_MODEL=<dir> writes the random test model there and exits.
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -495,6 +496,14 @@ void GuiTest::translationsAreCompiledIn()
 
 int main(int argc, char** argv)
 {
+    if (qEnvironmentVariableIsSet("WEFT_GUI_INIT_MODEL")) {
+        // Makes the same random model the tests use (for screenshots before a trained one exists).
+        auto made = weft::initModel(WEFT_SOURCE_DIR "/tests/data/configs/tiny.json",
+                                    qEnvironmentVariable("WEFT_GUI_INIT_MODEL").toStdString(), 5, tokenizerCorpus());
+        if (!made.ok())
+            fprintf(stderr, "%s\n", made.error().message.c_str());
+        return made.ok() ? 0 : 1;
+    }
     if (qEnvironmentVariableIsSet("WEFT_GUI_SAVE_LOOP")) {
         QCoreApplication app(argc, argv);
         return saveLoop(qEnvironmentVariable("WEFT_GUI_SAVE_LOOP"));
