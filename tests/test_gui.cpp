@@ -234,6 +234,27 @@ void GuiTest::killDuringSaveLosesNothing()
     QVERIFY(recovered.recovered.join(QString()).contains(QStringLiteral("branches.json.Xy12Ab")));
     QVERIFY(recovered.tree.activeMessages().size() >= 2);
 
+    // A branches.json from a newer build is refused, not overwritten.
+    {
+        QFile branches(QDir(store.folderOf(id)).filePath(QStringLiteral("branches.json")));
+        QVERIFY(branches.open(QIODevice::ReadOnly));
+        const QByteArray good = branches.readAll();
+        branches.close();
+        QByteArray newer = good;
+        newer.replace("\"version\":1", "\"version\":99");
+        QVERIFY(newer != good);
+        QVERIFY(branches.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        branches.write(newer);
+        branches.close();
+        StoredConversation refused;
+        QString error;
+        QVERIFY(!store.load(id, refused, &error));
+        QVERIFY2(error.contains(QStringLiteral("newer")), qPrintable(error));
+        QVERIFY(branches.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        branches.write(good);
+        branches.close();
+    }
+
     // A corrupt branches.json falls back to conversation.json rather than losing the chat.
     QFile branches(QDir(store.folderOf(id)).filePath(QStringLiteral("branches.json")));
     QVERIFY(branches.open(QIODevice::WriteOnly | QIODevice::Truncate));

@@ -226,6 +226,11 @@ bool ConversationStore::load(const QString& id, StoredConversation& out, QString
     QString branchesError;
     if (loadBranches(folder, out, &branchesError))
         return true;
+    if (branchesError.contains(QLatin1String("newer than this build"))) {
+        // Falling back to conversation.json would let the next save overwrite the newer file.
+        setError(error, branchesError);
+        return false;
+    }
     QString linearError;
     if (loadLinear(folder, out, &linearError)) {
         if (QFileInfo::exists(QDir(folder).filePath(kBranchesFile)))
