@@ -4,6 +4,7 @@
 
 #include <QtTest>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -482,9 +483,14 @@ private slots:
         QVERIFY(throwsWith([&] { Tokenizer::load(tmp("absent.model"), VocabLayout::make(120, 4, 1000)); },
                            ErrorCode::NotFound, "absent.model"));
 
-        // A corpus too small for the requested size fails with sentencepiece's explanation.
-        QVERIFY(throwsWith([&] { Tokenizer::train({"a b c", "a c b"}, 500, tmp("tiny")); }, ErrorCode::InvalidArgument,
-                           "vocabulary size 500"));
+        // A corpus too small to learn the requested size is padded with unused control pieces,
+        // so the piece count is still exact and text still round-trips.
+        Tokenizer::train({"a b c", "a c b", "b a"}, 500, tmp("tiny"));
+        const Tokenizer tiny = Tokenizer::load(tmp("tiny") + ".model", VocabLayout::make(500, 4, 1000));
+        QCOMPARE(tiny.decode(tiny.encode("c b a")), std::string("c b a"));
+        // A vocabulary too small to hold every character of the corpus fails with the reason.
+        QVERIFY(throwsWith([&] { Tokenizer::train({"abcdefghijklmnopqrstuvwxyz 0123456789"}, 8, tmp("few")); },
+                           ErrorCode::InvalidArgument, "vocabulary size 8"));
         QVERIFY(throwsWith([&] { Tokenizer::train({}, 100, tmp("none")); }, ErrorCode::InvalidArgument, "no sentences"));
         QVERIFY(throwsWith([&] { Tokenizer::train({"a"}, 4, tmp("small")); }, ErrorCode::InvalidArgument, "[8, 65536]"));
     }
@@ -771,6 +777,49 @@ private slots:
         const Image area = resizeArea(checkerImage(128, 96), 64, 48);
         QCOMPARE(area.width, 64);
         QCOMPARE(area.rgb.size(), std::size_t(64 * 48 * 3));
+    }
+
+    // ---------------------------------------------------------------- fixtures made outside the engine
+    void fixturesFromIndependentWriters() {
+        const std::string dir = std::string(WEFT_TEST_DATA_DIR) + "/formats/";
+        // Written by a Python script following the reference layout (sorted compact JSON).
+        const SafetensorsFile st = SafetensorsFile::read(dir + "reference.safetensors");
+        QCOMPARE(st.tensors().size(), std::size_t(4));
+        QCOMPARE(st.metadata().at("source"), std::string("hand-written fixture"));
+        const TensorView& w = st.at("weight");
+        QCOMPARE(w.shape, (std::vector<std::int64_t>{2, 2}));
+        float wv[4];
+        std::memcpy(wv, st.data(w), sizeof wv);
+        QCOMPARE(wv[1], -2.0f);
+        QCOMPARE(wv[3], 3.0f);
+        std::int64_t ids[3];
+        std::memcpy(ids, st.data(st.at("ids")), sizeof ids);
+        QCOMPARE(ids[2], std::int64_t(1) << 40);
+        QCOMPARE(int(st.data(st.at("mask"))[3]), 255);
+
+        // PNGs written with zlib by hand: RGB, RGBA (alpha composited on white) and grey.
+        const Result<Image> rgba = loadImageFile(dir + "rgba.png");
+        QVERIFY(rgba.ok());
+        QCOMPARE(rgba.value().width, 3);
+        QCOMPARE(rgba.value().rgb, (std::vector<std::uint8_t>{40, 80, 220, 255, 255, 255, 127, 127, 127}));
+        const Result<Image> gray = loadImageFile(dir + "gray.png");
+        QVERIFY(gray.ok());
+        QCOMPARE(gray.value().rgb, (std::vector<std::uint8_t>{0, 0, 0, 255, 255, 255, 100, 100, 100, 200, 200, 200}));
+
+        Result<Conversation> conv = readConversationFile(dir + "conversation/conversation.json");
+        QVERIFY2(conv.ok(), conv.ok() ? "" : conv.error().message.c_str());
+        QVERIFY(loadConversationMedia(conv.value()).ok());
+        const Message& user = conv.value().messages[0];
+        QCOMPARE(user.segments[0].image.width, 3);
+        QCOMPARE(int(user.segments[0].image.pixel(2, 0)[2]), 220);
+        QCOMPARE(int(user.segments[0].image.pixel(2, 1)[0]), 128);
+        const AudioClip& tone = user.segments[1].audio;
+        QCOMPARE(tone.sampleRate, 8000);
+        QCOMPARE(tone.samples.size(), std::size_t(2000));
+        const double expected = std::trunc(16384 * std::sin(2 * M_PI * 440 * 3 / 8000.0)) / 32768.0;
+        QVERIFY(std::abs(tone.samples[3] - expected) < 1e-6);
+        QCOMPARE(conv.value().messages[1].meta->seed, std::uint64_t(7));
+        QVERIFY(conv.value().messages[1].segments[0].retrieved);
     }
 
     // ---------------------------------------------------------------- atomic writes
