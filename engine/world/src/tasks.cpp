@@ -309,8 +309,17 @@ void generateRetrieval(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split 
 {
     const int m = uniformInt(rng, 2, 4);
     const int target = uniformInt(rng, 0, m - 1);
-    const Scene targetScene = randomScene(rng, sceneOptions(1, kMaxObjects, 0, split));
-    const auto cells = objectCells(targetScene);
+    // The named object is unique in its own image too, so "the image with the ..." is exact.
+    Scene targetScene;
+    std::vector<int> cells;
+    for (int attempt = 0; cells.empty(); ++attempt) {
+        if (attempt >= kMaxAttempts)
+            throw std::logic_error("no retrieval target scene found");
+        targetScene = randomScene(rng, sceneOptions(1, kMaxObjects, 0, split));
+        for (int i : objectCells(targetScene))
+            if (uniqueObject(targetScene, targetScene.cells[i].color, targetScene.cells[i].shape))
+                cells.push_back(i);
+    }
     const Cell named = targetScene.cells[pick(cells, rng)];
     std::vector<Scene> scenes;
     for (int i = 0; i < m; ++i) {

@@ -1,0 +1,881 @@
+// Shapes World against WORLD.md: every pixel fact is recomputed here from the spec's formulas
+// (in tenth-pixel integers or long double, independently of the renderer's own arithmetic).
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+#include <regex>
+#include <set>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "weft/world/world.h"
+
+using namespace weft::world;
+
+namespace {
+
+// --- independent spec formulas --------------------------------------------------------------
+
+// Units of 1/10 pixel: pixel centre offsets become integers (5, 15, ...), r = 50 or 75.
+bool specInside(Shape shape, Size size, int x, int y, int cx, int cy)
+{
+    const long X = 10L * x + 5 - 10L * cx;
+    const long Y = 10L * y + 5 - 10L * cy;
+    const long r = size == Size::Small ? 50 : 75;
+    const long ax = X < 0 ? -X : X, ay = Y < 0 ? -Y : Y;
+    switch (shape) {
+    case Shape::Circle: return X * X + Y * Y < r * r;
+    case Shape::Square: return 10 * ax <= 8 * r && 10 * ay <= 8 * r;
+    case Shape::Triangle: return Y >= -r && 10 * Y <= 8 * r && 10 * ax <= 6 * (Y + r);
+    case Shape::Diamond: return ax + ay <= r;
+    case Shape::Cross: return (3 * ax <= r && ay <= r) || (3 * ay <= r && ax <= r);
+    case Shape::Ring: return 3025 * r * r <= 10000 * (X * X + Y * Y) && X * X + Y * Y < r * r;
+    case Shape::Star: {
+        const long double dx = X / 10.0L, dy = Y / 10.0L, rr = r / 10.0L;
+        const long double pi = 3.141592653589793238462643383279502884L;
+        bool in = false;
+        for (int i = 0; i < 10; ++i) {
+            const int j = (i + 1) % 10;
+            const long double ri = i % 2 ? 0.45L * rr : rr, rj = j % 2 ? 0.45L * rr : rr;
+            const long double ai = (-90.0L + 36.0L * i) * pi / 180.0L, aj = (-90.0L + 36.0L * j) * pi / 180.0L;
+            const long double x1 = ri * std::cos(ai), y1 = ri * std::sin(ai), x2 = rj * std::cos(aj), y2 = rj * std::sin(aj);
+            if ((y1 > dy) != (y2 > dy) && dx < x1 + (dy - y1) * (x2 - x1) / (y2 - y1))
+                in = !in;
+        }
+        return in;
+    }
+    case Shape::Heart: {
+        const long double s = 0.85L * (r / 10.0L);
+        const long double hx = (X / 10.0L) / s, hy = -(Y / 10.0L) / s + 0.15L;
+        const long double q = hx * hx + hy * hy - 1.0L;
+        return q * q * q - hx * hx * hy * hy * hy <= 0.0L;
+    }
+    }
+    return false;
+}
+
+bool specInk(Pattern p, int x, int y)
+{
+    switch (p) {
+    case Pattern::Plain: return false;
+    case Pattern::Stripes: return (y & 7) <= 1;
+    case Pattern::Dots: return ((x & 7) == 3 || (x & 7) == 4) && ((y & 7) == 3 || (y & 7) == 4);
+    case Pattern::Checker: return (((x >> 3) + (y >> 3)) & 1) == 1;
+    case Pattern::Grid: return (x & 15) == 0 || (y & 15) == 0;
+    case Pattern::Rain: return (x & 3) == 1 && ((y + 4 * ((x >> 2) & 1)) & 7) <= 2;
+    }
+    return false;
+}
+
+std::array<std::uint8_t, 3> px(const weft::Image& img, int x, int y)
+{
+    const auto* p = img.pixel(x, y);
+    return {p[0], p[1], p[2]};
+}
+
+weft::Image jpegRoundTrip(const weft::Image& img, int quality)
+{
+    cv::Mat bgr(img.height, img.width, CV_8UC3);
+    for (int y = 0; y < img.height; ++y)
+        for (int x = 0; x < img.width; ++x) {
+            const auto* p = img.pixel(x, y);
+            bgr.at<cv::Vec3b>(y, x) = cv::Vec3b(p[2], p[1], p[0]);
+        }
+    std::vector<uchar> bytes;
+    cv::imencode(".jpg", bgr, bytes, {cv::IMWRITE_JPEG_QUALITY, quality});
+    const cv::Mat back = cv::imdecode(bytes, cv::IMREAD_COLOR);
+    weft::Image out = img;
+    for (int y = 0; y < img.height; ++y)
+        for (int x = 0; x < img.width; ++x) {
+            const auto v = back.at<cv::Vec3b>(y, x);
+            auto* p = out.pixel(x, y);
+            p[0] = v[2];
+            p[1] = v[1];
+            p[2] = v[0];
+        }
+    return out;
+}
+
+weft::Image addNoise(const weft::Image& img, double sigma, std::mt19937_64& rng)
+{
+    std::normal_distribution<double> n(0.0, sigma); // the noise need not be portable
+    weft::Image out = img;
+    for (auto& v : out.rgb)
+        v = static_cast<std::uint8_t>(std::clamp(std::lround(v + n(rng)), 0L, 255L));
+    return out;
+}
+
+std::string userText(const TaskCase& c)
+{
+    return c.messages.back().segments.back().text;
+}
+
+int imageCount(const weft::Message& m)
+{
+    int n = 0;
+    for (const auto& s : m.segments)
+        n += s.kind == weft::SegmentKind::Image ? 1 : 0;
+    return n;
+}
+
+// Every user message: images first, then exactly one text segment.
+bool wellFormedUser(const weft::Message& m)
+{
+    if (m.role != weft::Role::User || m.segments.empty() || m.segments.back().kind != weft::SegmentKind::Text)
+        return false;
+    for (std::size_t i = 0; i + 1 < m.segments.size(); ++i)
+        if (m.segments[i].kind != weft::SegmentKind::Image)
+            return false;
+    return true;
+}
+
+} // namespace
+
+class TestWorld : public QObject {
+    Q_OBJECT
+
+private slots:
+    void colorsAndInk()
+    {
+        QCOMPARE(colorRgb(Color::Red), (std::array<std::uint8_t, 3>{220, 40, 40}));
+        QCOMPARE(colorRgb(Color::Gray), (std::array<std::uint8_t, 3>{128, 128, 128}));
+        // floor((c + k) / 2), k = 0 for white, yellow, cyan, pink, orange; 255 otherwise.
+        QCOMPARE(inkRgb(Color::White), (std::array<std::uint8_t, 3>{122, 122, 122}));
+        QCOMPARE(inkRgb(Color::Yellow), (std::array<std::uint8_t, 3>{120, 110, 20}));
+        QCOMPARE(inkRgb(Color::Black), (std::array<std::uint8_t, 3>{137, 137, 137}));
+        QCOMPARE(inkRgb(Color::Red), (std::array<std::uint8_t, 3>{237, 147, 147}));
+        QCOMPARE(inkRgb(Color::Gray), (std::array<std::uint8_t, 3>{191, 191, 191}));
+        QCOMPARE(inkRgb(Color::Orange), (std::array<std::uint8_t, 3>{122, 70, 15}));
+        for (int c = 0; c < kColorCount; ++c) {
+            const auto color = static_cast<Color>(c);
+            const bool light = std::set<std::string>{"white", "yellow", "cyan", "pink", "orange"}.count(colorName(color)) > 0;
+            const auto rgb = colorRgb(color);
+            const auto ink = inkRgb(color);
+            for (int ch = 0; ch < 3; ++ch)
+                QCOMPARE(int(ink[ch]), int(std::floor((rgb[ch] + (light ? 0 : 255)) / 2.0)));
+        }
+        const auto pal = palette();
+        QCOMPARE(int(pal.size()), 24);
+        QCOMPARE(pal[6], colorRgb(Color::Blue));
+        QCOMPARE(pal[12 + 9], inkRgb(Color::White));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, colorRgb(static_cast<Color>(12)));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, numberWord(5));
+    }
+
+    void namesRoundTrip()
+    {
+        for (int i = 0; i < kColorCount; ++i)
+            QCOMPARE(int(*colorFromName(colorName(static_cast<Color>(i)))), i);
+        for (int i = 0; i < kShapeCount; ++i) {
+            QCOMPARE(int(*shapeFromName(shapeName(static_cast<Shape>(i)))), i);
+            QCOMPARE(int(*shapeFromPlural(shapePlural(static_cast<Shape>(i)))), i);
+        }
+        QCOMPARE(std::string(shapePlural(Shape::Cross)), std::string("crosses"));
+        QCOMPARE(std::string(positionName(4)), std::string("center"));
+        QCOMPARE(std::string(positionName(8)), std::string("bottom-right"));
+        QVERIFY(!colorFromName("Red"));
+        QVERIFY(!shapeFromName("circles"));
+    }
+
+    void everyShapeEverySizeEveryPosition()
+    {
+        for (int s = 0; s < kShapeCount; ++s)
+            for (int z = 0; z < 2; ++z)
+                for (int cell = 0; cell < kCellCount; ++cell) {
+                    Scene scene;
+                    scene.background = Color::White;
+                    scene.cells[cell] = Cell::makeObject(static_cast<Shape>(s), Color::Blue, static_cast<Size>(z));
+                    const auto img = render(scene);
+                    QCOMPARE(img.width, 64);
+                    QCOMPARE(img.height, 64);
+                    const int cx = 16 + 16 * cellColumn(cell), cy = 16 + 16 * cellRow(cell);
+                    int inside = 0;
+                    for (int y = 0; y < 64; ++y)
+                        for (int x = 0; x < 64; ++x) {
+                            const bool in = specInside(static_cast<Shape>(s), static_cast<Size>(z), x, y, cx, cy);
+                            inside += in ? 1 : 0;
+                            if (px(img, x, y) != (in ? colorRgb(Color::Blue) : colorRgb(Color::White)))
+                                QFAIL(qPrintable(QString("%1 %2 at cell %3: pixel (%4,%5) differs from the spec")
+                                                     .arg(shapeName(static_cast<Shape>(s)))
+                                                     .arg(sizeName(static_cast<Size>(z)))
+                                                     .arg(cell).arg(x).arg(y)));
+                        }
+                    QVERIFY(inside > 10);
+                }
+    }
+
+    void shapeEdgeCases()
+    {
+        auto single = [](Shape s, Size z) {
+            Scene scene;
+            scene.background = Color::Black;
+            scene.cells[4] = Cell::makeObject(s, Color::Red, z);
+            return render(scene);
+        };
+        const auto red = colorRgb(Color::Red), black = colorRgb(Color::Black);
+        // Large star, centre (32,32): the top spike is too thin at dy = -6.5 (edge at |x| 0.42)
+        // and holds the two centre pixels at dy = -5.5; the apex row dy = -7.5 is empty.
+        auto star = single(Shape::Star, Size::Large);
+        QCOMPARE(px(star, 31, 24), black);
+        QCOMPARE(px(star, 31, 25), black);
+        QCOMPARE(px(star, 32, 25), black);
+        QCOMPARE(px(star, 31, 26), red);
+        QCOMPARE(px(star, 32, 26), red);
+        QCOMPARE(px(star, 30, 26), black);
+        QCOMPARE(px(star, 32, 32), red);
+        // Large heart: the bottom tip reaches dy = 6.5 but not 7.5; the centre is filled.
+        auto heart = single(Shape::Heart, Size::Large);
+        QCOMPARE(px(heart, 32, 38), red);
+        QCOMPARE(px(heart, 32, 39), black);
+        QCOMPARE(px(heart, 31, 38), red);
+        QCOMPARE(px(heart, 32, 32), red);
+        // Small triangle: |dx| <= (dy + r) 0.6 holds with equality at dy = -2.5, |dx| = 1.5.
+        auto tri = single(Shape::Triangle, Size::Small);
+        QCOMPARE(px(tri, 30, 29), red);   // dx = -1.5, dy = -2.5
+        QCOMPARE(px(tri, 29, 29), black); // dx = -2.5
+        QCOMPARE(px(tri, 31, 27), black); // dy = -4.5: (0.5) <= 0.3 fails
+        // Small diamond: |dx| + |dy| <= 5 holds with equality.
+        auto diamond = single(Shape::Diamond, Size::Small);
+        QCOMPARE(px(diamond, 32, 36), red);   // 0.5 + 4.5
+        QCOMPARE(px(diamond, 33, 36), black); // 1.5 + 4.5
+        // Large cross: arm half-width r/3 = 2.5 is inclusive.
+        auto cross = single(Shape::Cross, Size::Large);
+        QCOMPARE(px(cross, 29, 25), red);   // dx = -2.5, dy = -6.5
+        QCOMPARE(px(cross, 28, 25), black); // dx = -3.5
+        // Ring: the centre is a hole.
+        auto ring = single(Shape::Ring, Size::Small);
+        QCOMPARE(px(ring, 32, 32), black);
+        QCOMPARE(px(ring, 32, 28), red); // dy = -3.5: 12.5 in [7.56, 25)
+    }
+
+    void patternsAndScale()
+    {
+        for (int c = 0; c < kColorCount; ++c)
+            for (int p = 0; p < kPatternCount; ++p) {
+                Scene scene;
+                scene.background = static_cast<Color>(c);
+                scene.pattern = static_cast<Pattern>(p);
+                const auto img = render(scene);
+                int inks = 0;
+                for (int y = 0; y < 64; ++y)
+                    for (int x = 0; x < 64; ++x) {
+                        const bool ink = specInk(scene.pattern, x, y);
+                        inks += ink ? 1 : 0;
+                        QCOMPARE(px(img, x, y), ink ? inkRgb(scene.background) : colorRgb(scene.background));
+                    }
+                const int expected[] = {0, 1024, 256, 2048, 496, 384};
+                QCOMPARE(inks, expected[p]);
+            }
+        std::mt19937_64 rng(3);
+        const Scene s = randomScene(rng, {});
+        const auto one = render(s), three = render(s, 3);
+        QCOMPARE(three.width, 192);
+        for (int y = 0; y < 192; y += 7)
+            for (int x = 0; x < 192; x += 5)
+                QCOMPARE(px(three, x, y), px(one, x / 3, y / 3));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, render(s, 0));
+    }
+
+    void creatures()
+    {
+        QVERIFY(validCreature(0b0110'1001'1001'0110)); // every row and column set, 8 cells
+        QVERIFY(!validCreature(0b0000'0000'0110'0110)); // empty rows
+        QVERIFY(!validCreature(0x1248));                // 4 cells only
+        QVERIFY(!validCreature(0xFFFF));                // 16 cells
+        QVERIFY(!validCreature(0x7777));                // 12 cells but column 3 empty
+        const auto& all = validCreatures();
+        QVERIFY(std::is_sorted(all.begin(), all.end()));
+        std::size_t count = 0;
+        for (std::uint32_t p = 0; p < 65536; ++p) {
+            int bits = 0;
+            for (int b = 0; b < 16; ++b)
+                bits += (p >> b) & 1;
+            bool rowsCols = true;
+            for (int i = 0; i < 4; ++i)
+                rowsCols = rowsCols && ((p >> (4 * i)) & 15) && (p & (0x1111u << i));
+            count += (bits >= 6 && bits <= 12 && rowsCols) ? 1 : 0;
+        }
+        QCOMPARE(all.size(), count);
+        QCOMPARE(creaturesForSplit(Split::Test).size(), (count + 9) / 10);
+        std::mt19937_64 rng(7);
+        for (int i = 0; i < 2000; ++i) {
+            QVERIFY(!isHeldOutCreature(randomCreature(rng, Split::Train)));
+            QVERIFY(isHeldOutCreature(randomCreature(rng, Split::Test)));
+        }
+        // A creature fills its cell at 4 pixels per pattern cell.
+        Scene scene;
+        scene.background = Color::Green;
+        const std::uint16_t pattern = 0b1000'0100'0010'0111; // rows: 0111, 0010, 0100, 1000 (bit = column)
+        QVERIFY(validCreature(pattern));
+        scene.cells[cellIndex(2, 0)] = Cell::makeCreature(pattern, Color::Pink);
+        const auto img = render(scene);
+        for (int y = 0; y < 16; ++y)
+            for (int x = 0; x < 16; ++x) {
+                const bool set = (pattern >> ((y / 4) * 4 + x / 4)) & 1;
+                QCOMPARE(px(img, 40 + x, 8 + y), set ? colorRgb(Color::Pink) : colorRgb(Color::Green));
+            }
+    }
+
+    void captionGrammar()
+    {
+        Scene s;
+        s.background = Color::Green;
+        s.pattern = Pattern::Dots;
+        QCOMPARE(caption(s), std::string("an empty green dots background"));
+        s.pattern = Pattern::Plain;
+        QCOMPARE(caption(s), std::string("an empty green background"));
+        s.cells[4] = Cell::makeObject(Shape::Circle, Color::Red, Size::Small);
+        QCOMPARE(caption(s), std::string("a small red circle in the center on a green background"));
+        s.cells[0] = Cell::makeObject(Shape::Star, Color::Blue, Size::Large);
+        s.cells[8] = Cell::makeCreature(0b0110'1001'1001'0110, Color::Pink);
+        s.pattern = Pattern::Rain;
+        QCOMPARE(caption(s), std::string("a large blue star at the top-left, a small red circle in the center, "
+                                         "a pink creature at the bottom-right on a green rain background"));
+        QCOMPARE(positionPhrase(4), std::string("in the center"));
+        QCOMPARE(targetPhrase(4), std::string("to the center"));
+        QCOMPARE(backgroundPhrase(Color::Green, Pattern::Plain, false), std::string("green"));
+        QCOMPARE(backgroundPhrase(Color::Green, Pattern::Checker, false), std::string("green checker"));
+
+        const auto parsed = parseCaption("a large blue star at the top-left, a small red circle in the center on a green rain background");
+        QVERIFY(parsed);
+        QCOMPARE(int(parsed->cells[0].shape), int(Shape::Star));
+        QCOMPARE(int(parsed->pattern), int(Pattern::Rain));
+        QCOMPARE(parsed->objectCount(), 2);
+
+        const char* bad[] = {
+            "a small red circle at the center on a green background",   // center reads "in the center"
+            "a small red circle in the top on a green background",
+            "a small green circle at the top on a green background",    // object colour = background colour
+            "a small red circle at the top, a large blue star at the top on a green background",
+            "a small red circle at the top on a green plain background",
+            "an empty green plain background",
+            "a small red circle at the top  on a green background",
+            "a small red circle at the top on a green background ",
+            "A small red circle at the top on a green background",
+            "a small red circle at the top on a green background.",
+            "a tiny red circle at the top on a green background",
+            "a small red circle at the top",
+            "a small red circle at the top, a small red circle at the left, a small red circle at the right, "
+            "a small red circle at the bottom, a small red circle in the center on a green background",
+            "",
+        };
+        for (const char* text : bad) {
+            std::string reason;
+            QVERIFY2(!parseCaption(text, &reason), text);
+            QVERIFY2(!reason.empty(), text);
+        }
+    }
+
+    void captionAndParserRoundTrip()
+    {
+        std::mt19937_64 rng(11);
+        SceneOptions o;
+        o.creaturePercent = 25;
+        int exact = 0;
+        for (int i = 0; i < 10000; ++i) {
+            const Scene s = randomScene(rng, o);
+            QVERIFY(isValidScene(s));
+            const std::string text = caption(s);
+            const auto back = parseCaption(text);
+            QVERIFY2(back, text.c_str());
+            QCOMPARE(caption(*back), text);
+            const Scene parsed = parseImage(render(s));
+            exact += parsed == s ? 1 : 0;
+            if (parsed != s)
+                qWarning("render -> parse mismatch: %s / %s", text.c_str(), caption(parsed).c_str());
+        }
+        QCOMPARE(exact, 10000);
+    }
+
+    void parserRobustness()
+    {
+        std::mt19937_64 rng(12);
+        SceneOptions o;
+        o.creaturePercent = 20;
+        int jpegExact = 0, noiseExact = 0, scaledExact = 0;
+        const int n = 600;
+        for (int i = 0; i < n; ++i) {
+            const Scene s = randomScene(rng, o);
+            const auto img = render(s);
+            jpegExact += parseImage(jpegRoundTrip(img, 75)) == s ? 1 : 0;
+            noiseExact += parseImage(addNoise(img, 8.0, rng)) == s ? 1 : 0;
+            scaledExact += parseImage(render(s, 1 + i % 4)) == s ? 1 : 0;
+        }
+        qInfo("parser exact: jpeg q75 %d/%d, noise sigma 8 %d/%d", jpegExact, n, noiseExact, n);
+        QVERIFY(jpegExact >= n * 98 / 100);
+        QVERIFY(noiseExact >= n * 98 / 100);
+        QCOMPARE(scaledExact, n);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseImage(weft::Image{}));
+        weft::Image broken;
+        broken.width = 64;
+        broken.height = 64;
+        broken.rgb.resize(10);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseImage(broken));
+    }
+
+    void scoring()
+    {
+        Scene a;
+        a.background = Color::White;
+        a.cells[0] = Cell::makeObject(Shape::Circle, Color::Red, Size::Small);
+        a.cells[4] = Cell::makeCreature(0b0110'1001'1001'0110, Color::Blue);
+        QVERIFY(sceneExact(a, a));
+        QCOMPARE(attributeMatches(a, a), kAttributeCount);
+        Scene b = a;
+        b.cells[0].color = Color::Green;
+        QVERIFY(!sceneExact(a, b));
+        QCOMPARE(attributeMatches(a, b), kAttributeCount - 1);
+        b.pattern = Pattern::Dots;
+        b.cells[2] = Cell::makeObject(Shape::Star, Color::Red, Size::Large); // empty -> object: 3 misses
+        QCOMPARE(attributeMatches(a, b), kAttributeCount - 5);
+        QCOMPARE(attributeAccuracy(a, a), 1.0);
+
+        auto p = preservation(a, b, {});
+        QCOMPARE(p.total, 2);
+        QCOMPARE(p.kept, 1);
+        p = preservation(a, b, {0});
+        QCOMPARE(p.total, 1);
+        QCOMPARE(p.kept, 1);
+
+        QCOMPARE(creatureFidelity(a, a, 4), 1.0);
+        Scene c = a;
+        c.cells[4].creature ^= 0b111; // three pattern cells wrong
+        QCOMPARE(creatureFidelity(a, c, 4), 13.0 / 16.0);
+        c.cells[4] = Cell::makeEmpty();
+        QCOMPARE(creatureFidelity(a, c, 4), 0.0);
+        // A small square covers exactly the middle 2x2 pattern cells.
+        c.cells[4] = Cell::makeObject(Shape::Square, Color::Blue, Size::Small);
+        QCOMPARE(creatureFidelity(a, c, 4), 4.0 / 16.0); // the ring pattern and the middle 2x2 share no cell
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, creatureFidelity(a, a, 0));
+
+        QVERIFY(textExact("two", " two\n"));
+        QVERIFY(!textExact("two", "three"));
+        QVERIFY(!textExact("two", "Two"));
+    }
+
+    void taskPhrasings()
+    {
+        std::mt19937_64 rng(21);
+        const std::string c = "(red|orange|yellow|green|cyan|brown|blue|purple|pink|white|black|gray)";
+        const std::string sh = "(circle|square|triangle|diamond|cross|ring|star|heart)";
+        const std::string pl = "(circles|squares|triangles|diamonds|crosses|rings|stars|hearts)";
+        const std::string pos = "(top-left|top|top-right|left|right|bottom-left|bottom|bottom-right)";
+        const std::string posPhrase = "(at the " + pos + "|in the center)";
+        const std::string bgNoWord = c + "( (stripes|dots|checker|grid|rain))?";
+        const std::string edit = "(make the " + c + " " + sh + " " + c + "|move the " + c + " " + sh + " to the (" + pos +
+                                 "|center)|remove the " + c + " " + sh + "|add a (small|large) " + c + " " + sh + " " +
+                                 posPhrase + "|make the " + c + " " + sh + " (small|large)|change the background to " +
+                                 bgNoWord + ")";
+        const std::string objPhrase = "a (small|large) " + c + " " + sh + " " + posPhrase;
+        const std::regex editRe(edit), nowEditRe("now " + edit);
+        for (int i = 0; i < 300; ++i) {
+            for (int k = 1; k <= kImplementedTaskCount; ++k) {
+                const auto kind = static_cast<TaskKind>(k);
+                const TaskCase tc = generateTask(kind, rng, Split::Train);
+                QCOMPARE(int(tc.kind), k);
+                QVERIFY(!tc.messages.empty());
+                for (const auto& m : tc.messages)
+                    if (m.role == weft::Role::User)
+                        QVERIFY(wellFormedUser(m));
+                QCOMPARE(int(tc.answer.role), int(weft::Role::Assistant));
+                QCOMPARE(int(tc.answer.segments.size()), 1);
+                int images = 0;
+                for (const auto& m : tc.messages)
+                    images += imageCount(m);
+                QCOMPARE(int(tc.imageScenes.size()), images);
+                for (const auto& s : tc.imageScenes)
+                    QVERIFY(isValidScene(s));
+                if (tc.expectedScene) {
+                    QVERIFY(isValidScene(*tc.expectedScene));
+                    QCOMPARE(int(tc.answer.segments[0].kind), int(weft::SegmentKind::Image));
+                    QVERIFY(tc.answer.segments[0].image == render(*tc.expectedScene));
+                } else {
+                    QCOMPARE(tc.answer.segments[0].text, tc.expectedText);
+                }
+                const std::string text = userText(tc);
+                const Scene* first = tc.imageScenes.empty() ? nullptr : &tc.imageScenes.front();
+                switch (kind) {
+                case TaskKind::Generate:
+                    QCOMPARE(text, "draw " + caption(*tc.expectedScene));
+                    QCOMPARE(images, 0);
+                    break;
+                case TaskKind::Describe:
+                    QCOMPARE(text, std::string("describe this image"));
+                    QCOMPARE(tc.expectedText, caption(*first));
+                    break;
+                case TaskKind::Count: {
+                    std::smatch m;
+                    QVERIFY(std::regex_match(text, m, std::regex("how many " + pl + " are there")));
+                    const Shape s = *shapeFromPlural(m[1].str());
+                    int n = 0;
+                    for (const auto& cell : first->cells)
+                        n += cell.kind == Cell::Kind::Object && cell.shape == s ? 1 : 0;
+                    QCOMPARE(tc.expectedText, std::string(numberWord(n)));
+                    break;
+                }
+                case TaskKind::ColorQuery: {
+                    std::smatch m;
+                    QVERIFY(std::regex_match(text, m, std::regex("what color is the " + sh)));
+                    const Shape s = *shapeFromName(m[1].str());
+                    int n = 0;
+                    for (const auto& cell : first->cells)
+                        if (cell.kind == Cell::Kind::Object && cell.shape == s) {
+                            ++n;
+                            QCOMPARE(tc.expectedText, std::string(colorName(cell.color)));
+                        }
+                    QCOMPARE(n, 1);
+                    break;
+                }
+                case TaskKind::Edit:
+                    QVERIFY2(std::regex_match(text, editRe), text.c_str());
+                    QCOMPARE(images, 1);
+                    QVERIFY(tc.sourceScene && *tc.sourceScene == *first);
+                    checkEditSemantics(text, *first, *tc.expectedScene, tc.namedCells);
+                    break;
+                case TaskKind::WhatChanged:
+                    QCOMPARE(text, std::string("what changed"));
+                    QCOMPARE(images, 2);
+                    QVERIFY2(std::regex_match(tc.expectedText, editRe), tc.expectedText.c_str());
+                    checkEditSemantics(tc.expectedText, tc.imageScenes[0], tc.imageScenes[1], tc.namedCells);
+                    break;
+                case TaskKind::SubjectByExample: {
+                    std::smatch m;
+                    QVERIFY2(std::regex_match(text, m, std::regex("this is my creature\\. draw it " + posPhrase + " on a " +
+                                                                  bgNoWord + " background( with " + objPhrase + ")?")),
+                             text.c_str());
+                    // The reference: the creature alone in the center on a plain background.
+                    QCOMPARE(first->objectCount(), 1);
+                    QCOMPARE(int(first->pattern), int(Pattern::Plain));
+                    QCOMPARE(int(first->cells[4].kind), int(Cell::Kind::Creature));
+                    const int cell = tc.namedCells.at(0);
+                    QVERIFY(tc.expectedScene->cells[cell] == first->cells[4]);
+                    QCOMPARE(text.find(positionPhrase(cell) + " on a " +
+                                       backgroundPhrase(tc.expectedScene->background, tc.expectedScene->pattern)),
+                             std::string("this is my creature. draw it ").size());
+                    break;
+                }
+                case TaskKind::StyleByExample: {
+                    QVERIFY2(std::regex_match(text, std::regex("draw " + objPhrase + "(, " + objPhrase + ")* in the style of this image")),
+                             text.c_str());
+                    QCOMPARE(int(tc.expectedScene->background), int(first->background));
+                    QCOMPARE(int(tc.expectedScene->pattern), int(first->pattern));
+                    const std::string objects = text.substr(5, text.size() - 5 - std::string(" in the style of this image").size());
+                    QCOMPARE(caption(*tc.expectedScene),
+                             objects + " on a " + backgroundPhrase(first->background, first->pattern));
+                    break;
+                }
+                case TaskKind::InContext: {
+                    QCOMPARE(text, std::string("do the same"));
+                    QVERIFY(tc.examples >= 1 && tc.examples <= 3);
+                    QCOMPARE(images, 2 * tc.examples + 1);
+                    std::vector<std::pair<Scene, Scene>> ex;
+                    for (int e = 0; e < tc.examples; ++e) {
+                        ex.emplace_back(tc.imageScenes[2 * e], tc.imageScenes[2 * e + 1]);
+                        for (const auto& cell : tc.imageScenes[2 * e].cells)
+                            QVERIFY(cell.kind != Cell::Kind::Creature);
+                    }
+                    checkIdentifiable(ex, tc.imageScenes.back(), *tc.expectedScene);
+                    break;
+                }
+                case TaskKind::MultiTurn: {
+                    QVERIFY2(std::regex_match(text, nowEditRe), text.c_str());
+                    int userTurns = 0;
+                    for (const auto& m : tc.messages)
+                        userTurns += m.role == weft::Role::User ? 1 : 0;
+                    QCOMPARE(userTurns, 3);
+                    for (std::size_t m = 1; m < tc.messages.size(); ++m)
+                        if (tc.messages[m].role == weft::Role::User)
+                            QCOMPARE(imageCount(tc.messages[m]), 0); // later turns carry no image
+                    checkEditSemantics(text.substr(4), tc.imageScenes.back(), *tc.expectedScene, tc.namedCells);
+                    break;
+                }
+                case TaskKind::Retrieval: {
+                    std::smatch m;
+                    QVERIFY(std::regex_match(text, m, std::regex("show me the image with the " + c + " " + sh + " again")));
+                    QVERIFY(images >= 2 && images <= 4);
+                    const Color col = *colorFromName(m[1].str());
+                    const Shape s = *shapeFromName(m[2].str());
+                    int holders = 0, holder = -1;
+                    for (int j = 0; j < images; ++j)
+                        for (const auto& cell : tc.imageScenes[j].cells)
+                            if (cell.kind == Cell::Kind::Object && cell.color == col && cell.shape == s) {
+                                ++holders;
+                                holder = j;
+                            }
+                    QCOMPARE(holders, 1);
+                    QCOMPARE(tc.expectedRetrievedIndex, holder);
+                    QVERIFY(tc.answer.segments[0].retrieved);
+                    QCOMPARE(tc.answer.segments[0].retrievedFrom, holder);
+                    QVERIFY(*tc.expectedScene == tc.imageScenes[holder]);
+                    break;
+                }
+                default: QFAIL("unexpected task");
+                }
+            }
+        }
+    }
+
+    void audioTasksAndBadOptions()
+    {
+        std::mt19937_64 rng(1);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, generateTask(TaskKind::SoundAtmosphere, rng, Split::Train));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, generateTask(TaskKind::SpokenRequest, rng, Split::Test));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, generateTask(static_cast<TaskKind>(0), rng, Split::Test));
+        TaskOptions o;
+        o.composition = true;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, generateTask(TaskKind::InContext, rng, Split::Train, o));
+        o = {};
+        o.turns = 1;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, generateTask(TaskKind::MultiTurn, rng, Split::Train, o));
+        SceneOptions so;
+        so.minObjects = 3;
+        so.maxObjects = 2;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, randomScene(rng, so));
+        QCOMPARE(int(*taskFromName("5")), 5);
+        QCOMPARE(int(*taskFromName("in-context")), 9);
+        QVERIFY(!taskFromName("14"));
+    }
+
+    void determinism()
+    {
+        for (int k = 1; k <= kImplementedTaskCount; ++k) {
+            std::mt19937_64 a(99), b(99), c(100);
+            const TaskCase x = generateTask(static_cast<TaskKind>(k), a, Split::Test);
+            const TaskCase y = generateTask(static_cast<TaskKind>(k), b, Split::Test);
+            QCOMPARE(x.messages.size(), y.messages.size());
+            for (std::size_t m = 0; m < x.messages.size(); ++m) {
+                QCOMPARE(x.messages[m].segments.size(), y.messages[m].segments.size());
+                for (std::size_t s = 0; s < x.messages[m].segments.size(); ++s) {
+                    QCOMPARE(x.messages[m].segments[s].text, y.messages[m].segments[s].text);
+                    QVERIFY(x.messages[m].segments[s].image == y.messages[m].segments[s].image);
+                }
+            }
+            QVERIFY(x.imageScenes == y.imageScenes);
+            QVERIFY(x.expectedScene == y.expectedScene);
+            QCOMPARE(x.expectedText, y.expectedText);
+            // A different seed gives a different case (over several draws).
+            bool differs = false;
+            for (int i = 0; i < 5 && !differs; ++i) {
+                const TaskCase z = generateTask(static_cast<TaskKind>(k), c, Split::Test);
+                differs = z.imageScenes != x.imageScenes || z.expectedText != x.expectedText || z.expectedScene != x.expectedScene;
+            }
+            QVERIFY(differs);
+        }
+        // The sampling helpers depend only on the standard engine's output.
+        std::mt19937_64 r1(5), r2(5);
+        for (int i = 0; i < 1000; ++i)
+            QCOMPARE(uniformBelow(r1, 7), r2() % 7); // 7 divides 2^64 - 2, so no draw is rejected here
+    }
+
+    void heldOutCreaturesStayOut()
+    {
+        std::mt19937_64 rng(31);
+        TaskOptions o;
+        o.renderImages = false;
+        o.creaturePercent = 60;
+        int trainCreatures = 0, testCreatures = 0;
+        for (int i = 0; i < 400; ++i)
+            for (auto kind : {TaskKind::Describe, TaskKind::Edit, TaskKind::SubjectByExample, TaskKind::MultiTurn,
+                              TaskKind::Count, TaskKind::WhatChanged}) {
+                for (auto split : {Split::Train, Split::Test}) {
+                    const TaskCase tc = generateTask(kind, rng, split, o);
+                    auto scenes = tc.imageScenes;
+                    if (tc.expectedScene)
+                        scenes.push_back(*tc.expectedScene);
+                    for (const auto& s : scenes)
+                        for (const auto& cell : s.cells)
+                            if (cell.kind == Cell::Kind::Creature) {
+                                QCOMPARE(isHeldOutCreature(cell.creature), split == Split::Test);
+                                (split == Split::Train ? trainCreatures : testCreatures)++;
+                            }
+                }
+            }
+        QVERIFY(trainCreatures > 100);
+        QVERIFY(testCreatures > 100);
+    }
+
+    void inContextIdentifiability()
+    {
+        // Flip left-right and rotate clockwise agree on a lone top-left object but not on a
+        // bottom-left one: that case is ambiguous.
+        Scene before, after, query;
+        before.cells[0] = Cell::makeObject(Shape::Circle, Color::Red, Size::Small);
+        after.cells[2] = before.cells[0];
+        query.cells[6] = before.cells[0];
+        Scene flipped;
+        flipped.cells[8] = before.cells[0];
+        QVERIFY(!identifiable({{before, after}}, query, flipped, false));
+        // A second example at the bottom-left settles it.
+        Scene before2, after2;
+        before2.cells[3] = Cell::makeObject(Shape::Star, Color::Blue, Size::Large);
+        after2.cells[5] = before2.cells[3];
+        QVERIFY(identifiable({{before, after}, {before2, after2}}, query, flipped, false));
+
+        // Rotation clockwise: top-left -> top-right -> bottom-right -> bottom-left; objects stay upright.
+        Transformation rot;
+        rot.kind = TransformKind::RotateClockwise;
+        Scene r0;
+        r0.cells[0] = Cell::makeObject(Shape::Triangle, Color::Red, Size::Large);
+        r0.cells[5] = Cell::makeObject(Shape::Heart, Color::Blue, Size::Small);
+        const auto r1 = applyTransform(r0, rot);
+        QVERIFY(r1);
+        QVERIFY(r1->cells[2] == r0.cells[0]);
+        QVERIFY(r1->cells[7] == r0.cells[5]); // right -> bottom
+        QCOMPARE(r1->objectCount(), 2);
+        Transformation flipUd;
+        flipUd.kind = TransformKind::FlipUpDown;
+        QVERIFY(applyTransform(r0, flipUd)->cells[6] == r0.cells[0]);
+        Transformation recolor;
+        recolor.kind = TransformKind::Recolor;
+        recolor.from = Color::Red;
+        recolor.to = Color::White; // the background colour: not a legal result
+        QVERIFY(!applyTransform(r0, recolor));
+        QCOMPARE(int(allTransformations().size()), 3 + 12 * 11 + 6 + 2 + 8);
+
+        std::mt19937_64 rng(41);
+        TaskOptions o;
+        o.renderImages = false;
+        for (int k = 1; k <= 3; ++k) {
+            o.examples = k;
+            std::set<std::string> variants;
+            for (int i = 0; i < 300; ++i) {
+                const TaskCase tc = generateTask(TaskKind::InContext, rng, Split::Train, o);
+                QCOMPARE(tc.examples, k);
+                variants.insert(tc.variant);
+                QVERIFY(tc.variant != "composition");
+                std::vector<std::pair<Scene, Scene>> ex;
+                for (int e = 0; e < k; ++e)
+                    ex.emplace_back(tc.imageScenes[2 * e], tc.imageScenes[2 * e + 1]);
+                checkIdentifiable(ex, tc.imageScenes.back(), *tc.expectedScene);
+            }
+            QCOMPARE(int(variants.size()), 8); // every transformation kind is drawn
+        }
+        o = {};
+        o.renderImages = false;
+        o.composition = true;
+        for (int i = 0; i < 20; ++i) {
+            const TaskCase tc = generateTask(TaskKind::InContext, rng, Split::Test, o);
+            QCOMPARE(tc.variant, std::string("composition"));
+            QCOMPARE(tc.examples, 3);
+            QVERIFY(tc.detail.find('+') != std::string::npos);
+            std::vector<std::pair<Scene, Scene>> ex;
+            for (int e = 0; e < 3; ++e)
+                ex.emplace_back(tc.imageScenes[2 * e], tc.imageScenes[2 * e + 1]);
+            QVERIFY(identifiable(ex, tc.imageScenes.back(), *tc.expectedScene, true));
+        }
+    }
+
+    void corpusCoversVocabulary()
+    {
+        const auto corpus = textCorpus(3000, 5);
+        QCOMPARE(int(corpus.size()), 3000);
+        QVERIFY(corpus == textCorpus(3000, 5));
+        std::set<std::string> words;
+        for (const auto& s : corpus) {
+            std::string w;
+            for (char ch : s + " ") {
+                if (ch == ' ' || ch == ',') {
+                    if (!w.empty())
+                        words.insert(w);
+                    w.clear();
+                } else {
+                    w += ch;
+                }
+            }
+        }
+        for (int i = 0; i < kColorCount; ++i)
+            QVERIFY(words.count(colorName(static_cast<Color>(i))));
+        for (int i = 0; i < kShapeCount; ++i) {
+            QVERIFY(words.count(shapeName(static_cast<Shape>(i))));
+            QVERIFY(words.count(shapePlural(static_cast<Shape>(i))));
+        }
+        for (const char* w : {"creature.", "again", "style", "same", "changed", "now", "zero", "four", "center",
+                              "bottom-right", "rain", "checker", "empty", "how", "many", "describe"})
+            QVERIFY2(words.count(w), w);
+        QVERIFY(!words.count("plain"));
+    }
+
+private:
+    // The instruction, read back independently, must turn `before` into `after` and touch only
+    // the named cells.
+    void checkEditSemantics(const std::string& text, const Scene& before, const Scene& after, const std::vector<int>& named)
+    {
+        std::smatch m;
+        const std::string c = "(red|orange|yellow|green|cyan|brown|blue|purple|pink|white|black|gray)";
+        const std::string sh = "(circle|square|triangle|diamond|cross|ring|star|heart)";
+        auto findObject = [&](const std::string& color, const std::string& shape) {
+            int found = -1, n = 0;
+            for (int i = 0; i < kCellCount; ++i)
+                if (before.cells[i].kind == Cell::Kind::Object && colorName(before.cells[i].color) == color &&
+                    shapeName(before.cells[i].shape) == shape) {
+                    found = i;
+                    ++n;
+                }
+            return n == 1 ? found : -1; // named objects are unique
+        };
+        Scene expect = before;
+        std::vector<int> expectNamed;
+        if (std::regex_match(text, m, std::regex("make the " + c + " " + sh + " " + c))) {
+            const int i = findObject(m[1], m[2]);
+            QVERIFY(i >= 0);
+            expect.cells[i].color = *colorFromName(m[3].str());
+            expectNamed = {i};
+        } else if (std::regex_match(text, m, std::regex("make the " + c + " " + sh + " (small|large)"))) {
+            const int i = findObject(m[1], m[2]);
+            QVERIFY(i >= 0);
+            QVERIFY(before.cells[i].size != *sizeFromName(m[3].str()));
+            expect.cells[i].size = *sizeFromName(m[3].str());
+            expectNamed = {i};
+        } else if (std::regex_match(text, m, std::regex("move the " + c + " " + sh + " to the ([a-z-]+)"))) {
+            const int i = findObject(m[1], m[2]);
+            const int t = *positionFromName(m[3].str());
+            QVERIFY(i >= 0 && before.cells[t].empty());
+            expect.cells[t] = before.cells[i];
+            expect.cells[i] = Cell::makeEmpty();
+            expectNamed = {i, t};
+        } else if (std::regex_match(text, m, std::regex("remove the " + c + " " + sh))) {
+            const int i = findObject(m[1], m[2]);
+            QVERIFY(i >= 0);
+            expect.cells[i] = Cell::makeEmpty();
+            expectNamed = {i};
+        } else if (std::regex_match(text, m, std::regex("add a (small|large) " + c + " " + sh + " (at the ([a-z-]+)|in the center)"))) {
+            const int cell = m[5].matched ? *positionFromName(m[5].str()) : 4;
+            QVERIFY(cell != 4 || !m[5].matched);
+            QVERIFY(before.cells[cell].empty());
+            QVERIFY(before.objectCount() < 4);
+            expect.cells[cell] = Cell::makeObject(*shapeFromName(m[3].str()), *colorFromName(m[2].str()), *sizeFromName(m[1].str()));
+            expectNamed = {cell};
+        } else if (std::regex_match(text, m, std::regex("change the background to " + c + "( (stripes|dots|checker|grid|rain))?"))) {
+            expect.background = *colorFromName(m[1].str());
+            expect.pattern = m[3].matched ? *patternFromName(m[3].str()) : Pattern::Plain;
+        } else {
+            QFAIL(("unrecognised edit: " + text).c_str());
+        }
+        QVERIFY2(expect == after, (text + " | " + caption(before) + " -> " + caption(after)).c_str());
+        QVERIFY(isValidScene(after));
+        QVERIFY(named == expectNamed);
+    }
+
+    // No transformation of the list that explains every example disagrees on the query.
+    void checkIdentifiable(const std::vector<std::pair<Scene, Scene>>& ex, const Scene& query, const Scene& answer)
+    {
+        int consistent = 0;
+        for (const auto& t : allTransformations()) {
+            bool all = true;
+            for (const auto& [b, a] : ex) {
+                const auto out = applyTransform(b, t);
+                all = all && out && *out == a;
+            }
+            if (!all)
+                continue;
+            ++consistent;
+            const auto out = applyTransform(query, t);
+            QVERIFY(out && *out == answer);
+        }
+        QVERIFY(consistent >= 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWorld)
+#include "test_world.moc"
