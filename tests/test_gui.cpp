@@ -35,10 +35,6 @@
 #include "ui/main_window.h"
 #include "weft/conversation.h"
 #include "weft/model.h"
-#if defined(WEFT_HAVE_WORLD) && __has_include("weft/world/tasks.h")
-#include "weft/world/tasks.h"
-#define WEFT_USE_WORLD_CORPUS 1
-#endif
 
 using namespace weft::ui;
 
@@ -46,20 +42,21 @@ namespace {
 
 std::vector<std::string> tokenizerCorpus()
 {
-#ifdef WEFT_USE_WORLD_CORPUS
-    return weft::world::textCorpus(400, 11);
-#else
-    // Shapes World style sentences when the world library is not built.
+    // Sentences in the style of Shapes World (WORLD.md) for the random model's tokenizer.
     const char* colors[] = {"red", "green", "blue", "yellow", "purple", "orange", "white", "black"};
     const char* shapes[] = {"circle", "square", "triangle", "star", "heart", "cross"};
     const char* places[] = {"at the top left", "in the center", "at the bottom right", "on the left", "on the right"};
+    const char* verbs[] = {"draw a small", "make the big", "remove the", "move the"};
     std::vector<std::string> out;
-    for (const char* c : colors)
-        for (const char* s : shapes)
-            for (const char* p : places)
-                out.push_back(std::string("draw a small ") + c + " " + s + " " + p + " on a plain background");
+    for (const char* v : verbs)
+        for (const char* c : colors)
+            for (const char* s : shapes)
+                for (const char* p : places)
+                    out.push_back(std::string(v) + " " + c + " " + s + " " + p + " on a plain background");
+    out.push_back("describe this image");
+    out.push_back("how many circles are there");
+    out.push_back("do the same");
     return out;
-#endif
 }
 
 QString writeSceneImage(const QString& path)
