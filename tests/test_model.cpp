@@ -1,0 +1,778 @@
+// Model core: tensor table, transformer with KV cache, guidance batching, X-Prompt
+// compression, sampler, model folder loading and Session::reply on the tiny test config.
+// torch first: Qt's "slots" macro would otherwise break torch headers.
+#include <torch/torch.h>
+
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "errors.h"
+#include "model_config.h"
+#include "model_loader.h"
+#include "network.h"
+#include "safetensors.h"
+#include "sampler.h"
+#include "token_stream.h"
+#include "weft/model.h"
+#include "weft/session.h"
+
+#include <QtTest/QtTest>
+
+namespace fs = std::filesystem;
+using namespace weft;
+
+namespace {
+
+const std::string kTinyConfig = std::string(WEFT_TEST_DATA_DIR) + "/configs/tiny.json";
+
+// A small Shapes-World-like corpus for the tokenizer: every colour, shape and position word.
+std::vector<std::string> corpus()
+{
+    const char* colors[] = {"red", "orange", "yellow", "green", "cyan", "brown", "blue", "purple", "pink", "white", "black", "gray"};
+    const char* shapes[] = {"circle", "square", "triangle", "diamond", "cross", "ring", "star", "heart"};
+    const char* places[] = {"at the top-left", "at the top", "at the top-right", "at the left", "in the center",
+                            "at the right", "at the bottom-left", "at the bottom", "at the bottom-right"};
+    std::vector<std::string> out;
+    int i = 0;
+    for (const char* c : colors)
+        for (const char* s : shapes) {
+            const char* p = places[i++ % 9];
+            out.push_back(std::string("draw a small ") + c + " " + s + " " + p + " on a " + colors[(i + 3) % 12] +
+                          " dots background");
+            out.push_back(std::string("make the ") + c + " " + s + " " + colors[(i + 5) % 12]);
+            out.push_back(std::string("how many ") + s + "s are there");
+        }
+    out.push_back("describe this image");
+    out.push_back("do the same");
+    return out;
+}
+
+Image solidImage(int size, std::uint8_t r, std::uint8_t g, std::uint8_t b)
+{
+    Image img;
+    img.width = img.height = size;
+    img.rgb.resize(static_cast<std::size_t>(size) * size * 3);
+    for (std::size_t i = 0; i < img.rgb.size(); i += 3) {
+        img.rgb[i] = r;
+        img.rgb[i + 1] = g;
+        img.rgb[i + 2] = b;
+    }
+    return img;
+}
+
+Message userMessage(std::vector<Segment> segments)
+{
+    Message m;
+    m.role = Role::User;
+    m.segments = std::move(segments);
+    return m;
+}
+
+// Gives every weight of the transformer a larger spread than the default initialisation so
+// that numerical comparisons are not trivially met by near-zero activations.
+void scaleUp(NetworkImpl& net)
+{
+    torch::NoGradGuard ng;
+    for (auto& p : net.named_parameters())
+        if (p.key().rfind("codec.", 0) != 0 && p.value().dim() == 2) p.value().normal_(0.0, 0.3);
+}
+
+torch::Tensor row(const std::vector<std::int64_t>& v)
+{
+    return torch::tensor(v, torch::kLong).view({1, static_cast<std::int64_t>(v.size())});
+}
+
+torch::Tensor causal(std::int64_t t)
+{
+    return torch::ones({t, t}, torch::kBool).tril().view({1, 1, t, t});
+}
+
+struct Entry {
+    std::string name;
+    DType dtype;
+    std::vector<std::int64_t> shape;
+    std::vector<std::uint8_t> bytes;
+};
+
+// Copies a model folder, letting `edit` change the tensor list of model.safetensors.
+void copyModel(const std::string& from, const std::string& to, const std::function<void(std::vector<Entry>&)>& edit)
+{
+    fs::create_directories(to);
+    for (const auto& f : fs::directory_iterator(from))
+        fs::copy_file(f.path(), fs::path(to) / f.path().filename(), fs::copy_options::overwrite_existing);
+    if (!edit) return;
+    const auto file = SafetensorsFile::read((fs::path(from) / kWeightsFile).string());
+    std::vector<Entry> entries;
+    for (const auto& t : file.tensors()) {
+        const std::uint8_t* p = file.data(t);
+        entries.push_back({t.name, t.dtype, t.shape, std::vector<std::uint8_t>(p, p + (t.end - t.begin))});
+    }
+    edit(entries);
+    SafetensorsWriter w;
+    for (const auto& e : entries) w.add(e.name, e.dtype, e.shape, e.bytes.data(), e.bytes.size());
+    w.write((fs::path(to) / kWeightsFile).string());
+}
+
+Entry& entryNamed(std::vector<Entry>& entries, const std::string& name)
+{
+    for (auto& e : entries)
+        if (e.name == name) return e;
+    throw std::runtime_error("no tensor " + name);
+}
+
+float* floats(Entry& e)
+{
+    return reinterpret_cast<float*>(e.bytes.data());
+}
+
+} // namespace
+
+class TestModel : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_tmp;
+    std::string m_modelDir;
+    ModelConfig m_config;
+    std::shared_ptr<const Model> m_model;
+
+    std::string path(const std::string& name) const { return (fs::path(m_tmp.path().toStdString()) / name).string(); }
+
+    std::shared_ptr<const Model> loadOrFail(const std::string& dir)
+    {
+        auto r = Model::load(dir, LoadOptions{});
+        if (!r.ok()) {
+            qWarning("%s", r.error().message.c_str());
+            return nullptr;
+        }
+        return r.value();
+    }
+
+    // A copy of the test model whose logits always favour `first` after `assistant`: every
+    // layer's residual outputs are zero, so the last hidden state is the normalised
+    // embedding of the last token, and output rows are set to read one embedding direction.
+    std::string steeredModel(const std::string& name, int first)
+    {
+        const std::string dir = path(name);
+        const int d = m_config.transformer.dModel;
+        copyModel(m_modelDir, dir, [&](std::vector<Entry>& entries) {
+            for (auto& e : entries) {
+                const bool residual = e.name.find(".attn.wo.") != std::string::npos || e.name.find(".ffn.w2.") != std::string::npos;
+                if (residual || e.name == "output.weight") std::memset(e.bytes.data(), 0, e.bytes.size());
+            }
+            float* emb = floats(entryNamed(entries, "tok_embeddings.weight"));
+            float* out = floats(entryNamed(entries, "output.weight"));
+            for (int t = 0; t < m_config.vocab.total; ++t) emb[t * d + 0] = 1.0f; // every token points along e0
+            out[first * d + 0] = 10.0f;
+        });
+        return dir;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_tmp.isValid());
+        m_config = ModelConfig::read(kTinyConfig);
+        m_modelDir = path("tiny");
+        auto r = initModel(kTinyConfig, m_modelDir, 7, corpus());
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+        m_model = loadOrFail(m_modelDir);
+        QVERIFY(m_model);
+    }
+
+    void tensorTableEqualsParameters()
+    {
+        torch::manual_seed(1);
+        Network net(m_config);
+        std::map<std::string, std::vector<std::int64_t>> params;
+        for (const auto& p : net->named_parameters())
+            params.emplace(p.key(), std::vector<std::int64_t>(p.value().sizes().begin(), p.value().sizes().end()));
+        std::map<std::string, std::vector<std::int64_t>> table;
+        for (const auto& s : m_config.tensorSpecs()) QVERIFY2(table.emplace(s.name, s.shape).second, s.name.c_str());
+        QCOMPARE(params.size(), table.size());
+        for (const auto& [name, shape] : table) {
+            auto it = params.find(name);
+            QVERIFY2(it != params.end(), ("missing parameter " + name).c_str());
+            QVERIFY2(it->second == shape, ("shape of " + name).c_str());
+        }
+        QVERIFY(table.count("layers.1.ffn.w2.weight"));
+        QCOMPARE(table.at("layers.1.ffn.w2.weight"), (std::vector<std::int64_t>{m_config.transformer.dModel, m_config.transformer.dFf}));
+        QCOMPARE(table.at("tok_embeddings.weight").at(0), static_cast<std::int64_t>(m_config.vocab.total));
+        QCOMPARE(m_model->info().parameterCount, parameterCount(m_config));
+    }
+
+    void kvCacheMatchesFullForward()
+    {
+        torch::NoGradGuard ng;
+        torch::manual_seed(2);
+        Network net(m_config);
+        scaleUp(*net);
+        const std::int64_t t = 40, prefix = 25;
+        auto ids = torch::randint(0, m_config.vocab.total, {1, t}, torch::kLong);
+        auto pos = torch::arange(t, torch::kLong).view({1, t});
+        auto full = net->logits(net->forwardHidden(ids, pos, causal(t)));
+
+        auto cache = net->makeCache(1);
+        auto first = net->forwardCached(ids.narrow(1, 0, prefix), pos.narrow(1, 0, prefix), {}, {}, cache);
+        std::vector<torch::Tensor> pieces{net->logits(first)};
+        for (std::int64_t i = prefix; i < t; ++i)
+            pieces.push_back(net->logits(net->forwardCached(ids.narrow(1, i, 1), pos.narrow(1, i, 1), {}, {}, cache)));
+        auto cached = torch::cat(pieces, 1);
+        const double diff = (cached - full).abs().max().item<double>();
+        QVERIFY2(diff <= 1e-4, std::to_string(diff).c_str());
+        QCOMPARE(cache.used(), static_cast<int>(t));
+        QVERIFY(full.abs().max().item<double>() > 0.1); // not trivially equal
+
+        // Causality: a later token does not change earlier outputs, an earlier one does.
+        auto changed = ids.clone();
+        changed[0][t - 1] = (changed[0][t - 1].item<std::int64_t>() + 1) % m_config.vocab.total;
+        changed[0][3] = (changed[0][3].item<std::int64_t>() + 1) % m_config.vocab.total;
+        auto other = net->logits(net->forwardHidden(changed, pos, causal(t)));
+        QVERIFY((other.narrow(1, 0, 3) - full.narrow(1, 0, 3)).abs().max().item<double>() == 0.0);
+        QVERIFY((other.narrow(1, 3, 1) - full.narrow(1, 3, 1)).abs().max().item<double>() > 1e-3);
+
+        // A full cache refuses more tokens.
+        auto small = net->makeCache(1, 4);
+        QVERIFY_THROWS_EXCEPTION(LimitError, net->forwardCached(ids.narrow(1, 0, 5), pos.narrow(1, 0, 5), {}, {}, small));
+        // Positions beyond the context are refused.
+        auto far = torch::full({1, 1}, m_config.transformer.contextLength, torch::kLong);
+        auto c2 = net->makeCache(1);
+        QVERIFY_THROWS_EXCEPTION(LimitError, net->forwardCached(ids.narrow(1, 0, 1), far, {}, {}, c2));
+    }
+
+    void guidanceBatchEqualsSingleRows()
+    {
+        torch::NoGradGuard ng;
+        torch::manual_seed(3);
+        Network net(m_config);
+        scaleUp(*net);
+        const std::int64_t la = 21, lb = 6, steps = 5;
+        auto a = torch::randint(0, m_config.vocab.total, {la + steps}, torch::kLong);
+        auto b = torch::randint(0, m_config.vocab.total, {lb + steps}, torch::kLong);
+
+        auto single = [&](const torch::Tensor& seq, std::int64_t len) {
+            auto cache = net->makeCache(1);
+            std::vector<torch::Tensor> out;
+            auto h = net->forwardCached(seq.narrow(0, 0, len).view({1, len}), torch::arange(len, torch::kLong).view({1, len}),
+                                        {}, {}, cache);
+            out.push_back(net->logits(h[0][len - 1]));
+            for (std::int64_t i = 0; i < steps; ++i) {
+                auto hi = net->forwardCached(seq.narrow(0, len + i, 1).view({1, 1}), torch::full({1, 1}, len + i, torch::kLong),
+                                             {}, {}, cache);
+                out.push_back(net->logits(hi[0][0]));
+            }
+            return torch::stack(out);
+        };
+        auto refA = single(a, la);
+        auto refB = single(b, lb);
+
+        // One batch of two rows: b is right-padded and its padding marked invalid.
+        auto cache = net->makeCache(2);
+        auto ids = torch::zeros({2, la}, torch::kLong);
+        ids[0].copy_(a.narrow(0, 0, la));
+        ids[1].narrow(0, 0, lb).copy_(b.narrow(0, 0, lb));
+        auto pos = torch::arange(la, torch::kLong).view({1, la}).repeat({2, 1});
+        auto valid = torch::ones({2, la}, torch::kBool);
+        valid[1].narrow(0, lb, la - lb).fill_(false);
+        auto h = net->forwardCached(ids, pos, {}, valid, cache);
+        std::vector<torch::Tensor> outA{net->logits(h[0][la - 1])}, outB{net->logits(h[1][lb - 1])};
+        for (std::int64_t i = 0; i < steps; ++i) {
+            auto step = torch::stack({a[la + i], b[lb + i]}).view({2, 1});
+            auto stepPos = torch::tensor(std::vector<std::int64_t>{la + i, lb + i}, torch::kLong).view({2, 1});
+            auto hs = net->forwardCached(step, stepPos, {}, {}, cache);
+            outA.push_back(net->logits(hs[0][0]));
+            outB.push_back(net->logits(hs[1][0]));
+        }
+        const double da = (torch::stack(outA) - refA).abs().max().item<double>();
+        const double db = (torch::stack(outB) - refB).abs().max().item<double>();
+        QVERIFY2(da <= 1e-4, std::to_string(da).c_str());
+        QVERIFY2(db <= 1e-4, std::to_string(db).c_str());
+
+        // Copying a prefilled single row into a batch-2 cache continues identically.
+        auto one = net->makeCache(1);
+        net->forwardCached(a.narrow(0, 0, la).view({1, la}), torch::arange(la, torch::kLong).view({1, la}), {}, {}, one);
+        auto two = net->makeCache(2);
+        two.copyRowFrom(one, 0, 0);
+        QCOMPARE(two.used(), static_cast<int>(la));
+        auto next = torch::stack({a[la], b[0]}).view({2, 1});
+        auto nextPos = torch::tensor(std::vector<std::int64_t>{la, 0}, torch::kLong).view({2, 1});
+        auto hc = net->forwardCached(next, nextPos, {}, {}, two);
+        const double dc = (net->logits(hc[0][0]) - refA[1]).abs().max().item<double>();
+        QVERIFY2(dc <= 1e-4, std::to_string(dc).c_str());
+    }
+
+    void streamLayout()
+    {
+        const auto& tok = m_model->impl().tokenizer;
+        const auto& v = m_config.vocab;
+        int calls = 0;
+        auto codes = [&](const Image& img) {
+            ++calls;
+            return std::vector<int>(64, img.rgb[0] % v.imageCount);
+        };
+        Message ask = userMessage({Segment::makeImage(solidImage(64, 3, 0, 0)), Segment::makeText("describe this image")});
+        Message answer;
+        answer.role = Role::Assistant;
+        answer.segments.push_back(Segment::makeText("red"));
+        auto s = buildStream({ask}, &answer, tok, m_config, codes, true);
+        QCOMPARE(calls, 1);
+        QCOMPARE(s.ids.front(), v.bos);
+        QCOMPARE(s.ids[1], v.user);
+        QCOMPARE(s.ids[2], v.boi);
+        QCOMPARE(s.ids[3], v.imageBase + 3);
+        QCOMPARE(s.ids[66], v.imageBase + 3);
+        QCOMPARE(s.ids[67], v.eoi);
+        QCOMPARE(s.imageStarts, std::vector<int>{3});
+        const auto text = tok.encode("describe this image");
+        QVERIFY(std::equal(text.begin(), text.end(), s.ids.begin() + 68));
+        const int afterText = 68 + static_cast<int>(text.size());
+        QCOMPARE(s.ids[afterText], v.eos);
+        QCOMPARE(s.ids[afterText + 1], v.assistant);
+        QCOMPARE(s.ids.back(), v.eos);
+        for (int i = 0; i < s.size(); ++i) {
+            QCOMPARE(s.positions[i], i);
+            QCOMPARE(int(s.lossMask[i]), i > afterText + 1 ? 1 : 0);
+        }
+        // The prompt form ends with `assistant` and has no targets.
+        auto prompt = buildStream({ask}, nullptr, tok, m_config, codes, true);
+        QCOMPARE(prompt.ids.back(), v.assistant);
+        QCOMPARE(prompt.size(), afterText + 2);
+
+        // Bad input: missing pixels, wrong code count, out-of-range codes, audio.
+        Message noPixels = userMessage({Segment::makeImage(Image{}, "lost.png")});
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, buildStream({noPixels}, nullptr, tok, m_config, codes, true));
+        auto shortCodes = [](const Image&) { return std::vector<int>(10, 0); };
+        QVERIFY_THROWS_EXCEPTION(ShapeError, buildStream({ask}, nullptr, tok, m_config, shortCodes, true));
+        auto badCodes = [&](const Image&) { return std::vector<int>(64, v.imageCount); };
+        QVERIFY_THROWS_EXCEPTION(ShapeError, buildStream({ask}, nullptr, tok, m_config, badCodes, true));
+        AudioClip clip;
+        clip.samples.assign(1600, 0.1f);
+        Message withAudio = userMessage({Segment::makeAudio(clip), Segment::makeText("make it sound like this")});
+        try {
+            buildStream({withAudio}, nullptr, tok, m_config, codes, true);
+            QFAIL("audio accepted by a model without an audio encoder");
+        } catch (const ArgumentError& e) {
+            QCOMPARE(std::string(e.what()), std::string("model has no audio encoder"));
+        }
+
+        // A retrieved answer image is written as `ret`.
+        Message retrieved;
+        retrieved.role = Role::Assistant;
+        retrieved.segments.push_back(Segment::makeImage(solidImage(64, 1, 1, 1)));
+        retrieved.segments.back().retrieved = true;
+        auto r = buildStream({ask}, &retrieved, tok, m_config, codes, true);
+        QCOMPARE(r.ids[r.size() - 2], v.ret);
+        QCOMPARE(r.retrievalPositions, std::vector<int>{r.size() - 2});
+    }
+
+    void compressionMask()
+    {
+        const auto& tok = m_model->impl().tokenizer;
+        const auto& v = m_config.vocab;
+        const int k = v.compressionCount;
+        QVERIFY(k > 0);
+        auto codes = [&](const Image& img) { return std::vector<int>(64, img.rgb[0] % v.imageCount); };
+        std::vector<Segment> segs;
+        for (int i = 0; i < 5; ++i) segs.push_back(Segment::makeImage(solidImage(64, static_cast<std::uint8_t>(i + 1), 0, 0)));
+        segs.push_back(Segment::makeText("do the same"));
+        const Message ask = userMessage(segs);
+        auto s = buildStream({ask}, nullptr, tok, m_config, codes, true);
+        // bos user [pair 0: 2 images] K [pair 1: 2 images] K [query] text eos assistant
+        QCOMPARE(s.groupEnd.size(), std::size_t(2));
+        const int pair = 2 * 66;
+        QCOMPARE(s.groupEnd[0], 2 + pair + k);
+        QCOMPARE(s.groupEnd[1], 2 + 2 * (pair + k));
+        for (int i = 0; i < k; ++i) {
+            QCOMPARE(s.ids[2 + pair + i], v.compressionBase + i);
+            QCOMPARE(s.exampleGroup[2 + pair + i], -1);
+        }
+        QCOMPARE(s.exampleGroup[2], 0);
+        QCOMPARE(s.exampleGroup[2 + pair - 1], 0);
+        QCOMPARE(s.exampleGroup[2 + pair + k], 1);
+        QCOMPARE(s.exampleGroup[s.groupEnd[1]], -1); // the query image is not an example
+        QCOMPARE(s.imageStarts.size(), std::size_t(5));
+
+        auto mask = attentionMask(s);
+        QCOMPARE(mask.size(0), static_cast<std::int64_t>(s.size()));
+        const int firstK = 2 + pair;
+        QVERIFY(mask[firstK][2].item<bool>());                       // K tokens see their pair
+        QVERIFY(mask[firstK + k - 1][firstK - 1].item<bool>());
+        QVERIFY(!mask[s.groupEnd[0]][2].item<bool>());                // later tokens do not
+        QVERIFY(mask[s.groupEnd[0]][firstK].item<bool>());            // ...but see the K tokens
+        QVERIFY(!mask[s.size() - 1][2 + pair + k + 5].item<bool>());  // pair 1 hidden at the end
+        QVERIFY(mask[s.size() - 1][s.groupEnd[1] + 3].item<bool>());  // the query is visible
+        QVERIFY(!mask[5][6].item<bool>());                            // still causal
+        for (int t = 0; t < s.size(); t += 7)
+            for (int u = 0; u < s.size(); u += 5) QCOMPARE(mask[t][u].item<bool>(), mayAttend(s, t, u));
+
+        // Compression off: no K tokens, plain causal mask.
+        auto plain = buildStream({ask}, nullptr, tok, m_config, codes, false);
+        QCOMPARE(plain.size(), s.size() - 2 * k);
+        QVERIFY(plain.groupEnd.empty());
+        QVERIFY(torch::equal(attentionMask(plain), torch::ones({plain.size(), plain.size()}, torch::kBool).tril()));
+        // Even image counts and fewer than three images hold no examples.
+        auto four = buildStream({userMessage({segs[0], segs[1], segs[2], segs[3]})}, nullptr, tok, m_config, codes, true);
+        QVERIFY(four.groupEnd.empty());
+        auto three = buildStream({userMessage({segs[0], segs[1], segs[2]})}, nullptr, tok, m_config, codes, true);
+        QCOMPARE(three.groupEnd.size(), std::size_t(1));
+
+        // Dropping the raw example tokens from the cache after prefill gives the same logits as
+        // the masked full forward pass, for the prompt's end and for later tokens.
+        torch::NoGradGuard ng;
+        torch::manual_seed(4);
+        Network net(m_config);
+        scaleUp(*net);
+        const std::int64_t t = s.size(), extra = 4;
+        std::vector<std::int64_t> ids(s.ids.begin(), s.ids.end());
+        for (int i = 0; i < extra; ++i) ids.push_back(v.imageBase + i);
+        TokenStream ext = s;
+        for (int i = 0; i < extra; ++i) {
+            ext.ids.push_back(v.imageBase + i);
+            ext.positions.push_back(static_cast<int>(t + i));
+            ext.lossMask.push_back(0);
+            ext.exampleGroup.push_back(-1);
+        }
+        const std::int64_t total = t + extra;
+        auto pos = torch::arange(total, torch::kLong).view({1, total});
+        auto full = net->logits(net->forwardHidden(row(ids), pos, attentionMask(ext).view({1, 1, total, total})));
+
+        auto cache = net->makeCache(1);
+        auto h = net->forwardCached(row(ids).narrow(1, 0, t), pos.narrow(1, 0, t), attentionMask(s).view({1, 1, t, t}), {}, cache);
+        std::vector<int> raw;
+        for (int i = 0; i < t; ++i)
+            if (s.exampleGroup[i] >= 0) raw.push_back(i);
+        cache.dropSlots(0, raw);
+        cache.compact();
+        QCOMPARE(cache.used(), static_cast<int>(t) - static_cast<int>(raw.size()));
+        std::vector<torch::Tensor> outs{net->logits(h[0][t - 1])};
+        for (std::int64_t i = 0; i < extra; ++i)
+            outs.push_back(net->logits(net->forwardCached(row({ids[t + i]}), pos.narrow(1, t + i, 1), {}, {}, cache)[0][0]));
+        auto ref = full[0].narrow(0, t - 1, extra + 1);
+        const double diff = (torch::stack(outs) - ref).abs().max().item<double>();
+        QVERIFY2(diff <= 1e-4, std::to_string(diff).c_str());
+
+        // The K tokens do read the raw example tokens: changing one changes their output.
+        auto changed = ids;
+        changed[5] = v.imageBase + (changed[5] - v.imageBase + 1) % v.imageCount;
+        auto other = net->logits(net->forwardHidden(row(changed), pos, attentionMask(ext).view({1, 1, total, total})));
+        QVERIFY((other[0][firstK] - full[0][firstK]).abs().max().item<double>() > 1e-4);
+
+        // Bad drops are refused.
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, cache.dropSlots(0, {cache.used()}));
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, cache.dropSlots(1, {0}));
+    }
+
+    void samplerDeterminism()
+    {
+        torch::manual_seed(5);
+        auto logits = torch::randn({300});
+        const std::vector<TokenRange> all{{0, 300}};
+        auto draw = [&](std::uint64_t seed, SamplerOptions o) {
+            Sampler s(seed, o);
+            std::vector<int> out;
+            for (int i = 0; i < 64; ++i) out.push_back(s.sample(logits, all));
+            return out;
+        };
+        SamplerOptions warm{1.0f, 0, 1.0f};
+        QCOMPARE(draw(11, warm), draw(11, warm));
+        QVERIFY(draw(11, warm) != draw(12, warm));
+        // Greedy is the argmax and ignores the seed.
+        const int best = static_cast<int>(logits.argmax().item<std::int64_t>());
+        QCOMPARE(draw(1, {}), std::vector<int>(64, best));
+        QCOMPARE(draw(2, {}), std::vector<int>(64, best));
+        // top-k 1 is greedy too; top-k 5 stays within the 5 best.
+        QCOMPARE(draw(3, SamplerOptions{1.0f, 1, 1.0f}), std::vector<int>(64, best));
+        auto top5 = std::get<1>(logits.topk(5));
+        std::set<int> allowed5;
+        for (int i = 0; i < 5; ++i) allowed5.insert(static_cast<int>(top5[i].item<std::int64_t>()));
+        for (int id : draw(4, SamplerOptions{2.0f, 5, 1.0f})) QVERIFY(allowed5.count(id));
+        // A tiny top-p keeps only the most likely token.
+        QCOMPARE(draw(5, SamplerOptions{1.0f, 0, 1e-6f}), std::vector<int>(64, best));
+        // Allowed ranges are respected.
+        Sampler s(6, warm);
+        for (int i = 0; i < 100; ++i) {
+            const int id = s.sample(logits, {{10, 20}, {250, 251}});
+            QVERIFY((id >= 10 && id < 20) || id == 250);
+        }
+        // Bad options and ranges.
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, Sampler(1, SamplerOptions{-1.0f, 0, 1.0f}));
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, Sampler(1, SamplerOptions{1.0f, -2, 1.0f}));
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, Sampler(1, SamplerOptions{1.0f, 0, 0.0f}));
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, s.sample(logits, {}));
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, s.sample(logits, {{290, 301}}));
+    }
+
+    void loaderRejectsBadFolders()
+    {
+        auto expectError = [&](const std::string& dir, ErrorCode code, const std::string& mention) {
+            auto r = Model::load(dir);
+            QVERIFY2(!r.ok(), dir.c_str());
+            QVERIFY2(r.error().code == code, (std::string(errorCodeName(r.error().code)) + ": " + r.error().message).c_str());
+            QVERIFY2(r.error().message.find(mention) != std::string::npos, r.error().message.c_str());
+        };
+        copyModel(m_modelDir, path("missing"), [](std::vector<Entry>& e) {
+            e.erase(std::remove_if(e.begin(), e.end(), [](const Entry& x) { return x.name == "layers.1.attn.wk.weight"; }), e.end());
+        });
+        expectError(path("missing"), ErrorCode::ShapeMismatch, "layers.1.attn.wk.weight");
+
+        copyModel(m_modelDir, path("extra"), [](std::vector<Entry>& e) {
+            e.push_back({"layers.9.attn.wk.weight", DType::F32, {2}, std::vector<std::uint8_t>(8, 0)});
+        });
+        expectError(path("extra"), ErrorCode::ShapeMismatch, "layers.9.attn.wk.weight");
+
+        copyModel(m_modelDir, path("shape"), [](std::vector<Entry>& e) {
+            auto& x = entryNamed(e, "norm.weight");
+            x.shape = {x.shape[0] / 2, 2};
+        });
+        expectError(path("shape"), ErrorCode::ShapeMismatch, "norm.weight");
+
+        copyModel(m_modelDir, path("dtype"), [](std::vector<Entry>& e) {
+            auto& x = entryNamed(e, "output.weight");
+            x.dtype = DType::F16;
+            x.bytes.resize(x.bytes.size() / 2);
+        });
+        expectError(path("dtype"), ErrorCode::ShapeMismatch, "F16");
+
+        copyModel(m_modelDir, path("future"), {});
+        {
+            std::ifstream in(path("future") + "/config.json");
+            std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            const auto at = text.find("\"version\": 1");
+            QVERIFY(at != std::string::npos);
+            text.replace(at, 12, "\"version\": 2");
+            std::ofstream(path("future") + "/config.json", std::ios::trunc) << text;
+        }
+        expectError(path("future"), ErrorCode::UnsupportedVersion, "version");
+
+        copyModel(m_modelDir, path("truncated"), {});
+        fs::resize_file(path("truncated") + "/model.safetensors", fs::file_size(path("truncated") + "/model.safetensors") / 2);
+        expectError(path("truncated"), ErrorCode::Format, "");
+
+        copyModel(m_modelDir, path("notok"), {});
+        fs::remove(path("notok") + "/tokenizer.model");
+        expectError(path("notok"), ErrorCode::NotFound, "tokenizer");
+
+        expectError(path("nowhere"), ErrorCode::NotFound, "nowhere");
+
+        // Cancelled before the load starts and from the progress callback midway.
+        std::atomic<bool> cancel{true};
+        LoadOptions early;
+        early.cancel = &cancel;
+        auto r1 = Model::load(m_modelDir, early);
+        QVERIFY(!r1.ok() && r1.error().code == ErrorCode::Cancelled);
+        LoadOptions midway;
+        int calls = 0;
+        midway.progress = [&](double f) { ++calls; return f < 0.3; };
+        auto r2 = Model::load(m_modelDir, midway);
+        QVERIFY(!r2.ok() && r2.error().code == ErrorCode::Cancelled);
+        QVERIFY(calls > 2);
+        // The flag raised from another place during loading works the same way.
+        std::atomic<bool> flag{false};
+        LoadOptions during;
+        during.cancel = &flag;
+        during.progress = [&](double f) { if (f > 0.5) flag = true; return true; };
+        auto r3 = Model::load(m_modelDir, during);
+        QVERIFY(!r3.ok() && r3.error().code == ErrorCode::Cancelled);
+
+        // The good folder loads, reports its sizes and hash.
+        const auto& info = m_model->info();
+        QCOMPARE(info.sha256.size(), std::size_t(64));
+        QCOMPARE(info.dModel, m_config.transformer.dModel);
+        QCOMPARE(info.vocabSize, m_config.vocab.total);
+        QCOMPARE(info.device, std::string("cpu"));
+    }
+
+    void initModelIsDeterministic()
+    {
+        auto r = initModel(kTinyConfig, path("again"), 7, corpus());
+        QVERIFY(r.ok());
+        auto read = [](const std::string& p) {
+            std::ifstream in(p, std::ios::binary);
+            return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        };
+        QVERIFY(read(path("again") + "/model.safetensors") == read(m_modelDir + "/model.safetensors"));
+        auto other = initModel(kTinyConfig, path("seed8"), 8, corpus());
+        QVERIFY(other.ok());
+        QVERIFY(read(path("seed8") + "/model.safetensors") != read(m_modelDir + "/model.safetensors"));
+        QVERIFY(read(m_modelDir + "/MODEL_CARD.md").find("random") != std::string::npos);
+        auto bad = initModel(path("nope.json"), path("x"), 1, corpus());
+        QVERIFY(!bad.ok() && bad.error().code == ErrorCode::NotFound);
+    }
+
+    void replyGivesAValidMessage()
+    {
+        Session session(m_model);
+        const Message ask = userMessage({Segment::makeText("draw a small red circle in the center on a blue dots background")});
+        ReplyOptions o;
+        o.seed = 3;
+        o.temperature = 1.0f;
+        o.maxTextTokens = 12;
+        auto r = session.reply({ask}, o);
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+        const Message& m = r.value();
+        QCOMPARE(m.role, Role::Assistant);
+        QCOMPARE(m.segments.size(), std::size_t(1));
+        const Segment& s = m.segments[0];
+        if (s.kind == SegmentKind::Image) {
+            QCOMPARE(s.image.width, 64);
+            QCOMPARE(s.image.height, 64);
+            QVERIFY(!s.retrieved); // no image to retrieve in this conversation
+        } else {
+            QCOMPARE(s.kind, SegmentKind::Text);
+        }
+        QVERIFY(m.meta.has_value());
+        QCOMPARE(m.meta->modelHash, m_model->info().sha256);
+        QCOMPARE(m.meta->seed, std::uint64_t(3));
+        QCOMPARE(m.meta->options.at("temperature"), 1.0);
+        // Same seed, same answer.
+        auto again = session.reply({ask}, o);
+        QVERIFY(again.ok());
+        QCOMPARE(again.value().segments[0].text, s.text);
+        QVERIFY(again.value().segments[0].image == s.image);
+
+        // Not ending with a user message, or bad options, is refused.
+        Message assistant;
+        assistant.role = Role::Assistant;
+        auto bad = session.reply({ask, assistant}, o);
+        QVERIFY(!bad.ok() && bad.error().code == ErrorCode::InvalidArgument);
+        ReplyOptions negative = o;
+        negative.temperature = -1.0f;
+        auto bad2 = session.reply({ask}, negative);
+        QVERIFY(!bad2.ok() && bad2.error().code == ErrorCode::InvalidArgument);
+        // An image without pixels is refused, not crashed on.
+        auto bad3 = session.reply({userMessage({Segment::makeImage(Image{}, "gone.png")})}, o);
+        QVERIFY(!bad3.ok() && bad3.error().code == ErrorCode::InvalidArgument);
+        // A message too long for the context even alone.
+        std::string longText;
+        for (int i = 0; i < 400; ++i) longText += "draw a red circle ";
+        auto bad4 = session.reply({userMessage({Segment::makeText(longText)})}, o);
+        QVERIFY(!bad4.ok() && bad4.error().code == ErrorCode::LimitExceeded);
+    }
+
+    void replyDropsOldTurnsToFit()
+    {
+        Session session(m_model);
+        std::vector<Message> chat;
+        for (int i = 0; i < 12; ++i) {
+            chat.push_back(userMessage({Segment::makeImage(solidImage(64, 200, 10, static_cast<std::uint8_t>(i))),
+                                        Segment::makeText("describe this image")}));
+            Message a;
+            a.role = Role::Assistant;
+            a.segments.push_back(Segment::makeText("a red circle"));
+            chat.push_back(a);
+        }
+        chat.push_back(userMessage({Segment::makeText("draw a red circle")}));
+        auto r = session.reply(chat, {});
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+    }
+
+    void replyGeneratesImageWithGuidance()
+    {
+        auto model = loadOrFail(steeredModel("steer-boi", m_config.vocab.boi));
+        QVERIFY(model);
+        Session session(model);
+        const Message ask = userMessage({Segment::makeText("draw a small red circle in the center")});
+        for (float guidance : {1.0f, 3.0f}) {
+            ReplyOptions o;
+            o.guidanceScale = guidance;
+            o.temperature = 0.7f;
+            o.seed = 9;
+            int steps = 0, images = 0;
+            ReplyCallbacks cb;
+            cb.progress = [&](ReplyPhase phase, int step, int total) {
+                if (phase == ReplyPhase::Image) {
+                    steps = step;
+                    if (total != 64) return false;
+                }
+                return true;
+            };
+            cb.imageDone = [&](const Image& img) { ++images; return img.width == 64; };
+            auto r = session.reply({ask}, o, cb);
+            QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+            QCOMPARE(r.value().segments.size(), std::size_t(1));
+            QCOMPARE(r.value().segments[0].kind, SegmentKind::Image);
+            QCOMPARE(r.value().segments[0].image.width, 64);
+            QCOMPARE(steps, 64);
+            QCOMPARE(images, 1);
+            QCOMPARE(r.value().meta->options.at("guidance_scale"), double(guidance));
+        }
+        // Cancel raised from the progress callback mid-image.
+        std::atomic<bool> cancel{false};
+        ReplyCallbacks cb;
+        cb.progress = [&](ReplyPhase phase, int step, int) {
+            if (phase == ReplyPhase::Image && step == 10) cancel = true;
+            return true;
+        };
+        int imagesAfterCancel = 0;
+        cb.imageDone = [&](const Image&) { ++imagesAfterCancel; return true; };
+        auto r = session.reply({ask}, ReplyOptions{}, cb, &cancel);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, ErrorCode::Cancelled);
+        QCOMPARE(imagesAfterCancel, 0);
+    }
+
+    void replyTextStreamsAndCancels()
+    {
+        const int piece = m_model->impl().tokenizer.encode("red").back();
+        auto model = loadOrFail(steeredModel("steer-text", piece));
+        QVERIFY(model);
+        Session session(model);
+        const Message ask = userMessage({Segment::makeText("how many circles are there")});
+        std::string streamed;
+        ReplyCallbacks cb;
+        cb.textDelta = [&](const std::string& d) { streamed += d; return true; };
+        ReplyOptions o;
+        o.maxTextTokens = 7;
+        auto r = session.reply({ask}, o, cb);
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+        QCOMPARE(r.value().segments[0].kind, SegmentKind::Text);
+        // Greedy on the steered model repeats the piece up to the cap.
+        const auto& tok = model->impl().tokenizer;
+        QCOMPARE(r.value().segments[0].text, tok.decode(std::vector<int>(7, piece)));
+        QVERIFY(r.value().segments[0].text.find("red") != std::string::npos);
+        QCOMPARE(streamed, r.value().segments[0].text);
+
+        int deltas = 0;
+        cb.textDelta = [&](const std::string&) { return ++deltas < 3; };
+        auto c = session.reply({ask}, o, cb);
+        QVERIFY(!c.ok());
+        QCOMPARE(c.error().code, ErrorCode::Cancelled);
+        QCOMPARE(deltas, 3);
+    }
+
+    void replyRetrievesAnEarlierImage()
+    {
+        auto model = loadOrFail(steeredModel("steer-ret", m_config.vocab.ret));
+        QVERIFY(model);
+        Session session(model);
+        const Image a = solidImage(64, 220, 40, 40), b = solidImage(32, 40, 80, 220);
+        std::vector<Message> chat{userMessage({Segment::makeImage(a, "/tmp/a.png"), Segment::makeText("describe this image")})};
+        Message reply;
+        reply.role = Role::Assistant;
+        reply.segments.push_back(Segment::makeImage(b, "/tmp/b.png"));
+        chat.push_back(reply);
+        chat.push_back(userMessage({Segment::makeText("show me the image with the red circle again")}));
+        session.setGallery({solidImage(64, 1, 2, 3)});
+        auto r = session.reply(chat, {});
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+        const Segment& s = r.value().segments.at(0);
+        QVERIFY(s.retrieved);
+        QVERIFY(s.retrievedFrom >= 0 && s.retrievedFrom < 3);
+        const Image expected[] = {a, b, solidImage(64, 1, 2, 3)};
+        QVERIFY(s.image == expected[s.retrievedFrom]);
+        if (s.retrievedFrom < 2) QCOMPARE(s.path, std::string(s.retrievedFrom == 0 ? "/tmp/a.png" : "/tmp/b.png"));
+
+        // Without any image, `ret` is not allowed: the steered model must still answer.
+        auto alone = Session(model).reply({userMessage({Segment::makeText("draw a red circle")})}, {});
+        QVERIFY(alone.ok());
+        QVERIFY(!alone.value().segments.at(0).retrieved);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModel)
+#include "test_model.moc"
