@@ -718,6 +718,13 @@ private slots:
         // Truncated PNG: the header is intact but the pixel data is cut.
         const Result<Image> cut = decodeImage(Bytes(bytes.begin(), bytes.begin() + static_cast<long>(bytes.size() / 2)));
         QCOMPARE(cut.error().code, ErrorCode::Format);
+        QVERIFY2(cut.error().message.find("truncated") != std::string::npos, cut.error().message.c_str());
+        // A flipped byte inside the pixel data is caught by the chunk CRC before decoding.
+        Bytes flipped(bytes.begin(), bytes.end());
+        flipped[flipped.size() - 20] ^= 0x40;
+        const Result<Image> corrupt = decodeImage(flipped);
+        QCOMPARE(corrupt.error().code, ErrorCode::Format);
+        QVERIFY2(corrupt.error().message.find("CRC") != std::string::npos, corrupt.error().message.c_str());
         QCOMPARE(decodeImage(Bytes(bytes.begin(), bytes.begin() + 20)).error().code, ErrorCode::Format);
         QCOMPARE(decodeImage(Bytes{}).error().code, ErrorCode::Format);
         const std::string text = "hello, not an image";

@@ -1,6 +1,9 @@
 #include "weft/media.h"
 
+#include <array>
+#include <cctype>
 #include <cstdlib>
+#include <limits>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -113,6 +116,46 @@ HeaderInfo readHeader(const std::uint8_t* d, std::size_t n, const std::string& w
     throw FormatError(what + ": expected a PNG, JPEG, WebP or BMP image, found another kind of file");
 }
 
+std::uint32_t crc32(const std::uint8_t* p, std::size_t n) {
+    static const auto kTable = [] {
+        std::array<std::uint32_t, 256> t{};
+        for (std::uint32_t i = 0; i < 256; ++i) {
+            std::uint32_t c = i;
+            for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            t[i] = c;
+        }
+        return t;
+    }();
+    std::uint32_t c = 0xFFFFFFFFu;
+    for (std::size_t i = 0; i < n; ++i) c = kTable[(c ^ p[i]) & 0xFF] ^ (c >> 8);
+    return c ^ 0xFFFFFFFFu;
+}
+
+// libpng prints to stderr when it meets truncated or corrupt data, and the engine must not
+// print: walking the chunks and their CRCs first keeps such files away from it and names the
+// problem precisely.
+void checkPngChunks(const std::uint8_t* d, std::size_t n, const std::string& what) {
+    std::size_t i = 8;
+    bool sawData = false;
+    for (;;) {
+        if (n - i < 12) throw FormatError(what + ": PNG is truncated (it ends before its IEND chunk)");
+        const std::uint32_t len = be32(d + i);
+        if (len > n - i - 12)
+            throw FormatError(what + ": PNG chunk at byte " + std::to_string(i) + " declares " + std::to_string(len) +
+                              " bytes, more than the file holds (truncated)");
+        const std::uint8_t* type = d + i + 4;
+        std::string name;
+        for (int k = 0; k < 4; ++k) name += std::isalpha(type[k]) ? static_cast<char>(type[k]) : '?';
+        if (crc32(type, std::size_t(len) + 4) != be32(d + i + 8 + len))
+            throw FormatError(what + ": PNG chunk '" + name + "' at byte " + std::to_string(i) +
+                              " fails its CRC check (corrupt file)");
+        if (name == "IDAT") sawData = true;
+        if (name == "IEND") break;
+        i += 12 + std::size_t(len);
+    }
+    if (!sawData) throw FormatError(what + ": PNG has no image data (IDAT chunk)");
+}
+
 // OpenCV reads its own pixel cap once, on first use, from the environment: set it before the
 // first decode as a second line of defence behind readHeader. A value the user exported wins.
 void setOpenCvLimits(std::int64_t maxPixels) {
@@ -182,6 +225,9 @@ Image decodeChecked(const std::vector<std::uint8_t>& bytes, const MediaLimits& l
     if (h.width * h.height > limits.maxPixels)
         throw LimitError(what + ": image of " + std::to_string(h.width) + "x" + std::to_string(h.height) +
                          " pixels exceeds the cap of " + std::to_string(limits.maxPixels) + " pixels");
+    if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+        throw LimitError(what + ": more than 2 GiB of encoded image data");
+    if (h.kind == ImageKind::Png) checkPngChunks(bytes.data(), bytes.size(), what);
     setOpenCvLimits(limits.maxPixels);
     const cv::Mat buf(1, static_cast<int>(bytes.size()), CV_8U, const_cast<std::uint8_t*>(bytes.data()));
     // JPEG has no alpha, so IMREAD_COLOR is used to get its EXIF orientation applied; other
