@@ -76,23 +76,58 @@ void parseBackground(const weft::Image& img, Scene& scene)
     }
 }
 
-std::int64_t maskCost(const std::array<int, kCellSize * kCellSize>& d, const CellMask& mask)
+// Cells are compared in YCbCr: luma per pixel, chroma as averages over kChromaBlock-pixel
+// squares. JPEG keeps luma sharp but subsamples and blurs chroma, so a thin shape's colour
+// survives in the block averages while its per-pixel chroma does not. Blocks align with the
+// cells (and with the 4-pixel creature cells), so every cost below stays additive.
+constexpr int kChromaBlock = 2;
+constexpr int kBlocksPerSide = kCellSize / kChromaBlock;
+constexpr int kBlockCount = kBlocksPerSide * kBlocksPerSide;
+constexpr int kBlockPixels = kChromaBlock * kChromaBlock;
+// Weights of the chroma term (per pixel, relative to luma): measured on JPEG q75 and noise
+// sigma 8 renders, where chroma carries colour but only blurred shape information.
+constexpr double kChromaWeight = 0.5;
+constexpr double kShapeChromaWeight = 0.03;
+
+struct Ycc {
+    double y = 0, cb = 0, cr = 0;
+};
+
+Ycc toYcc(double r, double g, double b)
 {
-    std::int64_t sum = 0;
-    for (int y = 0; y < kCellSize; ++y) {
-        for (unsigned row = mask[y]; row; row &= row - 1)
-            sum += d[y * kCellSize + __builtin_ctz(row)];
-    }
-    return sum;
+    return {0.299 * r + 0.587 * g + 0.114 * b, -0.168736 * r - 0.331264 * g + 0.5 * b,
+            0.5 * r - 0.418688 * g - 0.081312 * b};
+}
+
+Ycc toYcc(const std::array<std::uint8_t, 3>& c) { return toYcc(c[0], c[1], c[2]); }
+
+int blockOf(int pixel) { return ((pixel / kCellSize) / kChromaBlock) * kBlocksPerSide + (pixel % kCellSize) / kChromaBlock; }
+
+// In-mask pixel lists of every shape/size, computed once.
+const std::array<std::vector<int>, kShapeCount * 2>& maskPixels()
+{
+    static const auto lists = [] {
+        std::array<std::vector<int>, kShapeCount * 2> l;
+        for (int s = 0; s < kShapeCount; ++s)
+            for (int z = 0; z < 2; ++z) {
+                const CellMask& m = shapeMask(static_cast<Shape>(s), static_cast<Size>(z));
+                for (int y = 0; y < kCellSize; ++y)
+                    for (int x = 0; x < kCellSize; ++x)
+                        if (m[y] & (1u << x))
+                            l[s * 2 + z].push_back(y * kCellSize + x);
+            }
+        return l;
+    }();
+    return lists;
 }
 
 // Best creature pattern for per-block costs (negative = the colour fits better than the
 // background). The free optimum is usually a valid pattern; otherwise the exact constrained
 // optimum is found by scanning every valid pattern.
-std::pair<std::uint16_t, std::int64_t> fitCreature(const std::array<std::int64_t, 16>& block)
+std::pair<std::uint16_t, double> fitCreature(const std::array<double, 16>& block)
 {
     std::uint16_t free = 0;
-    std::int64_t freeCost = 0;
+    double freeCost = 0;
     for (int b = 0; b < 16; ++b)
         if (block[b] < 0) {
             free = static_cast<std::uint16_t>(free | (1u << b));
@@ -101,9 +136,9 @@ std::pair<std::uint16_t, std::int64_t> fitCreature(const std::array<std::int64_t
     if (validCreature(free))
         return {free, freeCost};
     std::uint16_t best = 0;
-    std::int64_t bestCost = std::numeric_limits<std::int64_t>::max();
+    double bestCost = std::numeric_limits<double>::max();
     for (std::uint16_t p : validCreatures()) {
-        std::int64_t cost = 0;
+        double cost = 0;
         for (int b = 0; b < 16; ++b)
             if (p & (1u << b))
                 cost += block[b];
@@ -119,44 +154,94 @@ Cell parseCell(const weft::Image& img, const Scene& scene, int cell)
 {
     const int left = kMargin + kCellSize * cellColumn(cell);
     const int top = kMargin + kCellSize * cellRow(cell);
-    const Rgb bg = toRgb(colorRgb(scene.background));
-    const Rgb inkColor = toRgb(inkRgb(scene.background));
+    const Ycc bg = toYcc(colorRgb(scene.background));
+    const Ycc ink = toYcc(inkRgb(scene.background));
+    const auto& inkTable = inkTables()[static_cast<int>(scene.pattern)];
+
+    constexpr int kPixels = kCellSize * kCellSize;
+    std::array<double, kPixels> obsY{}, backY{}, backCb{}, backCr{};
+    std::array<double, kBlockCount> obsCb{}, obsCr{}, backBlockCb{}, backBlockCr{};
+    for (int i = 0; i < kPixels; ++i) {
+        const int x = i % kCellSize, y = i / kCellSize;
+        const std::uint8_t* p = img.pixel(left + x, top + y);
+        const Ycc o = toYcc(p[0], p[1], p[2]);
+        const Ycc& b = inkTable[(top + y) * kCanvasSize + left + x] ? ink : bg;
+        obsY[i] = o.y;
+        backY[i] = b.y;
+        backCb[i] = b.cb;
+        backCr[i] = b.cr;
+        obsCb[blockOf(i)] += o.cb / kBlockPixels;
+        obsCr[blockOf(i)] += o.cr / kBlockPixels;
+        backBlockCb[blockOf(i)] += b.cb / kBlockPixels;
+        backBlockCr[blockOf(i)] += b.cr / kBlockPixels;
+    }
 
     Cell best = Cell::makeEmpty();
-    std::int64_t bestCost = 0; // "empty" costs nothing relative to the background model
+    double bestCost = 0; // "empty" costs nothing relative to the background model
     Color creatureColor = Color::Red;
-    std::array<std::int64_t, 16> creatureBlocks{};
-    std::int64_t creatureFree = std::numeric_limits<std::int64_t>::max();
+    std::array<double, 16> creatureBlocks{};
+    double creatureFree = std::numeric_limits<double>::max();
+    const auto& lists = maskPixels();
 
-    const auto& ink = inkTables()[static_cast<int>(scene.pattern)];
-    std::array<int, kCellSize * kCellSize> dBack{};
-    for (int y = 0; y < kCellSize; ++y)
-        for (int x = 0; x < kCellSize; ++x) {
-            const bool isInk = ink[(top + y) * kCanvasSize + left + x];
-            dBack[y * kCellSize + x] = dist2(img.pixel(left + x, top + y), isInk ? inkColor : bg);
-        }
-    std::array<int, kCellSize * kCellSize> d{};
+    std::array<double, kPixels> dY{};
     for (int c = 0; c < kColorCount; ++c) {
         const auto color = static_cast<Color>(c);
         if (color == scene.background)
             continue;
-        const Rgb fg = toRgb(colorRgb(color));
-        for (int y = 0; y < kCellSize; ++y)
-            for (int x = 0; x < kCellSize; ++x)
-                d[y * kCellSize + x] = dist2(img.pixel(left + x, top + y), fg) - dBack[y * kCellSize + x];
-        for (int s = 0; s < kShapeCount; ++s)
-            for (int z = 0; z < 2; ++z) {
-                const std::int64_t cost = maskCost(d, shapeMask(static_cast<Shape>(s), static_cast<Size>(z)));
-                if (cost < bestCost) {
-                    bestCost = cost;
-                    best = Cell::makeObject(static_cast<Shape>(s), color, static_cast<Size>(z));
-                }
+        const Ycc fg = toYcc(colorRgb(color));
+        for (int i = 0; i < kPixels; ++i) {
+            const double a = obsY[i] - fg.y, b = obsY[i] - backY[i];
+            dY[i] = a * a - b * b;
+        }
+        // Within a colour the shape is chosen mostly by luma, which JPEG keeps sharp; across
+        // colours (and against "empty") chroma counts in full.
+        double colorBestShape = std::numeric_limits<double>::max(), colorBestCost = 0;
+        int colorBestMask = -1;
+        for (int m = 0; m < kShapeCount * 2; ++m) {
+            // Chroma: per block, the template average moves from the background's by the
+            // covered pixels' share of (colour - background).
+            std::array<double, kBlockCount> shiftCb{}, shiftCr{};
+            double costY = 0, costC = 0;
+            for (int i : lists[m]) {
+                costY += dY[i];
+                shiftCb[blockOf(i)] += (fg.cb - backCb[i]) / kBlockPixels;
+                shiftCr[blockOf(i)] += (fg.cr - backCr[i]) / kBlockPixels;
             }
-        std::array<std::int64_t, 16> blocks{};
-        for (int y = 0; y < kCellSize; ++y)
-            for (int x = 0; x < kCellSize; ++x)
-                blocks[(y / 4) * 4 + x / 4] += d[y * kCellSize + x];
-        std::int64_t freeCost = 0;
+            for (int b = 0; b < kBlockCount; ++b) {
+                if (shiftCb[b] == 0 && shiftCr[b] == 0)
+                    continue;
+                const double eb0 = obsCb[b] - backBlockCb[b], er0 = obsCr[b] - backBlockCr[b];
+                const double eb = eb0 - shiftCb[b], er = er0 - shiftCr[b];
+                costC += kBlockPixels * (eb * eb + er * er - eb0 * eb0 - er0 * er0);
+            }
+            const double shapeCost = costY + kShapeChromaWeight * costC;
+            if (shapeCost < colorBestShape) {
+                colorBestShape = shapeCost;
+                colorBestMask = m;
+                colorBestCost = costY + kChromaWeight * costC;
+            }
+        }
+        if (colorBestMask >= 0 && colorBestCost < bestCost) {
+            bestCost = colorBestCost;
+            best = Cell::makeObject(static_cast<Shape>(colorBestMask / 2), color, static_cast<Size>(colorBestMask % 2));
+        }
+        // Creature cells are 4x4 pixels: whole chroma blocks, so each cell's cost is separate.
+        std::array<double, 16> blocks{};
+        for (int i = 0; i < kPixels; ++i)
+            blocks[((i / kCellSize) / 4) * 4 + (i % kCellSize) / 4] += dY[i];
+        for (int b = 0; b < kBlockCount; ++b) {
+            double shiftCb = 0, shiftCr = 0;
+            for (int i = 0; i < kPixels; ++i)
+                if (blockOf(i) == b) {
+                    shiftCb += (fg.cb - backCb[i]) / kBlockPixels;
+                    shiftCr += (fg.cr - backCr[i]) / kBlockPixels;
+                }
+            const double eb0 = obsCb[b] - backBlockCb[b], er0 = obsCr[b] - backBlockCr[b];
+            const double eb = eb0 - shiftCb, er = er0 - shiftCr;
+            const int by = (b / kBlocksPerSide) * kChromaBlock / 4, bx = (b % kBlocksPerSide) * kChromaBlock / 4;
+            blocks[by * 4 + bx] += kChromaWeight * kBlockPixels * (eb * eb + er * er - eb0 * eb0 - er0 * er0);
+        }
+        double freeCost = 0;
         for (auto v : blocks)
             freeCost += v < 0 ? v : 0;
         if (freeCost < creatureFree) {
