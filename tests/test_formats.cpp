@@ -219,7 +219,7 @@ private slots:
         const SafetensorsFile g = SafetensorsFile::read(tmp("m.safetensors"));
         QCOMPARE(g.tensors().size(), std::size_t(7));
         QVERIFY(std::memcmp(g.data(g.at("c")), c.data(), 3) == 0);
-        QVERIFY(throwsWith([&] { SafetensorsFile::read(tmp("m.safetensors"), 16); }, ErrorCode::LimitExceeded, "cap"));
+        QVERIFY(throwsWith([&] { SafetensorsFile::read(tmp("m.safetensors"), 16); }, ErrorCode::LimitExceeded, "limit"));
         QVERIFY(throwsWith([&] { SafetensorsFile::read(tmp("none.safetensors")); }, ErrorCode::NotFound, "none"));
     }
 
@@ -350,7 +350,7 @@ private slots:
         QCOMPARE(ModelConfig::read(tmp("config.json")).name, std::string("weft-test"));
         QVERIFY(throwsWith([&] { ModelConfig::read(tmp("nope.json")); }, ErrorCode::NotFound, "nope.json"));
         writeText(tmp("big.json"), std::string(2 << 20, ' '));
-        QVERIFY(throwsWith([&] { ModelConfig::read(tmp("big.json")); }, ErrorCode::LimitExceeded, "cap"));
+        QVERIFY(throwsWith([&] { ModelConfig::read(tmp("big.json")); }, ErrorCode::LimitExceeded, "limit"));
     }
 
     void configRejectsInvalidFields_data() {

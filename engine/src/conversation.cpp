@@ -1,21 +1,17 @@
 #include "weft/conversation.h"
 
-#include <cerrno>
+#include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <memory>
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <sndfile.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include "errors.h"
+#include "file_io.h"
 #include "strict_json.h"
 
 namespace weft {
@@ -183,19 +179,8 @@ ojson messageToJson(const Message& m, const fs::path& base, const std::string& w
 }
 
 std::string readCapped(const std::string& path, std::int64_t cap) {
-    std::error_code ec;
-    if (!fs::exists(path, ec)) throw NotFoundError("file '" + path + "' does not exist");
-    if (fs::is_directory(path, ec)) throw IoError("'" + path + "' is a folder, expected a file");
-    const auto size = fs::file_size(path, ec);
-    if (ec) throw IoError("cannot read the size of '" + path + "': " + ec.message());
-    if (static_cast<std::int64_t>(size) > cap)
-        throw LimitError("'" + path + "' is " + std::to_string(size) + " bytes, more than the cap of " +
-                         std::to_string(cap));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw IoError("cannot open '" + path + "' for reading: " + std::strerror(errno));
-    std::string text(static_cast<std::size_t>(size), '\0');
-    if (size > 0 && !in.read(text.data(), static_cast<std::streamsize>(size)))
-        throw IoError("cannot read '" + path + "'");
+    std::string text;
+    readFileCapped(path, static_cast<std::uint64_t>(std::max<std::int64_t>(cap, 0)), "conversation file", text);
     return text;
 }
 
@@ -377,59 +362,7 @@ Result<std::string> serializeMessage(const Message& message, const std::string& 
 Result<void> writeFileAtomic(const std::string& path, const std::string& contents) {
     return guarded([&]() -> Result<void> {
         if (path.empty()) throw ArgumentError("writeFileAtomic: empty path");
-        const fs::path target(path);
-        fs::path dir = target.parent_path();
-        if (dir.empty()) dir = ".";
-        // mkstemp in the target's own folder keeps the final rename on one filesystem, which
-        // is what makes it atomic.
-        std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-        std::vector<char> name(tmpl.begin(), tmpl.end());
-        name.push_back('\0');
-        const int fd = ::mkstemp(name.data());
-        if (fd < 0) {
-            const int err = errno;
-            throw IoError("cannot create a temporary file in '" + dir.string() + "' to write '" + path +
-                          "': " + std::strerror(err) + (err == EACCES || err == EROFS ? " (folder not writable)" : ""));
-        }
-        const std::string tmp(name.data());
-        auto cleanupAndThrow = [&](const std::string& what, int err) {
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            throw IoError("cannot write '" + path + "': " + what + ": " + std::strerror(err) +
-                          (err == ENOSPC || err == EDQUOT ? " (disk full; the previous file is unchanged)"
-                                                          : " (the previous file is unchanged)"));
-        };
-        const char* p = contents.data();
-        std::size_t left = contents.size();
-        while (left > 0) {
-            const ssize_t n = ::write(fd, p, left);
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                cleanupAndThrow("write", errno);
-            }
-            p += n;
-            left -= static_cast<std::size_t>(n);
-        }
-        // mkstemp creates 0600; keep the mode of the file being replaced, else a normal 0644.
-        struct stat old {};
-        (void)::fchmod(fd, ::stat(path.c_str(), &old) == 0 ? (old.st_mode & 07777) : 0644);
-        if (::fsync(fd) != 0) cleanupAndThrow("fsync", errno);
-        if (::close(fd) != 0) {
-            const int err = errno;
-            ::unlink(tmp.c_str());
-            throw IoError("cannot write '" + path + "': close: " + std::strerror(err));
-        }
-        if (::rename(tmp.c_str(), path.c_str()) != 0) {
-            const int err = errno;
-            ::unlink(tmp.c_str());
-            throw IoError("cannot replace '" + path + "': " + std::strerror(err) + " (the previous file is unchanged)");
-        }
-        // Persist the rename itself; failure here does not lose data, so it is not reported.
-        const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-        if (dfd >= 0) {
-            ::fsync(dfd);
-            ::close(dfd);
-        }
+        writeBytesAtomic(path, contents.data(), contents.size());
         return {};
     });
 }

@@ -1,12 +1,11 @@
 #include "weft/media.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdlib>
 #include <limits>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <mutex>
 
 #include <opencv2/core.hpp>
@@ -15,13 +14,12 @@
 #include <opencv2/imgproc.hpp>
 
 #include "errors.h"
+#include "file_io.h"
 #include "weft/conversation.h"
 
 namespace weft {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 enum class ImageKind { Png, Jpeg, Bmp, WebP };
 
@@ -249,19 +247,9 @@ Image decodeChecked(const std::vector<std::uint8_t>& bytes, const MediaLimits& l
 
 Result<Image> loadImageFile(const std::string& path, const MediaLimits& limits) {
     return guarded([&]() -> Result<Image> {
-        std::error_code ec;
-        if (!fs::exists(path, ec)) throw NotFoundError("image file '" + path + "' does not exist");
-        if (fs::is_directory(path, ec)) throw IoError("'" + path + "' is a folder, expected an image file");
-        const auto size = fs::file_size(path, ec);
-        if (ec) throw IoError("cannot read the size of '" + path + "': " + ec.message());
-        if (static_cast<std::int64_t>(size) > limits.maxFileBytes)
-            throw LimitError("image file '" + path + "' is " + std::to_string(size) + " bytes, more than the cap of " +
-                             std::to_string(limits.maxFileBytes));
-        std::ifstream in(path, std::ios::binary);
-        if (!in) throw IoError("cannot open '" + path + "' for reading");
-        std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
-        if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
-            throw IoError("cannot read '" + path + "'");
+        std::vector<std::uint8_t> bytes;
+        readFileCapped(path, static_cast<std::uint64_t>(std::max<std::int64_t>(limits.maxFileBytes, 0)), "image file",
+                       bytes);
         return decodeChecked(bytes, limits, "image file '" + path + "'");
     });
 }
@@ -280,8 +268,7 @@ Result<void> saveImagePng(const Image& image, const std::string& path) {
         cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
         std::vector<std::uint8_t> png;
         if (!cv::imencode(".png", bgr, png)) throw IoError("could not encode '" + path + "' as PNG");
-        Result<void> r = writeFileAtomic(path, std::string(png.begin(), png.end()));
-        if (!r) throw IoError(r.error().message);
+        writeBytesAtomic(path, png.data(), png.size());
         return {};
     });
 }

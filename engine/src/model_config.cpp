@@ -1,14 +1,13 @@
 #include "model_config.h"
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "errors.h"
+#include "file_io.h"
 #include "strict_json.h"
 
 namespace weft {
@@ -250,20 +249,14 @@ ModelConfig ModelConfig::parse(const std::string& text) {
 }
 
 ModelConfig ModelConfig::read(const std::string& path) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!fs::exists(path, ec)) throw NotFoundError("file '" + path + "' does not exist");
-    const auto size = fs::file_size(path, ec);
-    if (ec) throw IoError("cannot read the size of '" + path + "': " + ec.message());
-    if (size > kMaxConfigBytes)
-        throw LimitError("'" + path + "' is " + std::to_string(size) + " bytes, more than the cap of " +
-                         std::to_string(kMaxConfigBytes));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw IoError("cannot open '" + path + "' for reading");
-    std::string text(static_cast<std::size_t>(size), '\0');
-    if (size > 0 && !in.read(text.data(), static_cast<std::streamsize>(size)))
-        throw IoError("cannot read '" + path + "'");
-    return parse(text);
+    std::string text;
+    readFileCapped(path, kMaxConfigBytes, "config.json", text);
+    try {
+        return parse(text);
+    } catch (const FormatError& e) {
+        // parse() names the field; the caller also needs to know which model folder failed.
+        throw FormatError(path + ": " + e.what());
+    }
 }
 
 std::string ModelConfig::toJson() const {

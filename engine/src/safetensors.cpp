@@ -2,14 +2,13 @@
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "errors.h"
+#include "file_io.h"
 #include "strict_json.h"
 #include "weft/conversation.h"
 
@@ -205,19 +204,8 @@ SafetensorsFile SafetensorsFile::parse(std::vector<std::uint8_t> bytes) {
 }
 
 SafetensorsFile SafetensorsFile::read(const std::string& path, std::uint64_t maxFileBytes) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!fs::exists(path, ec)) throw NotFoundError("file '" + path + "' does not exist");
-    const auto size = fs::file_size(path, ec);
-    if (ec) throw IoError("cannot read the size of '" + path + "': " + ec.message());
-    if (size > maxFileBytes)
-        throw LimitError("'" + path + "' is " + std::to_string(size) + " bytes, more than the cap of " +
-                         std::to_string(maxFileBytes));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw IoError("cannot open '" + path + "' for reading");
-    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
-    if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
-        throw IoError("cannot read '" + path + "' (file changed while reading?)");
+    std::vector<std::uint8_t> bytes;
+    readFileCapped(path, maxFileBytes, "safetensors file", bytes);
     try {
         return parse(std::move(bytes));
     } catch (const EngineError& e) {
@@ -297,8 +285,7 @@ std::vector<std::uint8_t> SafetensorsWriter::serialize() const {
 
 void SafetensorsWriter::write(const std::string& path) const {
     const std::vector<std::uint8_t> bytes = serialize();
-    Result<void> r = writeFileAtomic(path, std::string(bytes.begin(), bytes.end()));
-    if (!r) throw IoError(r.error().message);
+    writeBytesAtomic(path, bytes.data(), bytes.size());
 }
 
 } // namespace weft

@@ -2,13 +2,13 @@
 
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <vector>
 
 #include <dlfcn.h>
 
 #include "errors.h"
+#include "file_io.h"
 #include "sentencepiece_shim.h"
 #include "weft/conversation.h"
 
@@ -119,18 +119,8 @@ Tokenizer& Tokenizer::operator=(Tokenizer&&) noexcept = default;
 Tokenizer::~Tokenizer() = default;
 
 Tokenizer Tokenizer::load(const std::string& path, const VocabLayout& layout) {
-    std::error_code ec;
-    if (!fs::exists(path, ec)) throw NotFoundError("file '" + path + "' does not exist");
-    const auto size = fs::file_size(path, ec);
-    if (ec) throw IoError("cannot read the size of '" + path + "': " + ec.message());
-    if (size > kMaxModelBytes)
-        throw LimitError("'" + path + "' is " + std::to_string(size) + " bytes, more than the cap of " +
-                         std::to_string(kMaxModelBytes));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw IoError("cannot open '" + path + "' for reading");
-    std::string bytes(static_cast<std::size_t>(size), '\0');
-    if (size > 0 && !in.read(bytes.data(), static_cast<std::streamsize>(size)))
-        throw IoError("cannot read '" + path + "'");
+    std::string bytes;
+    readFileCapped(path, kMaxModelBytes, "tokenizer model", bytes);
     try {
         return fromBytes(bytes, layout);
     } catch (const ShapeError& e) {
@@ -234,8 +224,7 @@ void Tokenizer::train(const std::vector<std::string>& sentences, int vocabSize, 
                             std::to_string(vocabSize));
     }
 
-    Result<void> written = writeFileAtomic(outPrefix + ".model", model);
-    if (!written) throw IoError(written.error().message);
+    writeBytesAtomic(outPrefix + ".model", model.data(), model.size());
     std::error_code ec;
     fs::remove(outPrefix + ".vocab", ec); // only present if a trainer wrote one
 }
