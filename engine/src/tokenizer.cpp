@@ -66,9 +66,15 @@ const SpmApi& spm() {
                 tried += " " + path;
                 continue;
             }
-            // RTLD_DEEPBIND: sentencepiece must resolve the protobuf symbols it bundles to its
-            // own copy, not to the incompatible protobuf already loaded by libtorch.
+            // sentencepiece must resolve the protobuf symbols it bundles to its own copy, not to
+            // the incompatible protobuf already loaded by libtorch. RTLD_DEEPBIND does that, but
+            // AddressSanitizer refuses it; sanitizer builds use a separate link namespace instead
+            // (the module is built without instrumentation for that reason).
+#if defined(__SANITIZE_ADDRESS__)
+            handle = ::dlmopen(LM_ID_NEWLM, path.c_str(), RTLD_NOW | RTLD_LOCAL);
+#else
             handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+#endif
             if (handle) break;
             const char* why = ::dlerror();
             tried += " " + path + " (" + (why ? why : "unknown error") + ")";
