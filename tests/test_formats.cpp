@@ -683,6 +683,28 @@ private slots:
         Result<Conversation> c3 = readConversationFile((dir / "c.json").string());
         QCOMPARE(loadConversationMedia(c3.value(), mono).error().code, ErrorCode::LimitExceeded);
 
+        // FLAC goes through the same path (libsndfile), with 16-bit samples scaled to [-1, 1].
+        SF_INFO flacInfo{};
+        flacInfo.samplerate = 16000;
+        flacInfo.channels = 1;
+        flacInfo.format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
+        SNDFILE* ff = sf_open((dir / "f.flac").string().c_str(), SFM_WRITE, &flacInfo);
+        QVERIFY(ff != nullptr);
+        std::vector<short> pcm(800);
+        for (std::size_t i = 0; i < pcm.size(); ++i) pcm[i] = static_cast<short>((i % 2) ? 16384 : -8192);
+        QCOMPARE(sf_writef_short(ff, pcm.data(), 800), sf_count_t(800));
+        sf_close(ff);
+        writeText((dir / "f.json").string(), R"({"format":"weft-conversation","version":1,"messages":[{"role":"user",)"
+                                             R"("segments":[{"audio":"f.flac"}]}]})");
+        Result<Conversation> cf = readConversationFile((dir / "f.json").string());
+        QVERIFY(cf.ok());
+        QVERIFY(loadConversationMedia(cf.value()).ok());
+        const AudioClip& flac = cf.value().messages[0].segments[0].audio;
+        QCOMPARE(flac.sampleRate, 16000);
+        QCOMPARE(flac.samples.size(), std::size_t(800));
+        QCOMPARE(flac.samples[0], -0.25f);
+        QCOMPARE(flac.samples[1], 0.5f);
+
         writeText((dir / "s.wav").string(), "RIFF....WAVEfmt garbage");
         Result<Conversation> c4 = readConversationFile((dir / "c.json").string());
         const Result<void> bad = loadConversationMedia(c4.value());
