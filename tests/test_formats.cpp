@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <sndfile.h>
 
 #include "errors.h"
@@ -779,6 +781,25 @@ private slots:
         Bytes webp = {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'X', 10, 0, 0, 0,
                       0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
         QCOMPARE(decodeImage(webp).error().code, ErrorCode::LimitExceeded);
+    }
+
+    void jpegDecodesAndTruncatedJpegIsRefused() {
+        // A flat colour survives JPEG almost exactly; OpenCV writes the file (BGR order).
+        cv::Mat bgr(16, 24, CV_8UC3, cv::Scalar(40, 170, 50));
+        std::vector<std::uint8_t> jpg;
+        QVERIFY(cv::imencode(".jpg", bgr, jpg));
+        const Result<Image> img = decodeImage(jpg);
+        QVERIFY2(img.ok(), img.ok() ? "" : img.error().message.c_str());
+        QCOMPARE(img.value().width, 24);
+        QCOMPARE(img.value().height, 16);
+        const std::uint8_t* p = img.value().pixel(5, 5);
+        QVERIFY(std::abs(p[0] - 50) <= 3 && std::abs(p[1] - 170) <= 3 && std::abs(p[2] - 40) <= 3);
+        Bytes withTrailer = jpg;
+        withTrailer.insert(withTrailer.end(), {0, 1, 2, 3});
+        QVERIFY(decodeImage(withTrailer).ok());
+        const Result<Image> cut = decodeImage(Bytes(jpg.begin(), jpg.end() - 10));
+        QCOMPARE(cut.error().code, ErrorCode::Format);
+        QVERIFY2(cut.error().message.find("truncated") != std::string::npos, cut.error().message.c_str());
     }
 
     void resizeNearestIsExact() {

@@ -27,6 +27,7 @@ struct HeaderInfo {
     ImageKind kind = ImageKind::Png;
     std::int64_t width = 0;
     std::int64_t height = 0;
+    std::size_t frameOffset = 0; ///< JPEG: where the frame header (SOF) starts
 };
 
 std::uint32_t be32(const std::uint8_t* p) { return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3]; }
@@ -71,6 +72,7 @@ HeaderInfo readHeader(const std::uint8_t* d, std::size_t n, const std::string& w
                 if (i + 7 > n) truncated(what, "JPEG");
                 h.height = be16(d + i + 3);
                 h.width = be16(d + i + 5);
+                h.frameOffset = i;
                 return h;
             }
             i += len;
@@ -226,6 +228,15 @@ Image decodeChecked(const std::vector<std::uint8_t>& bytes, const MediaLimits& l
     if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
         throw LimitError(what + ": more than 2 GiB of encoded image data");
     if (h.kind == ImageKind::Png) checkPngChunks(bytes.data(), bytes.size(), what);
+    if (h.kind == ImageKind::Jpeg) {
+        // libjpeg decodes a truncated file as grey filler and prints a warning; refusing files
+        // without an end-of-image marker after the frame header avoids both. Trailing bytes
+        // after the marker (common in camera files) are allowed.
+        bool sawEnd = false;
+        for (std::size_t i = bytes.size() - 1; i > h.frameOffset && !sawEnd; --i)
+            sawEnd = bytes[i - 1] == 0xFF && bytes[i] == 0xD9;
+        if (!sawEnd) throw FormatError(what + ": JPEG is truncated (no end-of-image marker)");
+    }
     setOpenCvLimits(limits.maxPixels);
     const cv::Mat buf(1, static_cast<int>(bytes.size()), CV_8U, const_cast<std::uint8_t*>(bytes.data()));
     // JPEG has no alpha, so IMREAD_COLOR is used to get its EXIF orientation applied; other
