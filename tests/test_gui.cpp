@@ -201,8 +201,10 @@ void GuiTest::killDuringSaveLosesNothing()
         victim.setProcessEnvironment(env);
         victim.start(QCoreApplication::applicationFilePath(), {});
         QVERIFY(victim.waitForStarted());
-        QTRY_VERIFY_WITH_TIMEOUT(victim.readAllStandardOutput().contains("saving") || victim.state() != QProcess::Running, 20000);
-        QVERIFY(victim.state() == QProcess::Running);
+        QByteArray said;
+        QTRY_VERIFY_WITH_TIMEOUT((said += victim.readAllStandardOutput()).contains("saving") ||
+                                     victim.state() != QProcess::Running, 20000);
+        QVERIFY2(victim.state() == QProcess::Running, victim.readAllStandardError().constData());
         QTest::qWait(20 + 37 * round); // lands at a different point of a save each round
         victim.kill();                  // SIGKILL: no destructor, no QSaveFile cleanup
         QVERIFY(victim.waitForFinished());
@@ -304,7 +306,8 @@ void GuiTest::pasteFromClipboard()
     QTest::keyClick(composer->editor(), Qt::Key_V, Qt::ControlModifier);
     QCOMPARE(composer->attachments().size(), 1);
     QCOMPARE(composer->attachments().first().kind, Attachment::Kind::Image);
-    QCOMPARE(composer->attachments().first().thumbnail.size(), QSize(40, 30));
+    // Small images are enlarged for the thumbnail by whole pixels, keeping the aspect ratio.
+    QCOMPARE(composer->attachments().first().thumbnail.size(), QSize(96, 72));
 
     QApplication::clipboard()->setText(QStringLiteral("how many circles are there"));
     QTest::keyClick(composer->editor(), Qt::Key_V, Qt::ControlModifier);
@@ -318,6 +321,7 @@ void GuiTest::pasteFromClipboard()
 void GuiTest::dropImageAndTextThenSend()
 {
     ChatController& controller = m_window->controller();
+    m_window->composer()->clear();
     m_window->newChatAction()->trigger();
     QVERIFY(controller.hasConversation());
     const QString imagePath = writeSceneImage(m_tmp.filePath(QStringLiteral("scene.png")));

@@ -48,7 +48,38 @@
     </message>
 </context>
 <context>
-    <name>ChatController</name>
+    <name>main</name>
+    <message>
+        <source>Multimodal chat and image editing</source>
+        <translation>Multimodaler Chat und Bildbearbeitung</translation>
+    </message>
+    <message>
+        <source>Model folder to load.</source>
+        <translation>Zu ladender Modellordner.</translation>
+    </message>
+    <message>
+        <source>Folder holding the conversations.</source>
+        <translation>Ordner mit den Unterhaltungen.</translation>
+    </message>
+    <message>
+        <source>Save the window as a PNG image and quit.</source>
+        <translation>Das Fenster als PNG-Bild speichern und beenden.</translation>
+    </message>
+    <message>
+        <source>With --screenshot: send this message first.</source>
+        <translation>Mit --screenshot: zuerst diese Nachricht senden.</translation>
+    </message>
+    <message>
+        <source>With --prompt: attach this file.</source>
+        <translation>Mit --prompt: diese Datei anhängen.</translation>
+    </message>
+</context>
+<context>
+    <name>weft::ui::ChatController</name>
+    <message>
+        <source>Saving failed, the previous copy is kept: %1</source>
+        <translation>Speichern fehlgeschlagen, die vorherige Fassung bleibt erhalten: %1</translation>
+    </message>
     <message>
         <source>The conversation could not be opened: %1</source>
         <translation>Die Unterhaltung konnte nicht geöffnet werden: %1</translation>
@@ -70,16 +101,16 @@
         <translation>Warte auf die Antwort oder drücke zuerst „Stopp“.</translation>
     </message>
     <message>
-        <source>Saving failed, the previous copy is kept: %1</source>
-        <translation>Speichern fehlgeschlagen, die vorherige Fassung bleibt erhalten: %1</translation>
-    </message>
-    <message>
         <source>Write a message or attach a file first.</source>
         <translation>Schreibe zuerst eine Nachricht oder hänge eine Datei an.</translation>
     </message>
     <message>
         <source>%1 could not be added: %2</source>
         <translation>%1 konnte nicht hinzugefügt werden: %2</translation>
+    </message>
+    <message>
+        <source>The text is too long (more than %1 KiB).</source>
+        <translation>Der Text ist zu lang (mehr als %1 KiB).</translation>
     </message>
     <message>
         <source>The model is not loaded yet; the message is saved. Press Retry when it is ready.</source>
@@ -101,13 +132,9 @@
         <source>The engine could not answer: %1</source>
         <translation>Die Engine konnte nicht antworten: %1</translation>
     </message>
-    <message>
-        <source>The text is too long (more than %1 KiB).</source>
-        <translation>Der Text ist zu lang (mehr als %1 KiB).</translation>
-    </message>
 </context>
 <context>
-    <name>ChatView</name>
+    <name>weft::ui::ChatView</name>
     <message>
         <source>Chat</source>
         <translation>Chat</translation>
@@ -222,7 +249,7 @@
     </message>
 </context>
 <context>
-    <name>Composer</name>
+    <name>weft::ui::Composer</name>
     <message>
         <source>Write a message, or drop images, sounds and text here</source>
         <translation>Schreibe eine Nachricht oder ziehe Bilder, Klänge und Text hierher</translation>
@@ -309,14 +336,14 @@
     </message>
 </context>
 <context>
-    <name>ConversationListModel</name>
+    <name>weft::ui::ConversationListModel</name>
     <message>
         <source>New conversation</source>
         <translation>Neue Unterhaltung</translation>
     </message>
 </context>
 <context>
-    <name>ConversationSidebar</name>
+    <name>weft::ui::ConversationSidebar</name>
     <message>
         <source>Search conversations</source>
         <translation>Unterhaltungen durchsuchen</translation>
@@ -355,7 +382,7 @@
     </message>
 </context>
 <context>
-    <name>EngineWorker</name>
+    <name>weft::ui::EngineWorker</name>
     <message>
         <source>No model folder is set and no embedded model was found.</source>
         <translation>Es ist kein Modellordner eingestellt und kein eingebettetes Modell vorhanden.</translation>
@@ -370,7 +397,7 @@
     </message>
 </context>
 <context>
-    <name>ExamplePairDialog</name>
+    <name>weft::ui::ExamplePairDialog</name>
     <message>
         <source>Example pairs</source>
         <translation>Beispielpaare</translation>
@@ -437,7 +464,7 @@
     </message>
 </context>
 <context>
-    <name>ImageSlot</name>
+    <name>weft::ui::ImageSlot</name>
     <message>
         <source>%1
 (drop or click)</source>
@@ -454,7 +481,7 @@
     </message>
 </context>
 <context>
-    <name>ImageTile</name>
+    <name>weft::ui::ImageTile</name>
     <message>
         <source>Image</source>
         <translation>Bild</translation>
@@ -501,7 +528,7 @@
     </message>
 </context>
 <context>
-    <name>ImageViewer</name>
+    <name>weft::ui::ImageViewer</name>
     <message>
         <source>Image</source>
         <translation>Bild</translation>
@@ -536,7 +563,7 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>weft::ui::MainWindow</name>
     <message>
         <source>Weft</source>
         <translation>Weft</translation>
@@ -687,7 +714,7 @@
     </message>
 </context>
 <context>
-    <name>ModelCardDialog</name>
+    <name>weft::ui::ModelCardDialog</name>
     <message>
         <source>Model card</source>
         <translation>Modellkarte</translation>
@@ -702,7 +729,7 @@
     </message>
 </context>
 <context>
-    <name>SettingsDialog</name>
+    <name>weft::ui::SettingsDialog</name>
     <message>
         <source>Settings</source>
         <translation>Einstellungen</translation>
@@ -830,33 +857,6 @@
     <message>
         <source>Language (after restart):</source>
         <translation>Sprache (nach Neustart):</translation>
-    </message>
-</context>
-<context>
-    <name>main</name>
-    <message>
-        <source>Multimodal chat and image editing</source>
-        <translation>Multimodaler Chat und Bildbearbeitung</translation>
-    </message>
-    <message>
-        <source>Model folder to load.</source>
-        <translation>Zu ladender Modellordner.</translation>
-    </message>
-    <message>
-        <source>Folder holding the conversations.</source>
-        <translation>Ordner mit den Unterhaltungen.</translation>
-    </message>
-    <message>
-        <source>Save the window as a PNG image and quit.</source>
-        <translation>Das Fenster als PNG-Bild speichern und beenden.</translation>
-    </message>
-    <message>
-        <source>With --screenshot: send this message first.</source>
-        <translation>Mit --screenshot: zuerst diese Nachricht senden.</translation>
-    </message>
-    <message>
-        <source>With --prompt: attach this file.</source>
-        <translation>Mit --prompt: diese Datei anhängen.</translation>
     </message>
 </context>
 </TS>

@@ -48,7 +48,38 @@
     </message>
 </context>
 <context>
-    <name>ChatController</name>
+    <name>main</name>
+    <message>
+        <source>Multimodal chat and image editing</source>
+        <translation>マルチモーダルなチャットと画像編集</translation>
+    </message>
+    <message>
+        <source>Model folder to load.</source>
+        <translation>読み込むモデルフォルダー。</translation>
+    </message>
+    <message>
+        <source>Folder holding the conversations.</source>
+        <translation>会話を保存するフォルダー。</translation>
+    </message>
+    <message>
+        <source>Save the window as a PNG image and quit.</source>
+        <translation>ウィンドウを PNG 画像として保存して終了します。</translation>
+    </message>
+    <message>
+        <source>With --screenshot: send this message first.</source>
+        <translation>--screenshot と併用: 先にこのメッセージを送信します。</translation>
+    </message>
+    <message>
+        <source>With --prompt: attach this file.</source>
+        <translation>--prompt と併用: このファイルを添付します。</translation>
+    </message>
+</context>
+<context>
+    <name>weft::ui::ChatController</name>
+    <message>
+        <source>Saving failed, the previous copy is kept: %1</source>
+        <translation>保存に失敗しました。以前のコピーはそのまま残っています: %1</translation>
+    </message>
     <message>
         <source>The conversation could not be opened: %1</source>
         <translation>会話を開けませんでした: %1</translation>
@@ -70,16 +101,16 @@
         <translation>返答を待つか、先に「停止」を押してください。</translation>
     </message>
     <message>
-        <source>Saving failed, the previous copy is kept: %1</source>
-        <translation>保存に失敗しました。以前のコピーはそのまま残っています: %1</translation>
-    </message>
-    <message>
         <source>Write a message or attach a file first.</source>
         <translation>先にメッセージを書くか、ファイルを添付してください。</translation>
     </message>
     <message>
         <source>%1 could not be added: %2</source>
         <translation>%1 を追加できませんでした: %2</translation>
+    </message>
+    <message>
+        <source>The text is too long (more than %1 KiB).</source>
+        <translation>テキストが長すぎます（%1 KiB を超えています）。</translation>
     </message>
     <message>
         <source>The model is not loaded yet; the message is saved. Press Retry when it is ready.</source>
@@ -101,13 +132,9 @@
         <source>The engine could not answer: %1</source>
         <translation>エンジンが返答できませんでした: %1</translation>
     </message>
-    <message>
-        <source>The text is too long (more than %1 KiB).</source>
-        <translation>テキストが長すぎます（%1 KiB を超えています）。</translation>
-    </message>
 </context>
 <context>
-    <name>ChatView</name>
+    <name>weft::ui::ChatView</name>
     <message>
         <source>Chat</source>
         <translation>チャット</translation>
@@ -222,7 +249,7 @@
     </message>
 </context>
 <context>
-    <name>Composer</name>
+    <name>weft::ui::Composer</name>
     <message>
         <source>Write a message, or drop images, sounds and text here</source>
         <translation>メッセージを書くか、画像・音声・テキストをここにドロップしてください</translation>
@@ -309,14 +336,14 @@
     </message>
 </context>
 <context>
-    <name>ConversationListModel</name>
+    <name>weft::ui::ConversationListModel</name>
     <message>
         <source>New conversation</source>
         <translation>新しい会話</translation>
     </message>
 </context>
 <context>
-    <name>ConversationSidebar</name>
+    <name>weft::ui::ConversationSidebar</name>
     <message>
         <source>Search conversations</source>
         <translation>会話を検索</translation>
@@ -355,7 +382,7 @@
     </message>
 </context>
 <context>
-    <name>EngineWorker</name>
+    <name>weft::ui::EngineWorker</name>
     <message>
         <source>No model folder is set and no embedded model was found.</source>
         <translation>モデルフォルダーが設定されておらず、内蔵モデルも見つかりません。</translation>
@@ -370,7 +397,7 @@
     </message>
 </context>
 <context>
-    <name>ExamplePairDialog</name>
+    <name>weft::ui::ExamplePairDialog</name>
     <message>
         <source>Example pairs</source>
         <translation>例のペア</translation>
@@ -437,7 +464,7 @@
     </message>
 </context>
 <context>
-    <name>ImageSlot</name>
+    <name>weft::ui::ImageSlot</name>
     <message>
         <source>%1
 (drop or click)</source>
@@ -454,7 +481,7 @@
     </message>
 </context>
 <context>
-    <name>ImageTile</name>
+    <name>weft::ui::ImageTile</name>
     <message>
         <source>Image</source>
         <translation>画像</translation>
@@ -501,7 +528,7 @@
     </message>
 </context>
 <context>
-    <name>ImageViewer</name>
+    <name>weft::ui::ImageViewer</name>
     <message>
         <source>Image</source>
         <translation>画像</translation>
@@ -536,7 +563,7 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>weft::ui::MainWindow</name>
     <message>
         <source>Weft</source>
         <translation>Weft</translation>
@@ -687,7 +714,7 @@
     </message>
 </context>
 <context>
-    <name>ModelCardDialog</name>
+    <name>weft::ui::ModelCardDialog</name>
     <message>
         <source>Model card</source>
         <translation>モデルカード</translation>
@@ -702,7 +729,7 @@
     </message>
 </context>
 <context>
-    <name>SettingsDialog</name>
+    <name>weft::ui::SettingsDialog</name>
     <message>
         <source>Settings</source>
         <translation>設定</translation>
@@ -830,33 +857,6 @@
     <message>
         <source>Language (after restart):</source>
         <translation>言語（再起動後に反映）:</translation>
-    </message>
-</context>
-<context>
-    <name>main</name>
-    <message>
-        <source>Multimodal chat and image editing</source>
-        <translation>マルチモーダルなチャットと画像編集</translation>
-    </message>
-    <message>
-        <source>Model folder to load.</source>
-        <translation>読み込むモデルフォルダー。</translation>
-    </message>
-    <message>
-        <source>Folder holding the conversations.</source>
-        <translation>会話を保存するフォルダー。</translation>
-    </message>
-    <message>
-        <source>Save the window as a PNG image and quit.</source>
-        <translation>ウィンドウを PNG 画像として保存して終了します。</translation>
-    </message>
-    <message>
-        <source>With --screenshot: send this message first.</source>
-        <translation>--screenshot と併用: 先にこのメッセージを送信します。</translation>
-    </message>
-    <message>
-        <source>With --prompt: attach this file.</source>
-        <translation>--prompt と併用: このファイルを添付します。</translation>
     </message>
 </context>
 </TS>

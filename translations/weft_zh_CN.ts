@@ -48,7 +48,38 @@
     </message>
 </context>
 <context>
-    <name>ChatController</name>
+    <name>main</name>
+    <message>
+        <source>Multimodal chat and image editing</source>
+        <translation>多模态聊天与图像编辑</translation>
+    </message>
+    <message>
+        <source>Model folder to load.</source>
+        <translation>要加载的模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Folder holding the conversations.</source>
+        <translation>存放对话的文件夹。</translation>
+    </message>
+    <message>
+        <source>Save the window as a PNG image and quit.</source>
+        <translation>将窗口保存为 PNG 图像并退出。</translation>
+    </message>
+    <message>
+        <source>With --screenshot: send this message first.</source>
+        <translation>与 --screenshot 一起使用：先发送此消息。</translation>
+    </message>
+    <message>
+        <source>With --prompt: attach this file.</source>
+        <translation>与 --prompt 一起使用：附加此文件。</translation>
+    </message>
+</context>
+<context>
+    <name>weft::ui::ChatController</name>
+    <message>
+        <source>Saving failed, the previous copy is kept: %1</source>
+        <translation>保存失败，之前的副本保持不变：%1</translation>
+    </message>
     <message>
         <source>The conversation could not be opened: %1</source>
         <translation>无法打开对话：%1</translation>
@@ -70,16 +101,16 @@
         <translation>请等待回答，或先按“停止”。</translation>
     </message>
     <message>
-        <source>Saving failed, the previous copy is kept: %1</source>
-        <translation>保存失败，之前的副本保持不变：%1</translation>
-    </message>
-    <message>
         <source>Write a message or attach a file first.</source>
         <translation>请先输入消息或附加文件。</translation>
     </message>
     <message>
         <source>%1 could not be added: %2</source>
         <translation>无法添加 %1：%2</translation>
+    </message>
+    <message>
+        <source>The text is too long (more than %1 KiB).</source>
+        <translation>文本过长（超过 %1 KiB）。</translation>
     </message>
     <message>
         <source>The model is not loaded yet; the message is saved. Press Retry when it is ready.</source>
@@ -101,13 +132,9 @@
         <source>The engine could not answer: %1</source>
         <translation>引擎无法回答：%1</translation>
     </message>
-    <message>
-        <source>The text is too long (more than %1 KiB).</source>
-        <translation>文本过长（超过 %1 KiB）。</translation>
-    </message>
 </context>
 <context>
-    <name>ChatView</name>
+    <name>weft::ui::ChatView</name>
     <message>
         <source>Chat</source>
         <translation>聊天</translation>
@@ -222,7 +249,7 @@
     </message>
 </context>
 <context>
-    <name>Composer</name>
+    <name>weft::ui::Composer</name>
     <message>
         <source>Write a message, or drop images, sounds and text here</source>
         <translation>输入消息，或将图像、声音和文本拖放到这里</translation>
@@ -309,14 +336,14 @@
     </message>
 </context>
 <context>
-    <name>ConversationListModel</name>
+    <name>weft::ui::ConversationListModel</name>
     <message>
         <source>New conversation</source>
         <translation>新对话</translation>
     </message>
 </context>
 <context>
-    <name>ConversationSidebar</name>
+    <name>weft::ui::ConversationSidebar</name>
     <message>
         <source>Search conversations</source>
         <translation>搜索对话</translation>
@@ -355,7 +382,7 @@
     </message>
 </context>
 <context>
-    <name>EngineWorker</name>
+    <name>weft::ui::EngineWorker</name>
     <message>
         <source>No model folder is set and no embedded model was found.</source>
         <translation>未设置模型文件夹，也未找到内置模型。</translation>
@@ -370,7 +397,7 @@
     </message>
 </context>
 <context>
-    <name>ExamplePairDialog</name>
+    <name>weft::ui::ExamplePairDialog</name>
     <message>
         <source>Example pairs</source>
         <translation>示例对</translation>
@@ -437,7 +464,7 @@
     </message>
 </context>
 <context>
-    <name>ImageSlot</name>
+    <name>weft::ui::ImageSlot</name>
     <message>
         <source>%1
 (drop or click)</source>
@@ -454,7 +481,7 @@
     </message>
 </context>
 <context>
-    <name>ImageTile</name>
+    <name>weft::ui::ImageTile</name>
     <message>
         <source>Image</source>
         <translation>图像</translation>
@@ -501,7 +528,7 @@
     </message>
 </context>
 <context>
-    <name>ImageViewer</name>
+    <name>weft::ui::ImageViewer</name>
     <message>
         <source>Image</source>
         <translation>图像</translation>
@@ -536,7 +563,7 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>weft::ui::MainWindow</name>
     <message>
         <source>Weft</source>
         <translation>Weft</translation>
@@ -687,7 +714,7 @@
     </message>
 </context>
 <context>
-    <name>ModelCardDialog</name>
+    <name>weft::ui::ModelCardDialog</name>
     <message>
         <source>Model card</source>
         <translation>模型卡</translation>
@@ -702,7 +729,7 @@
     </message>
 </context>
 <context>
-    <name>SettingsDialog</name>
+    <name>weft::ui::SettingsDialog</name>
     <message>
         <source>Settings</source>
         <translation>设置</translation>
@@ -830,33 +857,6 @@
     <message>
         <source>Language (after restart):</source>
         <translation>语言（重启后生效）：</translation>
-    </message>
-</context>
-<context>
-    <name>main</name>
-    <message>
-        <source>Multimodal chat and image editing</source>
-        <translation>多模态聊天与图像编辑</translation>
-    </message>
-    <message>
-        <source>Model folder to load.</source>
-        <translation>要加载的模型文件夹。</translation>
-    </message>
-    <message>
-        <source>Folder holding the conversations.</source>
-        <translation>存放对话的文件夹。</translation>
-    </message>
-    <message>
-        <source>Save the window as a PNG image and quit.</source>
-        <translation>将窗口保存为 PNG 图像并退出。</translation>
-    </message>
-    <message>
-        <source>With --screenshot: send this message first.</source>
-        <translation>与 --screenshot 一起使用：先发送此消息。</translation>
-    </message>
-    <message>
-        <source>With --prompt: attach this file.</source>
-        <translation>与 --prompt 一起使用：附加此文件。</translation>
     </message>
 </context>
 </TS>

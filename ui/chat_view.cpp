@@ -64,10 +64,6 @@ ChatView::ChatView(ChatController& controller, QWidget* parent) : QScrollArea(pa
     outer->addStretch();
     setWidget(m_canvas);
 
-    m_audioOutput = new QAudioOutput(this);
-    m_player = new QMediaPlayer(this);
-    m_player->setAudioOutput(m_audioOutput);
-
     connect(m_retry, &QPushButton::clicked, this, &ChatView::retryRequested);
     connect(&m_controller, &ChatController::conversationChanged, this, &ChatView::rebuild);
     connect(&m_controller, &ChatController::pendingChanged, this, &ChatView::updatePending);
@@ -87,6 +83,17 @@ QImage ChatView::cachedImage(const QString& path, const weft::Image& decoded)
     return image;
 }
 
+void ChatView::ensurePlayer()
+{
+    // Created on first use: starting a media backend costs time at start-up, and a broken
+    // backend (missing GStreamer plugins) then only affects playing sounds.
+    if (m_player)
+        return;
+    m_audioOutput = new QAudioOutput(this);
+    m_player = new QMediaPlayer(this);
+    m_player->setAudioOutput(m_audioOutput);
+}
+
 QWidget* ChatView::makeAudioChip(const QString& path)
 {
     auto* chip = new QPushButton(QStringLiteral("▶ ") + QFileInfo(path).fileName());
@@ -94,9 +101,11 @@ QWidget* ChatView::makeAudioChip(const QString& path)
     chip->setCheckable(true);
     connect(chip, &QPushButton::toggled, this, [this, chip, path](bool play) {
         if (!play) {
-            m_player->stop();
+            if (m_player)
+                m_player->stop();
             return;
         }
+        ensurePlayer();
         m_player->setSource(QUrl::fromLocalFile(path));
         m_player->play();
         // Un-toggle the chip when the sound ends or another one starts.

@@ -36,6 +36,7 @@ public:
     QLabel* pendingLabel() const { return m_pendingText; }
     QProgressBar* progressBar() const { return m_progress; }
     QLabel* noticeLabel() const { return m_notice; }
+    /// The sound player, created on the first play (nullptr before).
     QMediaPlayer* player() const { return m_player; }
 
 signals:
@@ -55,6 +56,7 @@ private:
     QWidget* makeMessage(int nodeId);
     QWidget* makeAudioChip(const QString& path);
     void updatePending();
+    void ensurePlayer();
     QImage cachedImage(const QString& path, const weft::Image& decoded);
     void scrollToEnd();
 

@@ -2,6 +2,12 @@
 
 #include <QMetaObject>
 
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #include "ui/engine_worker.h"
 
 namespace weft::ui {
@@ -37,6 +43,13 @@ EngineHost::EngineHost(QObject* parent) : QObject(parent)
         emit replyFailed(id, message, cancelled);
     });
     m_thread.start();
+    // The engine thread (and the math threads it starts, which inherit it) runs at a lower
+    // priority than the GUI thread, so that on a busy machine the window keeps responding.
+    QMetaObject::invokeMethod(m_worker, [] {
+#ifdef Q_OS_LINUX
+        setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5);
+#endif
+    }, Qt::QueuedConnection);
 }
 
 EngineHost::~EngineHost()
