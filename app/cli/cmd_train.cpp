@@ -1,5 +1,142 @@
-// placeholder until its owner fills it in
+// weft-cli train: runs the stages of the weft-tiny recipe (tokenizer, codec, lm) into a run
+// folder; every stage resumes from its checkpoint when run again with the same folder.
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+
+#include "codec_trainer.h"
 #include "commands.h"
+#include "lm_trainer.h"
+#include "loss_plot.h"
+#include "tokenizer_stage.h"
+#include "train_log.h"
+#include "weft/result.h"
+
+namespace fs = std::filesystem;
+
 namespace weft::cli {
-void registerTrainCommand(CLI::App&, CliContext&) {}
+namespace {
+
+std::atomic<bool> g_stopRequested{false};
+
+extern "C" void onStopSignal(int)
+{
+    // Checked between steps: the stage writes a checkpoint and exits cleanly.
+    g_stopRequested.store(true);
 }
+
+struct TrainArgs {
+    std::string stage = "all";
+    std::string config;
+    std::string runDir;
+    std::string outModel;
+    std::uint64_t seed = 1;
+    long long codecSteps = 4000;
+    long long lmSteps = 20000;
+    double codecMinutes = 0;
+    double lmMinutes = 0;
+    int codecBatch = 64;
+    int lmBatch = 16;
+    int threads = 0;
+    int corpusSentences = 20000;
+    std::string tasks = "all";
+};
+
+int runTrain(const TrainArgs& a)
+{
+    fs::create_directories(a.runDir);
+    const auto logPath = (fs::path(a.runDir) / "train.log").string();
+    std::ofstream logFile(logPath, std::ios::app);
+    std::mutex logMutex;
+    LogCallback log = [&](LogLevel, const std::string& message) {
+        std::lock_guard<std::mutex> lock(logMutex);
+        std::cout << message << std::endl;
+        logFile << message << std::endl;
+    };
+    std::signal(SIGINT, onStopSignal);
+    std::signal(SIGTERM, onStopSignal);
+
+    const bool all = a.stage == "all";
+    if (all || a.stage == "tokenizer") {
+        train::TokenizerStageOptions t;
+        t.configPath = a.config;
+        t.runDir = a.runDir;
+        t.seed = a.seed;
+        t.sentences = a.corpusSentences;
+        t.log = log;
+        train::trainTokenizerStage(t);
+    }
+    if (all || a.stage == "codec") {
+        train::CodecTrainOptions c;
+        c.configPath = a.config;
+        c.runDir = a.runDir;
+        c.seed = a.seed;
+        c.steps = a.codecSteps;
+        c.batch = a.codecBatch;
+        c.maxSeconds = a.codecMinutes * 60.0;
+        c.threads = a.threads;
+        c.cancel = &g_stopRequested;
+        c.log = log;
+        const auto r = train::trainCodec(c);
+        log(LogLevel::Info, "codec final: scene exact " + std::to_string(r.sceneExact) + " over " +
+                                std::to_string(r.scenes) + " fresh scenes");
+    }
+    if (all || a.stage == "lm") {
+        train::LmTrainOptions l;
+        l.configPath = a.config;
+        l.runDir = a.runDir;
+        l.seed = a.seed;
+        l.steps = a.lmSteps;
+        l.batch = a.lmBatch;
+        l.maxSeconds = a.lmMinutes * 60.0;
+        l.threads = a.threads;
+        l.tasks = a.tasks;
+        l.cancel = &g_stopRequested;
+        l.log = log;
+        train::trainLanguageModel(l);
+    }
+    if (!a.outModel.empty()) {
+        train::exportModel(a.config, a.runDir, a.outModel);
+        log(LogLevel::Info, "model written to " + a.outModel);
+    }
+    const auto points = train::readMetrics((fs::path(a.runDir) / "metrics.jsonl").string());
+    if (!points.empty())
+        train::plotMetrics(points, {"loss", "scene_exact"}, (fs::path(a.runDir) / "loss.png").string());
+    return 0;
+}
+
+} // namespace
+
+void registerTrainCommand(CLI::App& app, CliContext& ctx)
+{
+    auto args = std::make_shared<TrainArgs>();
+    auto* cmd = app.add_subcommand("train", "Train the embedded model's stages (tokenizer, codec, lm) into a run folder");
+    cmd->add_option("--stage", args->stage, "tokenizer, codec, lm or all")
+        ->check(CLI::IsMember({"tokenizer", "codec", "lm", "all"}));
+    cmd->add_option("--config", args->config, "model config.json")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--run", args->runDir, "run folder (checkpoints, metrics.jsonl, train.log, loss.png)")->required();
+    cmd->add_option("--out", args->outModel, "write a model folder from the run when done");
+    cmd->add_option("--seed", args->seed, "seed for initialisation and data");
+    cmd->add_option("--codec-steps", args->codecSteps, "codec optimisation steps");
+    cmd->add_option("--codec-minutes", args->codecMinutes, "stop the codec stage after this wall time (0 = off)");
+    cmd->add_option("--codec-batch", args->codecBatch, "images per codec step");
+    cmd->add_option("--lm-steps", args->lmSteps, "transformer optimisation steps");
+    cmd->add_option("--lm-minutes", args->lmMinutes, "stop the transformer stage after this wall time (0 = off)");
+    cmd->add_option("--lm-batch", args->lmBatch, "sequences per transformer step");
+    cmd->add_option("--tasks", args->tasks, "comma-separated task names or numbers for the mixture, or all");
+    cmd->add_option("--corpus", args->corpusSentences, "sentences of world text for the tokenizer");
+    cmd->add_option("--threads", args->threads, "intra-op threads (0 = every core)");
+    cmd->callback([args, &ctx] {
+        try {
+            ctx.exitCode = runTrain(*args);
+        } catch (const std::exception& e) {
+            std::cerr << "weft-cli train: " << e.what() << "\n";
+            ctx.exitCode = 1;
+        }
+    });
+}
+
+} // namespace weft::cli

@@ -49,9 +49,11 @@ torch::Tensor CodecBlockImpl::forward(const torch::Tensor& x)
     const auto d = x.size(2);
     const auto hd = d / m_heads;
     auto qkv = m_qkv(m_norm1(x)).view({b, n, 3, m_heads, hd}).permute({2, 0, 3, 1, 4});
-    auto q = qkv[0];
-    auto k = qkv[1];
-    auto v = qkv[2];
+    // unbind, not three selects: select's backward materialises a zero tensor per slice.
+    auto parts = qkv.unbind(0);
+    const auto& q = parts[0];
+    const auto& k = parts[1];
+    const auto& v = parts[2];
     // Bidirectional: every patch sees every other patch (the background lives in the margin).
     auto att = torch::softmax(torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(hd)), -1);
     auto y = torch::matmul(att, v).transpose(1, 2).reshape({b, n, d});

@@ -1,0 +1,49 @@
+#pragma once
+// Stage 2 of the weft-tiny recipe: the image codec, trained on rendered Shapes World scenes
+// with per-pixel palette cross-entropy, judged by scene-exact reconstruction through the
+// world parser (not by loss).
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "weft/log.h"
+
+namespace weft::train {
+
+struct CodecTrainOptions {
+    std::string configPath;      ///< model config.json (codec section used)
+    std::string runDir;          ///< checkpoints, metrics.jsonl, codec.safetensors
+    std::uint64_t seed = 1;
+    int batch = 64;              ///< images per step
+    double learningRate = 2e-3;  ///< peak AdamW rate (cosine decay to 5%)
+    long long steps = 4000;      ///< total optimisation steps
+    double maxSeconds = 0;       ///< stop early after this wall time (0 = no limit); a resume continues
+    int evalEvery = 250;         ///< steps between parser-based evaluations
+    int evalScenes = 500;        ///< fresh scenes per evaluation
+    int checkpointEvery = 250;   ///< steps between checkpoints
+    int threads = 0;             ///< 0 = every core
+    const std::atomic<bool>* cancel = nullptr;
+    LogCallback log;
+};
+
+struct CodecEvalResult {
+    double sceneExact = 0;       ///< fraction of scenes whose reconstruction parses to the same scene
+    double pixelAccuracy = 0;    ///< fraction of pixels with the exact colour
+    double codesUsed = 0;        ///< fraction of the codebook seen while encoding the eval scenes
+    double locality = 0;         ///< fraction of untouched patches whose code is unchanged by an edit
+    int scenes = 0;
+};
+
+/// Trains (or resumes from runDir/codec.ckpt) and writes runDir/codec.safetensors holding the
+/// "codec.*" tensors of the model's tensor table. Blocking; deterministic for the seed and
+/// thread count. Throws EngineError subclasses on bad config or I/O failure; CancelledError
+/// when `cancel` is raised (the last checkpoint stays valid).
+CodecEvalResult trainCodec(const CodecTrainOptions& options);
+
+/// Loads runDir/codec.safetensors (or a model folder's codec tensors) and evaluates on
+/// `scenes` fresh test scenes drawn from `seed`.
+CodecEvalResult evaluateCodecFile(const std::string& configPath, const std::string& codecPath, int scenes,
+                                  std::uint64_t seed, int threads = 0);
+
+} // namespace weft::train

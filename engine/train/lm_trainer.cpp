@@ -1,0 +1,311 @@
+#include "lm_trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "errors.h"
+#include "model_config.h"
+#include "model_loader.h"
+#include "network.h"
+#include "token_stream.h"
+#include "tokenizer.h"
+#include "train_common.h"
+#include "train_log.h"
+#include "weft/world/sampling.h"
+#include "weft/world/tasks.h"
+
+namespace fs = std::filesystem;
+
+namespace weft::train {
+namespace {
+
+constexpr const char* kCheckpoint = "lm.ckpt";
+constexpr const char* kCheckpointState = "lm.ckpt.json";
+constexpr int kTokenBudget = 3072;      // tokens (incl. padding) per step
+constexpr int kConditionDropPercent = 10;
+constexpr double kRetrievalWeight = 0.5;
+
+struct MixtureEntry {
+    world::TaskKind kind;
+    double weight;
+};
+
+// Image-producing tasks get more weight: 64 codes per answer carry most of the difficulty.
+const std::vector<MixtureEntry> kDefaultMixture = {
+    {world::TaskKind::Generate, 3.0},     {world::TaskKind::Describe, 1.0},
+    {world::TaskKind::Count, 0.7},        {world::TaskKind::ColorQuery, 0.7},
+    {world::TaskKind::Edit, 3.0},         {world::TaskKind::WhatChanged, 1.0},
+    {world::TaskKind::SubjectByExample, 1.5}, {world::TaskKind::StyleByExample, 1.0},
+    {world::TaskKind::InContext, 2.0},    {world::TaskKind::MultiTurn, 1.5},
+    {world::TaskKind::Retrieval, 1.0},
+};
+
+std::vector<MixtureEntry> parseMixture(const std::string& tasks)
+{
+    if (tasks.empty() || tasks == "all")
+        return kDefaultMixture;
+    std::vector<MixtureEntry> out;
+    std::stringstream ss(tasks);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        const auto kind = world::taskFromName(item);
+        if (!kind)
+            throw ArgumentError("--tasks: expected a task name or number, found '" + item + "'");
+        double w = 1.0;
+        for (const auto& e : kDefaultMixture)
+            if (e.kind == *kind)
+                w = e.weight;
+        out.push_back({*kind, w});
+    }
+    if (out.empty())
+        throw ArgumentError("--tasks: expected at least one task, found none");
+    return out;
+}
+
+world::TaskKind pickKind(const std::vector<MixtureEntry>& mixture, std::mt19937_64& rng)
+{
+    double total = 0;
+    for (const auto& e : mixture)
+        total += e.weight;
+    // 1/1000 resolution is plenty for a mixture and keeps the draw integer-exact everywhere.
+    const auto r = static_cast<double>(world::uniformBelow(rng, 1000)) / 1000.0 * total;
+    double acc = 0;
+    for (const auto& e : mixture) {
+        acc += e.weight;
+        if (r < acc)
+            return e.kind;
+    }
+    return mixture.back().kind;
+}
+
+bool answerIsImage(const Message& answer)
+{
+    for (const auto& s : answer.segments)
+        if (s.kind == SegmentKind::Image && !s.retrieved)
+            return true;
+    return false;
+}
+
+struct Example {
+    TokenStream stream;
+    std::vector<std::vector<int>> imageCodes; // conversation images, in order
+    int retrievedIndex = -1;
+};
+
+} // namespace
+
+void trainLanguageModel(const LmTrainOptions& o)
+{
+    setTrainingThreads(o.threads);
+    const auto config = ModelConfig::read(o.configPath);
+    const auto tokenizer = Tokenizer::load((fs::path(o.runDir) / "tokenizer.model").string(), config.vocab);
+    torch::manual_seed(o.seed);
+    Network net(config);
+    loadCodecTensors(net->codec(), (fs::path(o.runDir) / "codec.safetensors").string());
+    std::vector<torch::Tensor> trainable;
+    for (auto& item : net->named_parameters(true)) {
+        if (item.key().rfind("codec.", 0) == 0)
+            item.value().set_requires_grad(false); // stage 2 output, frozen
+        else
+            trainable.push_back(item.value());
+    }
+    torch::optim::AdamW optimizer(trainable,
+                                  torch::optim::AdamWOptions(o.learningRate).betas({0.9, 0.95}).weight_decay(0.01));
+    const auto mixture = parseMixture(o.tasks);
+
+    long long step = 0;
+    double secondsBefore = 0;
+    const auto ckpt = (fs::path(o.runDir) / kCheckpoint).string();
+    const auto ckptState = (fs::path(o.runDir) / kCheckpointState).string();
+    if (fs::exists(ckpt) && fs::exists(ckptState)) {
+        torch::serialize::InputArchive archive, modelArchive, optArchive;
+        archive.load_from(ckpt);
+        archive.read("model", modelArchive);
+        archive.read("optimizer", optArchive);
+        net->load(modelArchive);
+        optimizer.load(optArchive);
+        std::ifstream in(ckptState);
+        const auto state = nlohmann::json::parse(in);
+        step = state.at("step").get<long long>();
+        secondsBefore = state.at("seconds").get<double>();
+        logInfo(o.log, "lm: resumed at step " + std::to_string(step));
+    }
+    const auto start = std::chrono::steady_clock::now();
+    auto elapsed = [&] {
+        return secondsBefore + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
+    auto checkpoint = [&] {
+        torch::serialize::OutputArchive archive, modelArchive, optArchive;
+        net->save(modelArchive);
+        optimizer.save(optArchive);
+        archive.write("model", modelArchive);
+        archive.write("optimizer", optArchive);
+        archive.save_to(ckpt + ".tmp");
+        fs::rename(ckpt + ".tmp", ckpt);
+        std::ofstream out(ckptState + ".tmp");
+        out << nlohmann::json{{"step", step}, {"seconds", elapsed()}}.dump();
+        out.close();
+        fs::rename(ckptState + ".tmp", ckptState);
+    };
+
+    const auto metrics = (fs::path(o.runDir) / "metrics.jsonl").string();
+    const int vocab = config.vocab.total;
+    auto& codec = net->codec();
+    codec->eval();
+    net->train();
+    std::map<std::string, std::pair<double, int>> kindLoss;
+    double lossSum = 0, retrSum = 0;
+    long long tokensSeen = 0;
+    int lossCount = 0;
+    auto windowStart = std::chrono::steady_clock::now();
+
+    while (step < o.steps) {
+        if (o.cancel && o.cancel->load()) {
+            checkpoint();
+            throw CancelledError();
+        }
+        if (o.maxSeconds > 0 && elapsed() >= o.maxSeconds)
+            break;
+        auto rng = stepRng(o.seed, step, 2);
+        const auto kind = pickKind(mixture, rng);
+        const bool compress = world::chance(rng, 1, 2);
+
+        std::vector<Example> examples;
+        int maxLen = 0;
+        while (static_cast<int>(examples.size()) < o.batch) {
+            auto task = world::generateTask(kind, rng, world::Split::Train);
+            std::vector<Message> messages = task.messages;
+            // Condition dropout: the unconditional stream of guidance is an empty user turn.
+            if (answerIsImage(task.answer) && world::chance(rng, kConditionDropPercent, 100))
+                messages = {Message{Role::User, {}, std::nullopt}};
+            Example ex;
+            auto encode = [&](const Image& image) {
+                auto codes = codec->encodeImages({image}).flatten().to(torch::kCPU);
+                std::vector<int> v(codes.data_ptr<int64_t>(), codes.data_ptr<int64_t>() + codes.numel());
+                ex.imageCodes.push_back(v);
+                return v;
+            };
+            ex.stream = buildStream(messages, &task.answer, tokenizer, config, encode, compress);
+            ex.retrievedIndex = task.expectedRetrievedIndex;
+            if (ex.stream.size() > config.transformer.contextLength)
+                continue; // cannot happen with the default sizes; never train on a truncated target
+            const int len = std::max(maxLen, ex.stream.size());
+            if (!examples.empty() && len * static_cast<int>(examples.size() + 1) > kTokenBudget)
+                break;
+            maxLen = len;
+            examples.push_back(std::move(ex));
+        }
+        std::vector<TokenStream> streams;
+        for (const auto& e : examples)
+            streams.push_back(e.stream);
+        const auto batch = batchStreams(streams, config.vocab.eos);
+        const auto device = net->device();
+        auto hidden = net->forwardHidden(batch.ids.to(device), batch.positions.to(device), batch.mask.to(device));
+        const auto T = batch.ids.size(1);
+        auto logits = net->logits(hidden.slice(1, 0, T - 1));
+        auto targets = batch.ids.slice(1, 1, T).to(device);
+        auto weights = batch.lossMask.slice(1, 1, T).to(device);
+        auto ce = torch::nn::functional::cross_entropy(
+            logits.reshape({-1, vocab}), targets.reshape({-1}),
+            torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
+        auto loss = (ce * weights.reshape({-1})).sum() / weights.sum().clamp_min(1.0);
+
+        // Retrieval: the hidden state at `ret` must pick the right earlier image.
+        torch::Tensor retrLoss = torch::zeros({}, hidden.options());
+        int retrCount = 0;
+        for (std::size_t i = 0; i < examples.size(); ++i) {
+            const auto& e = examples[i];
+            if (e.retrievedIndex < 0 || e.stream.retrievalPositions.empty())
+                continue;
+            std::vector<int64_t> flat;
+            for (const auto& c : e.imageCodes)
+                flat.insert(flat.end(), c.begin(), c.end());
+            const auto n = static_cast<int64_t>(e.imageCodes.size());
+            auto codes = torch::tensor(flat, torch::kLong).view({n, -1}).to(device);
+            auto keys = net->imageKeys(codes);
+            auto q = net->retrievalQuery(hidden[static_cast<int64_t>(i)][e.stream.retrievalPositions.front()]);
+            auto scores = (keys.matmul(q) * net->retrievalLogitScale().exp()).unsqueeze(0);
+            retrLoss = retrLoss + torch::nn::functional::cross_entropy(
+                                      scores, torch::tensor({static_cast<int64_t>(e.retrievedIndex)}, torch::kLong).to(device));
+            ++retrCount;
+        }
+        auto total = loss;
+        if (retrCount > 0)
+            total = total + kRetrievalWeight * retrLoss / retrCount;
+
+        const double warm = std::min(1.0, static_cast<double>(step + 1) / 200.0);
+        const double progress = static_cast<double>(step) / static_cast<double>(std::max(1LL, o.steps));
+        const double lr = o.learningRate * warm * (0.1 + 0.9 * 0.5 * (1 + std::cos(M_PI * progress)));
+        for (auto& group : optimizer.param_groups())
+            static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+        optimizer.zero_grad();
+        total.backward();
+        torch::nn::utils::clip_grad_norm_(trainable, 1.0);
+        optimizer.step();
+        ++step;
+
+        const double l = loss.item<double>();
+        lossSum += l;
+        if (retrCount > 0)
+            retrSum += retrLoss.item<double>() / retrCount;
+        ++lossCount;
+        auto& kl = kindLoss[world::taskName(kind)];
+        kl.first += l;
+        kl.second += 1;
+        tokensSeen += static_cast<long long>(batch.ids.numel());
+
+        if (step % 25 == 0) {
+            const double window = std::chrono::duration<double>(std::chrono::steady_clock::now() - windowStart).count();
+            MetricPoint mp{"lm", step, elapsed(), {{"loss", lossSum / lossCount}, {"lr", lr},
+                                                   {"tokens_per_s", static_cast<double>(tokensSeen) / window}}};
+            if (retrSum > 0)
+                mp.values["retrieval_loss"] = retrSum / lossCount;
+            for (const auto& [name, v] : kindLoss)
+                mp.values["loss_" + name] = v.first / v.second;
+            appendMetric(metrics, mp);
+            char buf[200];
+            std::snprintf(buf, sizeof buf, "lm step %lld loss %.4f retr %.3f lr %.2e %.0f tok/s %.0f s", step,
+                          lossSum / lossCount, retrSum / lossCount, lr, static_cast<double>(tokensSeen) / window,
+                          elapsed());
+            logInfo(o.log, buf);
+            lossSum = retrSum = 0;
+            lossCount = 0;
+            tokensSeen = 0;
+            kindLoss.clear();
+            windowStart = std::chrono::steady_clock::now();
+        }
+        if (step % o.checkpointEvery == 0)
+            checkpoint();
+    }
+    checkpoint();
+}
+
+void exportModel(const std::string& configPath, const std::string& runDir, const std::string& outDir)
+{
+    const auto config = ModelConfig::read(configPath);
+    Network net(config);
+    const auto ckpt = (fs::path(runDir) / kCheckpoint).string();
+    if (!fs::exists(ckpt))
+        throw NotFoundError("export: expected a transformer checkpoint at " + ckpt + ", found none");
+    torch::serialize::InputArchive archive, modelArchive;
+    archive.load_from(ckpt);
+    archive.read("model", modelArchive);
+    net->load(modelArchive);
+    fs::create_directories(outDir);
+    saveNetwork(*net, config, (fs::path(outDir) / "model.safetensors").string());
+    std::ofstream(fs::path(outDir) / "config.json") << config.toJson();
+    fs::copy_file(fs::path(runDir) / "tokenizer.model", fs::path(outDir) / "tokenizer.model",
+                  fs::copy_options::overwrite_existing);
+    const auto card = fs::path(runDir) / "MODEL_CARD.md";
+    if (fs::exists(card))
+        fs::copy_file(card, fs::path(outDir) / "MODEL_CARD.md", fs::copy_options::overwrite_existing);
+}
+
+} // namespace weft::train

@@ -1,0 +1,38 @@
+#pragma once
+// Stage 3 of the weft-tiny recipe: the multimodal transformer on a mixture of Shapes World
+// tasks, loss on the assistant's tokens only, condition dropout for guidance, X-Prompt
+// compression on in-context examples, and the retrieval head's contrastive loss. The codec
+// of stage 2 is frozen and provides the image codes.
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "weft/log.h"
+
+namespace weft::train {
+
+struct LmTrainOptions {
+    std::string configPath;
+    std::string runDir;          ///< needs tokenizer.model and codec.safetensors from stages 1-2
+    std::uint64_t seed = 1;
+    int batch = 16;              ///< sequences per step
+    double learningRate = 1e-3;  ///< peak AdamW rate (warm-up, cosine decay to 10%)
+    long long steps = 20000;
+    double maxSeconds = 0;       ///< wall-time budget; 0 = none. A resume continues the budget.
+    int checkpointEvery = 200;
+    std::string tasks = "all";   ///< comma-separated names/numbers of the mixture
+    int threads = 0;
+    const std::atomic<bool>* cancel = nullptr;
+    LogCallback log;
+};
+
+/// Trains (or resumes from runDir/lm.ckpt). Blocking; deterministic for seed and threads.
+/// Throws EngineError subclasses; CancelledError after checkpointing when `cancel` is raised.
+void trainLanguageModel(const LmTrainOptions& options);
+
+/// Writes a model folder (config.json, model.safetensors, tokenizer.model, MODEL_CARD.md
+/// from runDir/MODEL_CARD.md when present) from the run's latest weights.
+void exportModel(const std::string& configPath, const std::string& runDir, const std::string& outDir);
+
+} // namespace weft::train

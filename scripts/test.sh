@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The test job: installs the dependencies, builds with warnings as errors and runs the whole
+# test suite (unit, model, gui), then builds the unit tests with ASan+UBSan and runs them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+bash scripts/build.sh
+export QT_QPA_PLATFORM=offscreen
+ctest --test-dir build --output-on-failure -L 'unit|model|gui' -j 1
+if [ "${WEFT_SKIP_SANITIZE:-0}" != "1" ]; then
+  BUILD_DIR=build-asan bash scripts/build.sh -DCMAKE_BUILD_TYPE=Debug -DWEFT_SANITIZE=ON -DWEFT_BUILD_GUI=OFF
+  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -L unit -j 1
+fi
