@@ -9,6 +9,7 @@
 #include <QDropEvent>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QCheckBox>
 #include <QLabel>
 #include <QMimeData>
 #include <QPainter>
@@ -31,6 +32,8 @@
 #include "ui/composer.h"
 #include "ui/conversation_store.h"
 #include "ui/engine_host.h"
+#include "ui/example_pair_dialog.h"
+#include "ui/image_viewer.h"
 #include "ui/image_tile.h"
 #include "ui/main_window.h"
 #include "weft/conversation.h"
@@ -125,6 +128,7 @@ private slots:
     void regenerateBranchesSurviveRestart();
     void engineFailureIsAMessage();
     void translationsAreCompiledIn();
+    void examplePairsMakeOneMessage();
 
 private:
     bool waitForReply(int timeoutMs = 90000);
@@ -514,6 +518,46 @@ void GuiTest::translationsAreCompiledIn()
         QCOMPARE(translator.translate("weft::ui::Composer", "Send"), send);
         QVERIFY(!translator.translate("weft::ui::ChatController", "Stopped. Press Retry to answer again.").isEmpty());
     }
+}
+
+void GuiTest::examplePairsMakeOneMessage()
+{
+    // Builder: one before/after pair and a query; the message holds before, after, query, text.
+    const QString before = writeSceneImage(m_tmp.filePath(QStringLiteral("before.png")));
+    QImage flipped = QImage(before).mirrored(true, false);
+    const QString after = m_tmp.filePath(QStringLiteral("after.png"));
+    QVERIFY(flipped.save(after, "PNG"));
+    const QString query = writeSceneImage(m_tmp.filePath(QStringLiteral("query.png")));
+    ExamplePairDialog dialog(m_window.get());
+    QVERIFY(!dialog.problem().isEmpty());
+    QString error;
+    QVERIFY(dialog.beforeSlot(0)->setFile(before, error));
+    QVERIFY(dialog.problem().contains(QStringLiteral("Pair 1")));
+    QVERIFY(dialog.afterSlot(0)->setFile(after, error));
+    QVERIFY(dialog.problem().contains(QStringLiteral("query")));
+    QVERIFY(!dialog.querySlot()->setFile(m_tmp.filePath(QStringLiteral("note.txt")), error));
+    QVERIFY(dialog.querySlot()->setFile(query, error));
+    QVERIFY(dialog.problem().isEmpty());
+    QCOMPARE(dialog.attachments().size(), 3);
+    QCOMPARE(dialog.instruction(), QStringLiteral("do the same"));
+
+    ChatController& controller = m_window->controller();
+    m_window->newChatAction()->trigger();
+    QVERIFY(controller.send(dialog.instruction(), dialog.attachments()));
+    QVERIFY(waitForReply());
+    const auto& tree = controller.current().tree;
+    const auto& message = tree.node(tree.activePath().front()).message;
+    QCOMPARE(message.segments.size(), std::size_t(4));
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(message.segments[std::size_t(i)].kind, weft::SegmentKind::Image);
+    QCOMPARE(QString::fromStdString(message.segments[3].text), QStringLiteral("do the same"));
+    QCOMPARE(QImage(QString::fromStdString(message.segments[1].path)), QImage(after));
+
+    // The viewer offers before/after compare only when there is an original.
+    ImageViewer withOriginal(QImage(after), QImage(before), QStringLiteral("alt"));
+    QVERIFY(withOriginal.findChild<QCheckBox*>()->isVisibleTo(&withOriginal));
+    ImageViewer alone(QImage(after), QImage(), QStringLiteral("alt"));
+    QVERIFY(!alone.findChild<QCheckBox*>()->isVisibleTo(&alone));
 }
 
 int main(int argc, char** argv)
