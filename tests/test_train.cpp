@@ -70,7 +70,9 @@ private slots:
         QTemporaryDir a, b;
         // Run A: 4 steps in one go. Run B: 2 steps, then resumed to 4.
         auto ra = weft::train::trainCodec(codecOptions(a.path().toStdString(), 4));
-        weft::train::trainCodec(codecOptions(b.path().toStdString(), 2));
+        auto paused = codecOptions(b.path().toStdString(), 4);
+        paused.pauseAtStep = 2;
+        weft::train::trainCodec(paused);
         auto rb = weft::train::trainCodec(codecOptions(b.path().toStdString(), 4));
         QCOMPARE(ra.scenes, 8);
         QVERIFY(ra.pixelAccuracy >= 0.0 && ra.pixelAccuracy <= 1.0);

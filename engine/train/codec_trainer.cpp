@@ -184,7 +184,7 @@ CodecEvalResult trainCodec(const CodecTrainOptions& o)
             checkpoint();
             throw CancelledError();
         }
-        if (o.maxSeconds > 0 && elapsed() >= o.maxSeconds)
+        if ((o.maxSeconds > 0 && elapsed() >= o.maxSeconds) || (o.pauseAtStep > 0 && step >= o.pauseAtStep))
             break;
         auto rng = stepRng(o.seed, step, 1);
         const auto images = renderBatch(rng, o.batch, world::Split::Train, nullptr);

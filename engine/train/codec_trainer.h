@@ -19,6 +19,7 @@ struct CodecTrainOptions {
     double learningRate = 2e-3;  ///< peak AdamW rate (cosine decay to 5%)
     long long steps = 4000;      ///< total optimisation steps
     double maxSeconds = 0;       ///< stop early after this wall time (0 = no limit); a resume continues
+    long long pauseAtStep = 0;   ///< stop (checkpointed) at this step without changing the schedule; 0 = off
     int evalEvery = 250;         ///< steps between parser-based evaluations
     int evalScenes = 500;        ///< fresh scenes per evaluation
     int checkpointEvery = 250;   ///< steps between checkpoints

@@ -171,7 +171,7 @@ void trainLanguageModel(const LmTrainOptions& o)
             checkpoint();
             throw CancelledError();
         }
-        if (o.maxSeconds > 0 && elapsed() >= o.maxSeconds)
+        if ((o.maxSeconds > 0 && elapsed() >= o.maxSeconds) || (o.pauseAtStep > 0 && step >= o.pauseAtStep))
             break;
         auto rng = stepRng(o.seed, step, 2);
         const auto kind = pickKind(mixture, rng);
@@ -179,6 +179,7 @@ void trainLanguageModel(const LmTrainOptions& o)
 
         std::vector<Example> examples;
         int maxLen = 0;
+        int tooLong = 0;
         while (static_cast<int>(examples.size()) < o.batch) {
             auto task = world::generateTask(kind, rng, world::Split::Train);
             std::vector<Message> messages = task.messages;
@@ -194,8 +195,15 @@ void trainLanguageModel(const LmTrainOptions& o)
             };
             ex.stream = buildStream(messages, &task.answer, tokenizer, config, encode, compress);
             ex.retrievedIndex = task.expectedRetrievedIndex;
-            if (ex.stream.size() > config.transformer.contextLength)
-                continue; // cannot happen with the default sizes; never train on a truncated target
+            if (ex.stream.size() > config.transformer.contextLength) {
+                // Never train on a truncated target; a context too small for the task is an error.
+                if (++tooLong > 8 * o.batch)
+                    throw LimitError(std::string("lm: task '") + world::taskName(kind) + "' needs more than context_length " +
+                                     std::to_string(config.transformer.contextLength) + " tokens");
+                if (examples.empty())
+                    continue;
+                break;
+            }
             const int len = std::max(maxLen, ex.stream.size());
             if (!examples.empty() && len * static_cast<int>(examples.size() + 1) > kTokenBudget)
                 break;

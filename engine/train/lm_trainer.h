@@ -20,6 +20,7 @@ struct LmTrainOptions {
     double learningRate = 1e-3;  ///< peak AdamW rate (warm-up, cosine decay to 10%)
     long long steps = 20000;
     double maxSeconds = 0;       ///< wall-time budget; 0 = none. A resume continues the budget.
+    long long pauseAtStep = 0;   ///< stop (checkpointed) at this step without changing the schedule; 0 = off
     int checkpointEvery = 200;
     std::string tasks = "all";   ///< comma-separated names/numbers of the mixture
     int threads = 0;

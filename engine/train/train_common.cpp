@@ -1,8 +1,7 @@
 #include "train_common.h"
 
-#include <algorithm>
-#include <thread>
 
+#include "device.h"
 #include "errors.h"
 #include "safetensors.h"
 
@@ -17,8 +16,7 @@ std::mt19937_64 stepRng(std::uint64_t seed, long long step, std::uint64_t stream
 
 void setTrainingThreads(int threads)
 {
-    const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    at::set_num_threads(n);
+    configureThreads(threads); // one policy for inference and training (device.h)
 }
 
 void saveCodecTensors(ImageCodec& codec, const std::string& path)

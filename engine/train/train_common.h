@@ -14,7 +14,7 @@ namespace weft::train {
 /// draws the same data as an uninterrupted one.
 std::mt19937_64 stepRng(std::uint64_t seed, long long step, std::uint64_t stream);
 
-/// Sets torch's intra-op threads (0 = every core).
+/// Sets torch's threads through the engine's device policy (0 = every core, see device.h).
 void setTrainingThreads(int threads);
 
 /// Writes the codec's parameters as "codec.*" F32 tensors (atomic). Throws IoError.
