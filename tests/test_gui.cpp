@@ -9,6 +9,7 @@
 #include <QDropEvent>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QCheckBox>
 #include <QLabel>
 #include <QMimeData>
@@ -30,6 +31,7 @@
 #include "ui/chat_controller.h"
 #include "ui/chat_view.h"
 #include "ui/composer.h"
+#include "ui/conversation_exporter.h"
 #include "ui/conversation_store.h"
 #include "ui/engine_host.h"
 #include "ui/example_pair_dialog.h"
@@ -129,6 +131,7 @@ private slots:
     void engineFailureIsAMessage();
     void translationsAreCompiledIn();
     void examplePairsMakeOneMessage();
+    void exportFolderAndHtml();
 
 private:
     bool waitForReply(int timeoutMs = 90000);
@@ -558,6 +561,35 @@ void GuiTest::examplePairsMakeOneMessage()
     QVERIFY(withOriginal.findChild<QCheckBox*>()->isVisibleTo(&withOriginal));
     ImageViewer alone(QImage(after), QImage(), QStringLiteral("alt"));
     QVERIFY(!alone.findChild<QCheckBox*>()->isVisibleTo(&alone));
+}
+
+void GuiTest::exportFolderAndHtml()
+{
+    // The example-pair conversation: three images, a text, and an answer.
+    const StoredConversation& c = m_window->controller().current();
+    QVERIFY(c.tree.activePath().size() >= 2);
+    const QString folder = m_tmp.filePath(QStringLiteral("exported"));
+    QString error;
+    QVERIFY2(exportFolder(c, folder, &error), qPrintable(error));
+    auto read = weft::readConversationFile(QDir(folder).filePath(QStringLiteral("conversation.json")).toStdString());
+    QVERIFY2(read.ok(), read.ok() ? "" : read.error().message.c_str());
+    QCOMPARE(read.value().messages.size(), c.tree.activePath().size());
+    const auto& first = read.value().messages.front();
+    QCOMPARE(first.segments.size(), std::size_t(4));
+    QVERIFY(QString::fromStdString(first.segments[0].path).startsWith(QFileInfo(folder).absoluteFilePath()));
+    QCOMPARE(QImage(QString::fromStdString(first.segments[2].path)), QImage(m_tmp.filePath(QStringLiteral("query.png"))));
+
+    const QString html = m_tmp.filePath(QStringLiteral("chat.html"));
+    QVERIFY2(exportHtml(c, html, &error), qPrintable(error));
+    QFile page(html);
+    QVERIFY(page.open(QIODevice::ReadOnly));
+    const QByteArray text = page.readAll();
+    const auto& answer = c.tree.node(c.tree.activePath()[1]).message.segments;
+    const auto answerImages = std::count_if(answer.begin(), answer.end(),
+                                            [](const weft::Segment& s) { return s.kind == weft::SegmentKind::Image; });
+    // Every image is inlined: the three of the question and any of the answer.
+    QCOMPARE(text.count("<img src=\"data:image/png;base64,"), qsizetype(3 + answerImages));
+    QVERIFY(text.contains("do the same"));
 }
 
 int main(int argc, char** argv)
