@@ -1,7 +1,10 @@
 #include "weft/world/image_parser.h"
 
 #include <array>
+#include <algorithm>
 #include <bitset>
+#include <cmath>
+#include <memory>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -150,7 +153,13 @@ std::pair<std::uint16_t, double> fitCreature(const std::array<double, 16>& block
     return {best, bestCost};
 }
 
-Cell parseCell(const weft::Image& img, const Scene& scene, int cell)
+// A stage-1 candidate for the JPEG-model refinement (stage 2) and its stage-1 cost.
+struct Candidate {
+    Cell cell;
+    double cost = 0;
+};
+
+Cell parseCell(const weft::Image& img, const Scene& scene, int cell, std::vector<Candidate>& shortlist)
 {
     const int left = kMargin + kCellSize * cellColumn(cell);
     const int top = kMargin + kCellSize * cellRow(cell);
@@ -214,6 +223,8 @@ Cell parseCell(const weft::Image& img, const Scene& scene, int cell)
                 const double eb = eb0 - shiftCb[b], er = er0 - shiftCr[b];
                 costC += kBlockPixels * (eb * eb + er * er - eb0 * eb0 - er0 * er0);
             }
+            shortlist.push_back({Cell::makeObject(static_cast<Shape>(m / 2), color, static_cast<Size>(m % 2)),
+                                 costY + kChromaWeight * costC});
             const double shapeCost = costY + kShapeChromaWeight * costC;
             if (shapeCost < colorBestShape) {
                 colorBestShape = shapeCost;
@@ -230,12 +241,8 @@ Cell parseCell(const weft::Image& img, const Scene& scene, int cell)
         for (int i = 0; i < kPixels; ++i)
             blocks[((i / kCellSize) / 4) * 4 + (i % kCellSize) / 4] += dY[i];
         for (int b = 0; b < kBlockCount; ++b) {
-            double shiftCb = 0, shiftCr = 0;
-            for (int i = 0; i < kPixels; ++i)
-                if (blockOf(i) == b) {
-                    shiftCb += (fg.cb - backCb[i]) / kBlockPixels;
-                    shiftCr += (fg.cr - backCr[i]) / kBlockPixels;
-                }
+            // A creature cell covers whole chroma blocks, so the shift is the full difference.
+            const double shiftCb = fg.cb - backBlockCb[b], shiftCr = fg.cr - backBlockCr[b];
             const double eb0 = obsCb[b] - backBlockCb[b], er0 = obsCr[b] - backBlockCr[b];
             const double eb = eb0 - shiftCb, er = er0 - shiftCr;
             const int by = (b / kBlocksPerSide) * kChromaBlock / 4, bx = (b % kBlocksPerSide) * kChromaBlock / 4;
@@ -254,10 +261,312 @@ Cell parseCell(const weft::Image& img, const Scene& scene, int cell)
     // when it could beat the best shape.
     if (creatureFree < bestCost) {
         const auto [pattern, cost] = fitCreature(creatureBlocks);
+        shortlist.push_back({Cell::makeCreature(pattern, creatureColor), cost});
         if (cost < bestCost)
             best = Cell::makeCreature(pattern, creatureColor);
     }
+    shortlist.push_back({Cell::makeEmpty(), 0});
     return best;
+}
+
+// ---- Stage 2: refinement under a JPEG model ----------------------------------------------
+// Stage 1 compares pixels, which treats JPEG's error as white noise; it is not: JPEG keeps each
+// 8x8 block's low frequencies nearly exactly and drops the high ones, and does the same to chroma
+// at half resolution over 16x16 pixels. Stage 2 re-ranks each cell's best stage-1 candidates by
+// a distance in the DCT domain of JPEG's own blocks, each coefficient weighted by the inverse of
+// its expected error (quantisation at quality 75 plus a noise floor). Cells start at 8 + 16c, so
+// each cell holds exactly four luma blocks, and its chroma is one quadrant of four chroma blocks
+// that it shares with its neighbours; those are modelled with the other cells' current parse.
+// Everything is linear in the cell content, so per-candidate DCTs come from tables.
+constexpr int kDct = 8;
+const double kPi = std::acos(-1.0);
+constexpr int kCoefs = kDct * kDct;
+constexpr int kChromaSide = kCanvasSize / 2;          // chroma is subsampled 2x2 (4:2:0)
+constexpr int kChromaBlocks = kChromaSide / kDct;     // chroma blocks per side
+constexpr int kLumaBlocks = kCanvasSize / kDct;       // luma blocks per side
+constexpr int kMaskCount = kShapeCount * 2;
+constexpr int kCreatureBlocks = 16;
+// Stage-1 candidates kept per cell (plus empty and the creature fit).
+constexpr std::size_t kShortlist = 12;
+// Noise floor (variance per coefficient) added to the quantisation error; it also covers
+// Gaussian noise (sigma 8 gives ~29 in luma, ~6 in 2x2-averaged chroma) and decoder rounding.
+constexpr double kLumaFloor = 20.0;
+constexpr double kChromaFloor = 6.0;
+
+// IJG standard tables scaled to quality 75 (scale 50 %), row-major in (v, u).
+constexpr std::array<int, kCoefs> kLumaQ = {
+    8,  6,  5,  8,  12, 20, 26, 31, 6,  6,  7,  10, 13, 29, 30, 28, 7,  7,  8,  12, 20, 29,
+    35, 28, 7,  9,  11, 15, 26, 44, 40, 31, 9,  11, 19, 28, 34, 55, 52, 39, 12, 18, 28, 32,
+    41, 52, 57, 46, 25, 32, 39, 44, 52, 61, 60, 51, 36, 46, 48, 49, 56, 50, 52, 50};
+constexpr std::array<int, kCoefs> kChromaQ = {
+    9,  9,  12, 24, 50, 50, 50, 50, 9,  11, 13, 33, 50, 50, 50, 50, 12, 13, 28, 50, 50, 50,
+    50, 50, 24, 33, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50,
+    50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50};
+
+using Coefs = std::array<float, kCoefs>;
+// Per cell: the four luma blocks and the four chroma blocks it touches, by quadrant qy*2+qx.
+struct CellDct {
+    std::array<Coefs, 4> luma{}, chroma{};
+};
+
+const std::array<std::array<double, kDct>, kDct>& dctBasis()
+{
+    static const auto basis = [] {
+        std::array<std::array<double, kDct>, kDct> c{};
+        for (int k = 0; k < kDct; ++k)
+            for (int n = 0; n < kDct; ++n)
+                c[k][n] = (k == 0 ? std::sqrt(1.0 / kDct) : std::sqrt(2.0 / kDct)) *
+                          std::cos(kPi * (2 * n + 1) * k / (2.0 * kDct));
+        return c;
+    }();
+    return basis;
+}
+
+// Orthonormal 2-D DCT (JPEG's scaling) of an 8x8 block read with a row stride.
+void dct2(const double* in, int stride, Coefs& out)
+{
+    const auto& c = dctBasis();
+    std::array<double, kCoefs> rows{};
+    for (int y = 0; y < kDct; ++y)
+        for (int u = 0; u < kDct; ++u) {
+            double s = 0;
+            for (int x = 0; x < kDct; ++x)
+                s += c[u][x] * in[y * stride + x];
+            rows[y * kDct + u] = s;
+        }
+    for (int v = 0; v < kDct; ++v)
+        for (int u = 0; u < kDct; ++u) {
+            double s = 0;
+            for (int y = 0; y < kDct; ++y)
+                s += c[v][y] * rows[y * kDct + u];
+            out[v * kDct + u] = static_cast<float>(s);
+        }
+}
+
+// The decoder's triangular chroma upsampling, seen through a 2x2 average, is the filter
+// [1/8, 3/4, 1/8] per axis; in the DCT domain that is (3 + cos(pi k / 8)) / 4 per axis.
+double upsampleGain(int u, int v)
+{
+    return (3 + std::cos(kPi * u / kDct)) / 4 * (3 + std::cos(kPi * v / kDct)) / 4;
+}
+
+// DCTs of a cell-local weight map (16x16, e.g. a shape's coverage): luma per 8x8 quadrant; chroma
+// after 2x2 averaging, each 4x4 quadrant placed where it lies in its chroma block (a cell's
+// top-left quadrant is the bottom-right of its chroma block), with the upsampling gain.
+CellDct cellDct(const std::array<double, kCellSize * kCellSize>& w)
+{
+    CellDct d;
+    std::array<double, kCoefs> chroma{};
+    for (int y = 0; y < kDct; ++y)
+        for (int x = 0; x < kDct; ++x)
+            chroma[y * kDct + x] = (w[2 * y * kCellSize + 2 * x] + w[2 * y * kCellSize + 2 * x + 1] +
+                                    w[(2 * y + 1) * kCellSize + 2 * x] + w[(2 * y + 1) * kCellSize + 2 * x + 1]) / 4;
+    for (int q = 0; q < 4; ++q) {
+        const int qx = q % 2, qy = q / 2;
+        dct2(w.data() + qy * kDct * kCellSize + qx * kDct, kCellSize, d.luma[q]);
+        std::array<double, kCoefs> block{};
+        const int half = kDct / 2;
+        for (int y = 0; y < half; ++y)
+            for (int x = 0; x < half; ++x)
+                block[(y + (1 - qy) * half) * kDct + x + (1 - qx) * half] = chroma[(y + qy * half) * kDct + x + qx * half];
+        dct2(block.data(), kDct, d.chroma[q]);
+        for (int k = 0; k < kCoefs; ++k)
+            d.chroma[q][k] *= static_cast<float>(upsampleGain(k % kDct, k / kDct));
+    }
+    return d;
+}
+
+// Tables: per shape mask and per creature block, the DCTs of the coverage and of the coverage
+// that falls on pattern ink (cells all sit at 8 mod 16, so a pattern looks the same in each).
+struct DctTables {
+    std::array<CellDct, kMaskCount> mask;
+    std::array<std::array<CellDct, kPatternCount>, kMaskCount> maskInk;
+    std::array<CellDct, kCreatureBlocks> creature;
+    std::array<std::array<CellDct, kPatternCount>, kCreatureBlocks> creatureInk;
+};
+
+const DctTables& dctTables()
+{
+    static const auto tables = [] {
+        auto t = std::make_unique<DctTables>();
+        const auto& ink = inkTables();
+        const auto build = [&](auto inside, CellDct& plain, std::array<CellDct, kPatternCount>& inked) {
+            std::array<double, kCellSize * kCellSize> w{};
+            for (int i = 0; i < kCellSize * kCellSize; ++i)
+                w[i] = inside(i % kCellSize, i / kCellSize) ? 1 : 0;
+            plain = cellDct(w);
+            for (int p = 0; p < kPatternCount; ++p) {
+                std::array<double, kCellSize * kCellSize> wi{};
+                for (int i = 0; i < kCellSize * kCellSize; ++i)
+                    wi[i] = w[i] * (ink[p][(kMargin + i / kCellSize) * kCanvasSize + kMargin + i % kCellSize] ? 1 : 0);
+                inked[p] = cellDct(wi);
+            }
+        };
+        for (int m = 0; m < kMaskCount; ++m) {
+            const CellMask& cm = shapeMask(static_cast<Shape>(m / 2), static_cast<Size>(m % 2));
+            build([&](int x, int y) { return (cm[y] & (1u << x)) != 0; }, t->mask[m], t->maskInk[m]);
+        }
+        for (int b = 0; b < kCreatureBlocks; ++b)
+            build([&](int x, int y) { return (y / 4) * 4 + x / 4 == b; }, t->creature[b], t->creatureInk[b]);
+        return t;
+    }();
+    return *tables;
+}
+
+struct Weights {
+    std::array<float, kCoefs> luma{}, chroma{};
+};
+
+const Weights& weights()
+{
+    static const Weights w = [] {
+        Weights r;
+        for (int k = 0; k < kCoefs; ++k) {
+            r.luma[k] = static_cast<float>(1.0 / (kLumaQ[k] * kLumaQ[k] / 12.0 + kLumaFloor));
+            r.chroma[k] = static_cast<float>(1.0 / (kChromaQ[k] * kChromaQ[k] / 12.0 + kChromaFloor));
+        }
+        return r;
+    }();
+    return w;
+}
+
+// A cell's content as a deviation from the background model, in Y, Cb and Cr DCTs.
+struct CellDev {
+    CellDct y, cb, cr;
+};
+
+// Adds a * plain + b * inked (per channel a = colour - background, b = background - ink).
+void accumulate(CellDev& dev, const CellDct& plain, const CellDct& inked, const Ycc& a, const Ycc& b)
+{
+    for (int q = 0; q < 4; ++q)
+        for (int k = 0; k < kCoefs; ++k) {
+            dev.y.luma[q][k] += static_cast<float>(a.y * plain.luma[q][k] + b.y * inked.luma[q][k]);
+            dev.cb.chroma[q][k] += static_cast<float>(a.cb * plain.chroma[q][k] + b.cb * inked.chroma[q][k]);
+            dev.cr.chroma[q][k] += static_cast<float>(a.cr * plain.chroma[q][k] + b.cr * inked.chroma[q][k]);
+        }
+}
+
+CellDev cellDev(const Cell& cell, const Scene& scene)
+{
+    CellDev dev;
+    if (cell.empty())
+        return dev;
+    const Ycc fg = toYcc(colorRgb(cell.color)), bg = toYcc(colorRgb(scene.background)),
+              ink = toYcc(inkRgb(scene.background));
+    // Covered pixels change from background to colour, and covered ink pixels additionally by
+    // (background - ink), since the model had ink there.
+    const Ycc a{fg.y - bg.y, fg.cb - bg.cb, fg.cr - bg.cr}, b{bg.y - ink.y, bg.cb - ink.cb, bg.cr - ink.cr};
+    const auto& t = dctTables();
+    const int p = static_cast<int>(scene.pattern);
+    if (cell.kind == Cell::Kind::Creature) {
+        for (int blk = 0; blk < kCreatureBlocks; ++blk)
+            if (cell.creature & (1u << blk))
+                accumulate(dev, t.creature[blk], t.creatureInk[blk][p], a, b);
+    } else {
+        const int m = static_cast<int>(cell.shape) * 2 + static_cast<int>(cell.size);
+        accumulate(dev, t.mask[m], t.maskInk[m][p], a, b);
+    }
+    return dev;
+}
+
+void refineCells(const weft::Image& img, Scene& scene, std::array<std::vector<Candidate>, kCellCount>& shortlists)
+{
+    // Observation and stage-1 prediction in Y and in 2x2-averaged Cb/Cr.
+    const weft::Image pred = render(scene);
+    std::vector<double> resY(kCanvasSize * kCanvasSize), resCb(kChromaSide * kChromaSide),
+        predCb(kChromaSide * kChromaSide), resCr(kChromaSide * kChromaSide), predCr(kChromaSide * kChromaSide);
+    double sse = 0;
+    for (int y = 0; y < kCanvasSize; ++y)
+        for (int x = 0; x < kCanvasSize; ++x) {
+            const std::uint8_t* o = img.pixel(x, y);
+            const std::uint8_t* p = pred.pixel(x, y);
+            const Ycc oy = toYcc(o[0], o[1], o[2]), py = toYcc(p[0], p[1], p[2]);
+            const int i = y * kCanvasSize + x, c = (y / 2) * kChromaSide + x / 2;
+            resY[i] = oy.y - py.y;
+            sse += resY[i] * resY[i];
+            resCb[c] += oy.cb / 4;
+            resCr[c] += oy.cr / 4;
+            predCb[c] += py.cb / 4;
+            predCr[c] += py.cr / 4;
+        }
+    // An image that stage 1 reproduces almost exactly (a clean render) needs no JPEG model.
+    if (sse < kCanvasSize * kCanvasSize * 0.25)
+        return;
+    // Residual DCTs: luma blocks, and chroma blocks (observed minus upsampling-blurred prediction).
+    std::array<Coefs, kLumaBlocks * kLumaBlocks> rY{};
+    for (int by = 1; by < kLumaBlocks - 1; ++by)
+        for (int bx = 1; bx < kLumaBlocks - 1; ++bx)
+            dct2(resY.data() + by * kDct * kCanvasSize + bx * kDct, kCanvasSize, rY[by * kLumaBlocks + bx]);
+    std::array<Coefs, kChromaBlocks * kChromaBlocks> rCb{}, rCr{};
+    for (int b = 0; b < kChromaBlocks * kChromaBlocks; ++b) {
+        const int off = (b / kChromaBlocks) * kDct * kChromaSide + (b % kChromaBlocks) * kDct;
+        Coefs oCb, oCr, pCb, pCr;
+        dct2(resCb.data() + off, kChromaSide, oCb);
+        dct2(resCr.data() + off, kChromaSide, oCr);
+        dct2(predCb.data() + off, kChromaSide, pCb);
+        dct2(predCr.data() + off, kChromaSide, pCr);
+        for (int k = 0; k < kCoefs; ++k) {
+            const float g = static_cast<float>(upsampleGain(k % kDct, k / kDct));
+            rCb[b][k] = oCb[k] - g * pCb[k];
+            rCr[b][k] = oCr[k] - g * pCr[k];
+        }
+    }
+    const Weights& w = weights();
+    for (int cell = 0; cell < kCellCount; ++cell) {
+        const int col = cellColumn(cell), row = cellRow(cell);
+        // The residual with this cell emptied: add back its current deviation.
+        std::array<Coefs*, 4> lY{}, cCb{}, cCr{};
+        for (int q = 0; q < 4; ++q) {
+            const int qx = q % 2, qy = q / 2;
+            lY[q] = &rY[(1 + 2 * row + qy) * kLumaBlocks + 1 + 2 * col + qx];
+            cCb[q] = &rCb[(row + qy) * kChromaBlocks + col + qx];
+            cCr[q] = &rCr[(row + qy) * kChromaBlocks + col + qx];
+        }
+        const CellDev current = cellDev(scene.cells[cell], scene);
+        CellDev base;
+        for (int q = 0; q < 4; ++q)
+            for (int k = 0; k < kCoefs; ++k) {
+                base.y.luma[q][k] = (*lY[q])[k] + current.y.luma[q][k];
+                base.cb.chroma[q][k] = (*cCb[q])[k] + current.cb.chroma[q][k];
+                base.cr.chroma[q][k] = (*cCr[q])[k] + current.cr.chroma[q][k];
+            }
+        auto& list = shortlists[cell];
+        // Keep the best stage-1 shapes, then empty and the creature fit (at the end of the list).
+        std::vector<Candidate> shapes, others;
+        for (const auto& c : list)
+            (c.cell.kind == Cell::Kind::Object ? shapes : others).push_back(c);
+        const std::size_t keep = std::min(kShortlist, shapes.size());
+        std::partial_sort(shapes.begin(), shapes.begin() + static_cast<std::ptrdiff_t>(keep), shapes.end(),
+                          [](const Candidate& a, const Candidate& b) { return a.cost < b.cost; });
+        shapes.resize(keep);
+        shapes.insert(shapes.end(), others.begin(), others.end());
+        double bestCost = std::numeric_limits<double>::max();
+        Cell best = scene.cells[cell];
+        CellDev bestDev;
+        for (const auto& c : shapes) {
+            const CellDev dev = cellDev(c.cell, scene);
+            double cost = 0;
+            for (int q = 0; q < 4; ++q)
+                for (int k = 0; k < kCoefs; ++k) {
+                    const double ey = base.y.luma[q][k] - dev.y.luma[q][k];
+                    const double eb = base.cb.chroma[q][k] - dev.cb.chroma[q][k];
+                    const double er = base.cr.chroma[q][k] - dev.cr.chroma[q][k];
+                    cost += w.luma[k] * ey * ey + w.chroma[k] * (eb * eb + er * er);
+                }
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = c.cell;
+                bestDev = dev;
+            }
+        }
+        scene.cells[cell] = best;
+        for (int q = 0; q < 4; ++q)
+            for (int k = 0; k < kCoefs; ++k) {
+                (*lY[q])[k] = base.y.luma[q][k] - bestDev.y.luma[q][k];
+                (*cCb[q])[k] = base.cb.chroma[q][k] - bestDev.cb.chroma[q][k];
+                (*cCr[q])[k] = base.cr.chroma[q][k] - bestDev.cr.chroma[q][k];
+            }
+    }
 }
 
 } // namespace
@@ -298,8 +607,10 @@ Scene parseImage(const weft::Image& image)
     const weft::Image img = toCanvas(image);
     Scene scene;
     parseBackground(img, scene);
+    std::array<std::vector<Candidate>, kCellCount> shortlists;
     for (int i = 0; i < kCellCount; ++i)
-        scene.cells[i] = parseCell(img, scene, i);
+        scene.cells[i] = parseCell(img, scene, i, shortlists[i]);
+    refineCells(img, scene, shortlists);
     return scene;
 }
 
