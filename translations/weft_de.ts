@@ -136,6 +136,10 @@
 <context>
     <name>weft::ui::ChatView</name>
     <message>
+        <source>No audio output device is available.</source>
+        <translation>Es ist kein Audioausgabegerät verfügbar.</translation>
+    </message>
+    <message>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>

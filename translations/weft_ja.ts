@@ -136,6 +136,10 @@
 <context>
     <name>weft::ui::ChatView</name>
     <message>
+        <source>No audio output device is available.</source>
+        <translation>使用できるオーディオ出力デバイスがありません。</translation>
+    </message>
+    <message>
         <source>Chat</source>
         <translation>チャット</translation>
     </message>

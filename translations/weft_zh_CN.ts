@@ -136,6 +136,10 @@
 <context>
     <name>weft::ui::ChatView</name>
     <message>
+        <source>No audio output device is available.</source>
+        <translation>没有可用的音频输出设备。</translation>
+    </message>
+    <message>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>

@@ -5,7 +5,10 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMediaDevices>
 #include <QMediaPlayer>
+#include <QToolTip>
+#include <QAudioDevice>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
@@ -103,6 +106,14 @@ QWidget* ChatView::makeAudioChip(const QString& path)
         if (!play) {
             if (m_player)
                 m_player->stop();
+            return;
+        }
+        // Without an output device the media backends crash inside play() (seen with both the
+        // GStreamer and the FFmpeg backend of Qt 6.4), so refuse before creating a player.
+        if (QMediaDevices::defaultAudioOutput().isNull()) {
+            chip->setChecked(false);
+            QToolTip::showText(chip->mapToGlobal(QPoint(0, chip->height())),
+                               tr("No audio output device is available."), chip);
             return;
         }
         ensurePlayer();
