@@ -4,11 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
-bash scripts/build.sh
+BUILD_DIR=${BUILD_DIR:-build}
+BUILD_DIR=$BUILD_DIR bash scripts/build.sh
 export QT_QPA_PLATFORM=offscreen
-ctest --test-dir build --output-on-failure -L 'unit|model|gui' -j 1
+ctest --test-dir "$BUILD_DIR" --output-on-failure -L 'unit|model|gui' -j 1
 if [ "${WEFT_SKIP_SANITIZE:-0}" != "1" ]; then
-  BUILD_DIR=build-asan bash scripts/build.sh -DCMAKE_BUILD_TYPE=Debug -DWEFT_SANITIZE=ON -DWEFT_BUILD_GUI=OFF
+  BUILD_DIR=$BUILD_DIR-asan bash scripts/build.sh -DCMAKE_BUILD_TYPE=Debug -DWEFT_SANITIZE=ON -DWEFT_BUILD_GUI=OFF
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure -L unit -j 1
+    ctest --test-dir "$BUILD_DIR-asan" --output-on-failure -L unit -j 1
 fi
