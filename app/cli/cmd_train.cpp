@@ -60,6 +60,8 @@ int runTrain(const TrainArgs& a)
     std::signal(SIGTERM, onStopSignal);
 
     const bool all = a.stage == "all";
+    if (a.stage == "export" && a.outModel.empty())
+        throw std::invalid_argument("--stage export needs --out DIR");
     if (all || a.stage == "tokenizer") {
         train::TokenizerStageOptions t;
         t.configPath = a.config;
@@ -114,8 +116,8 @@ void registerTrainCommand(CLI::App& app, CliContext& ctx)
 {
     auto args = std::make_shared<TrainArgs>();
     auto* cmd = app.add_subcommand("train", "Train the embedded model's stages (tokenizer, codec, lm) into a run folder");
-    cmd->add_option("--stage", args->stage, "tokenizer, codec, lm or all")
-        ->check(CLI::IsMember({"tokenizer", "codec", "lm", "all"}));
+    cmd->add_option("--stage", args->stage, "tokenizer, codec, lm, all, or export (only write --out from the run)")
+        ->check(CLI::IsMember({"tokenizer", "codec", "lm", "all", "export"}));
     cmd->add_option("--config", args->config, "model config.json")->required()->check(CLI::ExistingFile);
     cmd->add_option("--run", args->runDir, "run folder (checkpoints, metrics.jsonl, train.log, loss.png)")->required();
     cmd->add_option("--out", args->outModel, "write a model folder from the run when done");
