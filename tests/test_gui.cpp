@@ -17,6 +17,7 @@
 #include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -26,6 +27,9 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <cstring>
+#include <exception>
+#include <filesystem>
 #include <memory>
 
 #include "ui/chat_controller.h"
@@ -40,6 +44,9 @@
 #include "ui/main_window.h"
 #include "weft/conversation.h"
 #include "weft/model.h"
+// Engine internals (no torch): to edit the test model's weights.
+#include "model_config.h"
+#include "safetensors.h"
 
 using namespace weft::ui;
 
@@ -92,6 +99,61 @@ void dropFiles(QWidget* target, const QStringList& files)
     QApplication::sendEvent(target, &drop);
 }
 
+// Copies the model folder `from` to `to` with weights edited so that the first token of every
+// answer is `boi` (the technique of test_model's steeredModel): the residual outputs of every
+// layer are zero, so the last hidden state is the normalised embedding of the last token;
+// every embedding gets +1 along e0, the final norm keeps e0 positive, and only the boi row of
+// output.weight is non-zero, reading e0 with a weight large enough that sampling at any
+// temperature picks it. Returns an empty string on success, else the error.
+std::string writeImageSteeredModel(const QString& from, const QString& to)
+{
+    namespace fs = std::filesystem;
+    try {
+        const auto config = weft::ModelConfig::read(WEFT_SOURCE_DIR "/tests/data/configs/tiny.json");
+        const int d = config.transformer.dModel;
+        fs::create_directories(to.toStdString());
+        for (const auto& f : fs::directory_iterator(from.toStdString()))
+            fs::copy_file(f.path(), fs::path(to.toStdString()) / f.path().filename(), fs::copy_options::overwrite_existing);
+        const std::string weights = (fs::path(from.toStdString()) / "model.safetensors").string();
+        const auto file = weft::SafetensorsFile::read(weights);
+        weft::SafetensorsWriter writer;
+        bool sawEmbeddings = false, sawOutput = false, sawNorm = false;
+        for (const auto& t : file.tensors()) {
+            const std::uint8_t* p = file.data(t);
+            std::vector<std::uint8_t> bytes(p, p + (t.end - t.begin));
+            const bool residual = t.name.find(".attn.wo.") != std::string::npos || t.name.find(".ffn.w2.") != std::string::npos;
+            if (residual || t.name == "output.weight")
+                std::memset(bytes.data(), 0, bytes.size());
+            if (t.name == "tok_embeddings.weight" || t.name == "output.weight" || t.name == "norm.weight") {
+                if (t.dtype != weft::DType::F32)
+                    return t.name + " is not F32";
+                float* v = reinterpret_cast<float*>(bytes.data());
+                if (t.name == "tok_embeddings.weight") {
+                    sawEmbeddings = true;
+                    for (int tok = 0; tok < config.vocab.total; ++tok)
+                        v[tok * d + 0] = 1.0f; // every token points along e0
+                } else if (t.name == "output.weight") {
+                    sawOutput = true;
+                    v[config.vocab.boi * d + 0] = 1000.0f;
+                } else {
+                    sawNorm = true;
+                    for (int i = 0; i < d; ++i)
+                        v[i] = 1.0f;
+                }
+            }
+            writer.add(t.name, t.dtype, t.shape, bytes.data(), bytes.size());
+        }
+        for (const auto& [key, value] : file.metadata())
+            writer.setMetadata(key, value);
+        if (!sawEmbeddings || !sawOutput || !sawNorm)
+            return "the model lacks tok_embeddings.weight, output.weight or norm.weight";
+        writer.write((fs::path(to.toStdString()) / "model.safetensors").string());
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return {};
+}
+
 int saveLoop(const QString& spec)
 {
     const QString root = spec.section(QLatin1Char('|'), 0, 0);
@@ -135,9 +197,11 @@ private slots:
 
 private:
     bool waitForReply(int timeoutMs = 90000);
+    bool loadModelAndWait(const QString& directory);
 
     QTemporaryDir m_tmp;
     QString m_modelDir;
+    QString m_imageModelDir; // a copy of the model edited to always answer with an image
     std::unique_ptr<ConversationStore> m_store;
     std::unique_ptr<EngineHost> m_engine;
     std::unique_ptr<MainWindow> m_window;
@@ -152,6 +216,9 @@ void GuiTest::initTestCase()
     auto made = weft::initModel(WEFT_SOURCE_DIR "/tests/data/configs/tiny.json", m_modelDir.toStdString(), 5,
                                 tokenizerCorpus());
     QVERIFY2(made.ok(), made.ok() ? "" : made.error().message.c_str());
+    m_imageModelDir = m_tmp.filePath(QStringLiteral("model-image"));
+    const std::string steered = writeImageSteeredModel(m_modelDir, m_imageModelDir);
+    QVERIFY2(steered.empty(), steered.c_str());
 
     m_settings.modelDirectory = m_modelDir;
     m_settings.device = QStringLiteral("cpu");
@@ -184,6 +251,16 @@ bool GuiTest::waitForReply(int timeoutMs)
     if (!m_window->controller().isGenerating())
         return true;
     return done.wait(timeoutMs);
+}
+
+bool GuiTest::loadModelAndWait(const QString& directory)
+{
+    QSignalSpy loaded(m_engine.get(), &EngineHost::modelLoaded);
+    QSignalSpy failed(m_engine.get(), &EngineHost::modelLoadFailed);
+    m_engine->loadModel(directory, m_settings.device, m_settings.threads);
+    if (!QTest::qWaitFor([&] { return loaded.count() + failed.count() > 0; }, 120000))
+        return false;
+    return !loaded.isEmpty() && failed.isEmpty() && m_engine->isModelLoaded();
 }
 
 void GuiTest::killDuringSaveLosesNothing()
@@ -327,6 +404,13 @@ void GuiTest::pasteFromClipboard()
 
 void GuiTest::dropImageAndTextThenSend()
 {
+    // The random model usually answers with text; this test runs on the copy edited to always
+    // answer with an image, and puts the random model back afterwards (also when it fails).
+    QVERIFY(loadModelAndWait(m_imageModelDir));
+    auto restoreModel = qScopeGuard([this] {
+        if (!loadModelAndWait(m_modelDir))
+            qWarning("could not reload the test model");
+    });
     ChatController& controller = m_window->controller();
     m_window->composer()->clear();
     m_window->newChatAction()->trigger();
@@ -378,23 +462,57 @@ void GuiTest::dropImageAndTextThenSend()
     QVERIFY(answer.meta.has_value());
     QCOMPARE(m_window->chatView()->messageCount(), 2);
     int answerImages = 0;
+    QString answerImagePath;
     for (std::size_t i = 0; i < answer.segments.size(); ++i) {
         if (answer.segments[i].kind == weft::SegmentKind::Image) {
             ++answerImages;
-            QVERIFY(QFile::exists(QString::fromStdString(answer.segments[i].path)));
-            QVERIFY(!controller.current().tree.node(path[1]).altTexts.at(int(i)).isEmpty());
+            answerImagePath = QString::fromStdString(answer.segments[i].path);
+            QVERIFY(QFile::exists(answerImagePath));
+            // The caption comes from asking the model to describe the image; the steered model
+            // answers that with an image too, so there may be none (the tile then says "Image").
+            const auto& alts = controller.current().tree.node(path[1]).altTexts;
+            const auto alt = alts.find(int(i));
+            QVERIFY(alt == alts.end() || !alt->second.isEmpty());
         }
     }
+    // The steered model answers with exactly one generated image at the model's image size.
+    QCOMPARE(answerImages, 1);
+    QCOMPARE(answer.segments.size(), std::size_t(1));
+    QCOMPARE(answer.segments[0].image.width, 64);
+    QCOMPARE(answer.segments[0].image.height, 64);
     // The canvas shows one tile per image of both messages, each with alt text.
     const auto tiles = m_window->chatView()->findChildren<ImageTile*>();
     QCOMPARE(tiles.size(), 1 + answerImages);
     for (ImageTile* tile : tiles)
         QVERIFY(!tile->pictureLabel()->accessibleDescription().isEmpty());
+    // The answer's tile holds the generated picture.
+    const auto answerTile = std::find_if(tiles.begin(), tiles.end(),
+                                         [&](ImageTile* t) { return t->path() == answerImagePath; });
+    QVERIFY2(answerTile != tiles.end(), "no tile shows the answer image");
+    QVERIFY(!(*answerTile)->image().isNull());
+    QCOMPARE((*answerTile)->image().size(), QSize(64, 64));
     // Saved after the turn.
     controller.flushSaves();
     StoredConversation onDisk;
     QVERIFY(m_store->load(controller.current().id, onDisk));
     QCOMPARE(onDisk.tree.activePath().size(), std::size_t(2));
+    // conversation.json (what the CLI reads) holds the answer as an image segment whose PNG exists.
+    const QString json = QDir(m_store->folderOf(controller.current().id)).filePath(QStringLiteral("conversation.json"));
+    auto saved = weft::readConversationFile(json.toStdString());
+    QVERIFY2(saved.ok(), saved.ok() ? "" : saved.error().message.c_str());
+    QCOMPARE(saved.value().messages.size(), std::size_t(2));
+    const weft::Message& savedAnswer = saved.value().messages[1];
+    QCOMPARE(savedAnswer.role, weft::Role::Assistant);
+    QCOMPARE(savedAnswer.segments.size(), std::size_t(1));
+    QCOMPARE(savedAnswer.segments[0].kind, weft::SegmentKind::Image);
+    const QString savedPng = QString::fromStdString(savedAnswer.segments[0].path);
+    QVERIFY2(savedPng.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive), qPrintable(savedPng));
+    QVERIFY2(QFile::exists(savedPng), qPrintable(savedPng));
+    QFile png(savedPng);
+    QVERIFY(png.open(QIODevice::ReadOnly));
+    QCOMPARE(png.read(8), QByteArray("\x89PNG\r\n\x1a\n", 8));
+    png.close();
+    QCOMPARE(QImage(savedPng).size(), QSize(64, 64));
 }
 
 void GuiTest::cancelMidGeneration()
