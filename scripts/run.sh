@@ -12,11 +12,14 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x build/app/gui/weft ]; then
 fi
 out=demo-out
 rm -rf "$out" && mkdir -p "$out"
-build/app/weft-cli info
-for task in generate edit describe; do
+./build/app/weft-cli info
+inputs=()
+for task in generate edit describe in-context; do
   build/app/weft-cli world sample --task "$task" --seed 7 --out "$out/$task"
+  # reply names its output folders after the input file's stem: give each its own.
+  cp "$out/$task/conversation.json" "$out/$task/$task.json"
+  inputs+=("$out/$task/$task.json")
 done
-build/app/weft-cli reply "$out"/generate/conversation.json "$out"/edit/conversation.json \
-  "$out"/describe/conversation.json --out "$out/replies" --seed 7
+./build/app/weft-cli reply "${inputs[@]}" --out "$out/replies" --seed 7
 echo "Replies written under $out/replies:"
 find "$out/replies" -type f | sort
