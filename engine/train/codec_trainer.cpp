@@ -26,7 +26,6 @@ namespace weft::train {
 namespace {
 
 constexpr const char* kCheckpoint = "codec.ckpt";
-constexpr const char* kCheckpointState = "codec.ckpt.json";
 constexpr const char* kCodecFile = "codec.safetensors";
 
 world::SceneOptions trainingSceneOptions(std::mt19937_64& rng, world::Split split)
@@ -138,19 +137,10 @@ CodecEvalResult trainCodec(const CodecTrainOptions& o)
     long long step = 0;
     double secondsBefore = 0;
     const auto ckpt = (fs::path(o.runDir) / kCheckpoint).string();
-    const auto ckptState = (fs::path(o.runDir) / kCheckpointState).string();
-    if (fs::exists(ckpt) && fs::exists(ckptState)) {
-        torch::serialize::InputArchive archive;
-        archive.load_from(ckpt);
-        torch::serialize::InputArchive modelArchive, optArchive;
-        archive.read("model", modelArchive);
-        archive.read("optimizer", optArchive);
-        codec->load(modelArchive);
-        optimizer.load(optArchive);
-        std::ifstream in(ckptState);
-        const auto state = nlohmann::json::parse(in);
-        step = state.at("step").get<long long>();
-        secondsBefore = state.at("seconds").get<double>();
+    CheckpointState resumed;
+    if (loadCheckpoint(*codec, optimizer, ckpt, resumed)) {
+        step = resumed.step;
+        secondsBefore = resumed.seconds;
         logInfo(o.log, "codec: resumed at step " + std::to_string(step));
     }
 
@@ -159,19 +149,7 @@ CodecEvalResult trainCodec(const CodecTrainOptions& o)
     auto elapsed = [&] {
         return secondsBefore + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
-    auto checkpoint = [&] {
-        torch::serialize::OutputArchive archive, modelArchive, optArchive;
-        codec->save(modelArchive);
-        optimizer.save(optArchive);
-        archive.write("model", modelArchive);
-        archive.write("optimizer", optArchive);
-        archive.save_to(ckpt + ".tmp");
-        fs::rename(ckpt + ".tmp", ckpt);
-        std::ofstream out(ckptState + ".tmp");
-        out << nlohmann::json{{"step", step}, {"seconds", elapsed()}}.dump();
-        out.close();
-        fs::rename(ckptState + ".tmp", ckptState);
-    };
+    auto checkpoint = [&] { saveCheckpoint(*codec, optimizer, ckpt, {step, elapsed()}); };
 
     codec->train();
     const int p = config.codec.patch();

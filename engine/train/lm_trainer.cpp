@@ -27,7 +27,6 @@ namespace weft::train {
 namespace {
 
 constexpr const char* kCheckpoint = "lm.ckpt";
-constexpr const char* kCheckpointState = "lm.ckpt.json";
 constexpr int kTokenBudget = 3072;      // tokens (incl. padding) per step
 constexpr int kConditionDropPercent = 10;
 constexpr double kRetrievalWeight = 0.5;
@@ -123,37 +122,17 @@ void trainLanguageModel(const LmTrainOptions& o)
     long long step = 0;
     double secondsBefore = 0;
     const auto ckpt = (fs::path(o.runDir) / kCheckpoint).string();
-    const auto ckptState = (fs::path(o.runDir) / kCheckpointState).string();
-    if (fs::exists(ckpt) && fs::exists(ckptState)) {
-        torch::serialize::InputArchive archive, modelArchive, optArchive;
-        archive.load_from(ckpt);
-        archive.read("model", modelArchive);
-        archive.read("optimizer", optArchive);
-        net->load(modelArchive);
-        optimizer.load(optArchive);
-        std::ifstream in(ckptState);
-        const auto state = nlohmann::json::parse(in);
-        step = state.at("step").get<long long>();
-        secondsBefore = state.at("seconds").get<double>();
+    CheckpointState resumed;
+    if (loadCheckpoint(*net, optimizer, ckpt, resumed)) {
+        step = resumed.step;
+        secondsBefore = resumed.seconds;
         logInfo(o.log, "lm: resumed at step " + std::to_string(step));
     }
     const auto start = std::chrono::steady_clock::now();
     auto elapsed = [&] {
         return secondsBefore + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
-    auto checkpoint = [&] {
-        torch::serialize::OutputArchive archive, modelArchive, optArchive;
-        net->save(modelArchive);
-        optimizer.save(optArchive);
-        archive.write("model", modelArchive);
-        archive.write("optimizer", optArchive);
-        archive.save_to(ckpt + ".tmp");
-        fs::rename(ckpt + ".tmp", ckpt);
-        std::ofstream out(ckptState + ".tmp");
-        out << nlohmann::json{{"step", step}, {"seconds", elapsed()}}.dump();
-        out.close();
-        fs::rename(ckptState + ".tmp", ckptState);
-    };
+    auto checkpoint = [&] { saveCheckpoint(*net, optimizer, ckpt, {step, elapsed()}); };
 
     const auto metrics = (fs::path(o.runDir) / "metrics.jsonl").string();
     const int vocab = config.vocab.total;

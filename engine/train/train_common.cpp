@@ -1,5 +1,10 @@
 #include "train_common.h"
 
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
 
 #include "device.h"
 #include "errors.h"
@@ -46,6 +51,45 @@ void loadCodecTensors(ImageCodec& codec, const std::string& path)
                              dtypeName(view.dtype) + " of another shape");
         param.copy_(torch::from_blob(const_cast<std::uint8_t*>(file.data(view)), expected, torch::kFloat));
     }
+}
+
+void saveCheckpoint(torch::nn::Module& module, torch::optim::Optimizer& optimizer, const std::string& path,
+                    const CheckpointState& state)
+{
+    torch::serialize::OutputArchive archive, modelArchive, optArchive;
+    module.save(modelArchive);
+    optimizer.save(optArchive);
+    archive.write("model", modelArchive);
+    archive.write("optimizer", optArchive);
+    archive.save_to(path + ".tmp");
+    std::filesystem::rename(path + ".tmp", path);
+    const std::string statePath = path + ".json";
+    {
+        std::ofstream out(statePath + ".tmp");
+        out << nlohmann::json{{"step", state.step}, {"seconds", state.seconds}}.dump();
+        if (!out)
+            throw IoError("cannot write checkpoint state " + statePath);
+    }
+    std::filesystem::rename(statePath + ".tmp", statePath);
+}
+
+bool loadCheckpoint(torch::nn::Module& module, torch::optim::Optimizer& optimizer, const std::string& path,
+                    CheckpointState& state)
+{
+    const std::string statePath = path + ".json";
+    if (!std::filesystem::exists(path) || !std::filesystem::exists(statePath))
+        return false;
+    torch::serialize::InputArchive archive, modelArchive, optArchive;
+    archive.load_from(path);
+    archive.read("model", modelArchive);
+    archive.read("optimizer", optArchive);
+    module.load(modelArchive);
+    optimizer.load(optArchive);
+    std::ifstream in(statePath);
+    const auto j = nlohmann::json::parse(in);
+    state.step = j.at("step").get<long long>();
+    state.seconds = j.at("seconds").get<double>();
+    return true;
 }
 
 } // namespace weft::train

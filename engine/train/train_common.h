@@ -23,4 +23,19 @@ void saveCodecTensors(ImageCodec& codec, const std::string& path);
 /// Throws FormatError/ShapeError naming the tensor.
 void loadCodecTensors(ImageCodec& codec, const std::string& path);
 
+/// Progress stored beside a checkpoint.
+struct CheckpointState {
+    long long step = 0;
+    double seconds = 0; ///< cumulative wall time of the stage
+};
+
+/// Writes `module` and `optimizer` to `path` and the state to `path`.json, each through a
+/// temporary file and a rename, so a kill leaves the previous checkpoint intact. Throws on I/O errors.
+void saveCheckpoint(torch::nn::Module& module, torch::optim::Optimizer& optimizer, const std::string& path,
+                    const CheckpointState& state);
+/// Restores a checkpoint written by saveCheckpoint; returns false (touching nothing) when
+/// `path` or its state file does not exist.
+bool loadCheckpoint(torch::nn::Module& module, torch::optim::Optimizer& optimizer, const std::string& path,
+                    CheckpointState& state);
+
 } // namespace weft::train
