@@ -1,14 +1,9 @@
 #include "codec_trainer.h"
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "errors.h"
 #include "image_codec.h"
@@ -134,21 +129,15 @@ CodecEvalResult trainCodec(const CodecTrainOptions& o)
     ImageCodec codec(config.codec);
     torch::optim::AdamW optimizer(codec->parameters(), torch::optim::AdamWOptions(o.learningRate).weight_decay(0.01));
 
-    long long step = 0;
-    double secondsBefore = 0;
     const auto ckpt = (fs::path(o.runDir) / kCheckpoint).string();
     CheckpointState resumed;
-    if (loadCheckpoint(*codec, optimizer, ckpt, resumed)) {
-        step = resumed.step;
-        secondsBefore = resumed.seconds;
-        logInfo(o.log, "codec: resumed at step " + std::to_string(step));
-    }
+    if (loadCheckpoint(*codec, optimizer, ckpt, resumed))
+        logInfo(o.log, "codec: resumed at step " + std::to_string(resumed.step));
+    long long step = resumed.step;
 
     const auto metrics = (fs::path(o.runDir) / "metrics.jsonl").string();
-    const auto start = std::chrono::steady_clock::now();
-    auto elapsed = [&] {
-        return secondsBefore + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    };
+    const StageClock clock(resumed.seconds);
+    auto elapsed = [&] { return clock.elapsed(); };
     auto checkpoint = [&] { saveCheckpoint(*codec, optimizer, ckpt, {step, elapsed()}); };
 
     codec->train();
@@ -174,12 +163,8 @@ CodecEvalResult trainCodec(const CodecTrainOptions& o)
         auto loss = torch::nn::functional::cross_entropy(logits, targets.reshape({-1}));
         auto total = loss + 0.1 * codec->boundPenalty(input);
 
-        // Cosine decay with a short warm-up; the schedule is a function of the step only.
-        const double warm = std::min(1.0, static_cast<double>(step + 1) / 100.0);
-        const double progress = static_cast<double>(step) / static_cast<double>(std::max(1LL, o.steps));
-        const double lr = o.learningRate * warm * (0.05 + 0.95 * 0.5 * (1 + std::cos(M_PI * progress)));
-        for (auto& group : optimizer.param_groups())
-            static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+        const double lr = cosineRate(o.learningRate, step, o.steps, 100, 0.05);
+        setLearningRate(optimizer, lr);
         optimizer.zero_grad();
         total.backward();
         torch::nn::utils::clip_grad_norm_(codec->parameters(), 1.0);

@@ -8,7 +8,6 @@
 #include <map>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
 
 #include "errors.h"
 #include "model_config.h"
@@ -119,19 +118,13 @@ void trainLanguageModel(const LmTrainOptions& o)
                                   torch::optim::AdamWOptions(o.learningRate).betas({0.9, 0.95}).weight_decay(0.01));
     const auto mixture = parseMixture(o.tasks);
 
-    long long step = 0;
-    double secondsBefore = 0;
     const auto ckpt = (fs::path(o.runDir) / kCheckpoint).string();
     CheckpointState resumed;
-    if (loadCheckpoint(*net, optimizer, ckpt, resumed)) {
-        step = resumed.step;
-        secondsBefore = resumed.seconds;
-        logInfo(o.log, "lm: resumed at step " + std::to_string(step));
-    }
-    const auto start = std::chrono::steady_clock::now();
-    auto elapsed = [&] {
-        return secondsBefore + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    };
+    if (loadCheckpoint(*net, optimizer, ckpt, resumed))
+        logInfo(o.log, "lm: resumed at step " + std::to_string(resumed.step));
+    long long step = resumed.step;
+    const StageClock clock(resumed.seconds);
+    auto elapsed = [&] { return clock.elapsed(); };
     auto checkpoint = [&] { saveCheckpoint(*net, optimizer, ckpt, {step, elapsed()}); };
 
     const auto metrics = (fs::path(o.runDir) / "metrics.jsonl").string();
@@ -227,11 +220,8 @@ void trainLanguageModel(const LmTrainOptions& o)
         if (retrCount > 0)
             total = total + kRetrievalWeight * retrLoss / retrCount;
 
-        const double warm = std::min(1.0, static_cast<double>(step + 1) / 200.0);
-        const double progress = static_cast<double>(step) / static_cast<double>(std::max(1LL, o.steps));
-        const double lr = o.learningRate * warm * (0.1 + 0.9 * 0.5 * (1 + std::cos(M_PI * progress)));
-        for (auto& group : optimizer.param_groups())
-            static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+        const double lr = cosineRate(o.learningRate, step, o.steps, 200, 0.1);
+        setLearningRate(optimizer, lr);
         optimizer.zero_grad();
         total.backward();
         torch::nn::utils::clip_grad_norm_(trainable, 1.0);

@@ -1,5 +1,7 @@
 #include "train_common.h"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -51,6 +53,26 @@ void loadCodecTensors(ImageCodec& codec, const std::string& path)
                              dtypeName(view.dtype) + " of another shape");
         param.copy_(torch::from_blob(const_cast<std::uint8_t*>(file.data(view)), expected, torch::kFloat));
     }
+}
+
+double cosineRate(double peak, long long step, long long steps, long long warmup, double floor)
+{
+    const double warm = std::min(1.0, static_cast<double>(step + 1) / static_cast<double>(std::max(1LL, warmup)));
+    const double progress = static_cast<double>(step) / static_cast<double>(std::max(1LL, steps));
+    return peak * warm * (floor + (1.0 - floor) * 0.5 * (1.0 + std::cos(M_PI * progress)));
+}
+
+void setLearningRate(torch::optim::AdamW& optimizer, double rate)
+{
+    for (auto& group : optimizer.param_groups())
+        static_cast<torch::optim::AdamWOptions&>(group.options()).lr(rate);
+}
+
+StageClock::StageClock(double secondsBefore) : m_before(secondsBefore), m_start(std::chrono::steady_clock::now()) {}
+
+double StageClock::elapsed() const
+{
+    return m_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
 }
 
 void saveCheckpoint(torch::nn::Module& module, torch::optim::Optimizer& optimizer, const std::string& path,

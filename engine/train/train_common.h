@@ -2,6 +2,7 @@
 // Pieces shared by the training stages: per-step random streams, thread set-up and the
 // codec's tensors on disk.
 
+#include <chrono>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -22,6 +23,24 @@ void saveCodecTensors(ImageCodec& codec, const std::string& path);
 /// Loads "codec.*" tensors from a safetensors file (a codec file or a model.safetensors).
 /// Throws FormatError/ShapeError naming the tensor.
 void loadCodecTensors(ImageCodec& codec, const std::string& path);
+
+/// Learning rate at `step` of `steps`: linear warm-up over `warmup` steps, then cosine decay
+/// from `peak` to `floor * peak`. A function of the step only, so a resume continues it exactly.
+double cosineRate(double peak, long long step, long long steps, long long warmup, double floor);
+
+/// Sets the learning rate of every parameter group of an AdamW optimizer.
+void setLearningRate(torch::optim::AdamW& optimizer, double rate);
+
+/// Wall time of a stage, cumulative over resumes: the seconds already spent plus this run's.
+class StageClock {
+public:
+    explicit StageClock(double secondsBefore = 0);
+    double elapsed() const;
+
+private:
+    double m_before;
+    std::chrono::steady_clock::time_point m_start;
+};
 
 /// Progress stored beside a checkpoint.
 struct CheckpointState {
