@@ -4,12 +4,12 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
 
 #include "errors.h"
+#include "file_io.h"
 #include "model_config.h"
 #include "model_loader.h"
 #include "network.h"
@@ -26,6 +26,8 @@ namespace weft::train {
 namespace {
 
 constexpr const char* kCheckpoint = "lm.ckpt";
+constexpr std::uint64_t kMaxCardBytes = 1ULL << 20;
+constexpr std::uint64_t kMaxTokenizerBytes = 16ULL << 20;
 constexpr int kTokenBudget = 3072;      // tokens (incl. padding) per step
 constexpr int kConditionDropPercent = 10;
 constexpr double kRetrievalWeight = 0.5;
@@ -275,14 +277,19 @@ void exportModel(const std::string& configPath, const std::string& runDir, const
     archive.load_from(ckpt);
     archive.read("model", modelArchive);
     net->load(modelArchive);
-    fs::create_directories(outDir);
-    saveNetwork(*net, config, (fs::path(outDir) / "model.safetensors").string());
-    std::ofstream(fs::path(outDir) / "config.json") << config.toJson();
-    fs::copy_file(fs::path(runDir) / "tokenizer.model", fs::path(outDir) / "tokenizer.model",
-                  fs::copy_options::overwrite_existing);
-    const auto card = fs::path(runDir) / "MODEL_CARD.md";
-    if (fs::exists(card))
-        fs::copy_file(card, fs::path(outDir) / "MODEL_CARD.md", fs::copy_options::overwrite_existing);
+    // The card: the run's own when it has one, else the one already in the target folder
+    // (re-exporting into the shipped model keeps its card), else a note of where it came from.
+    std::string card = "# " + config.name + "\n\nExported from training run " + runDir + ".\n";
+    for (const auto& candidate : {fs::path(runDir) / "MODEL_CARD.md", fs::path(outDir) / "MODEL_CARD.md"}) {
+        if (fs::exists(candidate)) {
+            readFileCapped(candidate.string(), kMaxCardBytes, "model card", card);
+            break;
+        }
+    }
+    std::string tokenizerBytes;
+    readFileCapped((fs::path(runDir) / "tokenizer.model").string(), kMaxTokenizerBytes, "tokenizer model",
+                   tokenizerBytes);
+    writeModelFolder(*net, config, tokenizerBytes, card, outDir);
 }
 
 } // namespace weft::train

@@ -32,8 +32,10 @@ struct LmTrainOptions {
 /// Throws EngineError subclasses; CancelledError after checkpointing when `cancel` is raised.
 void trainLanguageModel(const LmTrainOptions& options);
 
-/// Writes a model folder (config.json, model.safetensors, tokenizer.model, MODEL_CARD.md
-/// from runDir/MODEL_CARD.md when present) from the run's latest weights.
+/// Writes a model folder (config.json, model.safetensors, tokenizer.model, MODEL_CARD.md) from
+/// the run's latest weights, every file atomically. The card is runDir/MODEL_CARD.md, else the
+/// card already in outDir, else a one-line note of the run. Throws NotFoundError without a
+/// transformer checkpoint, IoError when a file cannot be written.
 void exportModel(const std::string& configPath, const std::string& runDir, const std::string& outDir);
 
 } // namespace weft::train
