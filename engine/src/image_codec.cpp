@@ -7,16 +7,6 @@
 
 namespace weft {
 
-CodecNormImpl::CodecNormImpl(int dim, double eps) : m_eps(eps)
-{
-    m_weight = register_parameter("weight", torch::ones({dim}));
-}
-
-torch::Tensor CodecNormImpl::forward(const torch::Tensor& x)
-{
-    return x * torch::rsqrt(x.pow(2).mean(-1, true) + m_eps) * m_weight;
-}
-
 CodecEncoderImpl::CodecEncoderImpl(const CodecConfig& c)
 {
     const int in = c.patch() * c.patch() * c.pixelChannels();
@@ -34,10 +24,10 @@ torch::Tensor CodecEncoderImpl::forward(const torch::Tensor& input)
 
 CodecBlockImpl::CodecBlockImpl(int dim, int heads) : m_heads(heads)
 {
-    m_norm1 = register_module("norm1", CodecNorm(dim, 1e-5));
+    m_norm1 = register_module("norm1", RmsNorm(dim, 1e-5));
     m_qkv = register_module("qkv", torch::nn::Linear(torch::nn::LinearOptions(dim, 3 * dim).bias(false)));
     m_proj = register_module("proj", torch::nn::Linear(torch::nn::LinearOptions(dim, dim).bias(false)));
-    m_norm2 = register_module("norm2", CodecNorm(dim, 1e-5));
+    m_norm2 = register_module("norm2", RmsNorm(dim, 1e-5));
     m_fc1 = register_module("fc1", torch::nn::Linear(dim, 4 * dim));
     m_fc2 = register_module("fc2", torch::nn::Linear(4 * dim, dim));
 }
@@ -70,7 +60,7 @@ CodecDecoderImpl::CodecDecoderImpl(const CodecConfig& c)
     m_layers = register_module("layers", torch::nn::ModuleList());
     for (int i = 0; i < c.decoderLayers; ++i)
         m_layers->push_back(CodecBlock(c.decoderDim, c.decoderHeads));
-    m_norm = register_module("norm", CodecNorm(c.decoderDim, 1e-5));
+    m_norm = register_module("norm", RmsNorm(c.decoderDim, 1e-5));
     m_output = register_module("output", torch::nn::Linear(c.decoderDim, out));
 }
 

@@ -8,23 +8,12 @@
 #include <vector>
 
 #include "model_config.h"
+#include "transformer.h"
 #include "weft/media.h"
 
 #include <torch/torch.h>
 
 namespace weft {
-
-/// RMSNorm with a learned scale ("weight"), as used by the codec decoder.
-class CodecNormImpl : public torch::nn::Module {
-public:
-    CodecNormImpl(int dim, double eps);
-    torch::Tensor forward(const torch::Tensor& x);
-
-private:
-    torch::Tensor m_weight;
-    double m_eps;
-};
-TORCH_MODULE(CodecNorm);
 
 class CodecEncoderImpl : public torch::nn::Module {
 public:
@@ -43,7 +32,7 @@ public:
 
 private:
     int m_heads;
-    CodecNorm m_norm1{nullptr}, m_norm2{nullptr};
+    RmsNorm m_norm1{nullptr}, m_norm2{nullptr};
     torch::nn::Linear m_qkv{nullptr}, m_proj{nullptr}, m_fc1{nullptr}, m_fc2{nullptr};
 };
 TORCH_MODULE(CodecBlock);
@@ -57,7 +46,7 @@ private:
     torch::nn::Linear m_input{nullptr}, m_output{nullptr};
     torch::Tensor m_pos;
     torch::nn::ModuleList m_layers{nullptr};
-    CodecNorm m_norm{nullptr};
+    RmsNorm m_norm{nullptr};
 };
 TORCH_MODULE(CodecDecoder);
 
