@@ -1,6 +1,7 @@
 // weft-cli train: runs the stages of the weft-tiny recipe (tokenizer, codec, lm) into a run
 // folder; every stage resumes from its checkpoint when run again with the same folder.
 #include <atomic>
+#include <cstdio>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -39,6 +40,7 @@ struct TrainArgs {
     double codecMinutes = 0;
     double lmMinutes = 0;
     int codecBatch = 64;
+    double codecObjectWeight = 4.0;
     int lmBatch = 16;
     int threads = 0;
     int corpusSentences = 20000;
@@ -78,6 +80,7 @@ int runTrain(const TrainArgs& a)
         c.seed = a.seed;
         c.steps = a.codecSteps;
         c.batch = a.codecBatch;
+        c.objectWeight = a.codecObjectWeight;
         c.maxSeconds = a.codecMinutes * 60.0;
         c.threads = a.threads;
         c.cancel = &g_stopRequested;
@@ -85,6 +88,20 @@ int runTrain(const TrainArgs& a)
         const auto r = train::trainCodec(c);
         log(LogLevel::Info, "codec final: scene exact " + std::to_string(r.sceneExact) + " over " +
                                 std::to_string(r.scenes) + " fresh scenes");
+    }
+    if (a.stage == "codec-report") {
+        const auto codecFile = (fs::path(a.runDir) / "codec.safetensors").string();
+        const auto sheet = (fs::path(a.runDir) / "codec-failures.png").string();
+        const auto r = train::evaluateCodecFile(a.config, codecFile, 1000, a.seed + 1000003, a.threads, sheet);
+        char buf[400];
+        std::snprintf(buf, sizeof buf,
+                      "codec report over %d fresh scenes: scene exact %.4f, pixels %.5f, codes used %.3f; "
+                      "wrong: background %.3f, object %.3f, creature %.3f, empty %.3f; pixel errors/scene "
+                      "margin %.1f interior %.1f; failures drawn in %s",
+                      r.scenes, r.sceneExact, r.pixelAccuracy, r.codesUsed, r.backgroundWrong, r.objectWrong,
+                      r.creatureWrong, r.emptyWrong, r.marginPixelErrors, r.interiorPixelErrors, sheet.c_str());
+        log(LogLevel::Info, buf);
+        return 0;
     }
     if (all || a.stage == "lm") {
         train::LmTrainOptions l;
@@ -116,8 +133,8 @@ void registerTrainCommand(CLI::App& app, CliContext& ctx)
 {
     auto args = std::make_shared<TrainArgs>();
     auto* cmd = app.add_subcommand("train", "Train the embedded model's stages (tokenizer, codec, lm) into a run folder");
-    cmd->add_option("--stage", args->stage, "tokenizer, codec, lm, all, or export (only write --out from the run)")
-        ->check(CLI::IsMember({"tokenizer", "codec", "lm", "all", "export"}));
+    cmd->add_option("--stage", args->stage, "tokenizer, codec, lm, all, export (only write --out from the run), or codec-report (judge the run's codec on 1,000 fresh scenes and draw its failures)")
+        ->check(CLI::IsMember({"tokenizer", "codec", "lm", "all", "export", "codec-report"}));
     cmd->add_option("--config", args->config, "model config.json")->required()->check(CLI::ExistingFile);
     cmd->add_option("--run", args->runDir, "run folder (checkpoints, metrics.jsonl, train.log, loss.png)")->required();
     cmd->add_option("--out", args->outModel, "write a model folder from the run when done");
@@ -125,6 +142,8 @@ void registerTrainCommand(CLI::App& app, CliContext& ctx)
     cmd->add_option("--codec-steps", args->codecSteps, "codec optimisation steps");
     cmd->add_option("--codec-minutes", args->codecMinutes, "stop the codec stage after this wall time (0 = off)");
     cmd->add_option("--codec-batch", args->codecBatch, "images per codec step");
+    cmd->add_option("--codec-object-weight", args->codecObjectWeight,
+                    "codec loss weight of the patches holding objects, relative to the rest");
     cmd->add_option("--lm-steps", args->lmSteps, "transformer optimisation steps");
     cmd->add_option("--lm-minutes", args->lmMinutes, "stop the transformer stage after this wall time (0 = off)");
     cmd->add_option("--lm-batch", args->lmBatch, "sequences per transformer step");

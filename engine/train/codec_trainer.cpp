@@ -48,7 +48,41 @@ std::vector<Image> renderBatch(std::mt19937_64& rng, int n, world::Split split, 
     return images;
 }
 
-CodecEvalResult evaluate(ImageCodec& codec, int scenes, std::uint64_t seed)
+// Appends original | reconstruction | wrong-pixel map (3x) of one failed scene to the sheet.
+void addFailure(std::vector<Image>& tiles, const Image& original, const Image& decoded)
+{
+    Image diff = original;
+    for (std::size_t p = 0; p + 2 < diff.rgb.size(); p += 3) {
+        const bool same = original.rgb[p] == decoded.rgb[p] && original.rgb[p + 1] == decoded.rgb[p + 1] &&
+                          original.rgb[p + 2] == decoded.rgb[p + 2];
+        diff.rgb[p] = same ? 0 : 255;
+        diff.rgb[p + 1] = 0;
+        diff.rgb[p + 2] = 0;
+    }
+    tiles.push_back(original);
+    tiles.push_back(decoded);
+    tiles.push_back(diff);
+}
+
+Image composeSheet(const std::vector<Image>& tiles, int perRow, int scale)
+{
+    const int s = 64 * scale, gap = 4;
+    const int rows = (static_cast<int>(tiles.size()) + perRow - 1) / perRow;
+    Image sheet;
+    sheet.width = perRow * (s + gap);
+    sheet.height = std::max(1, rows) * (s + gap);
+    sheet.rgb.assign(static_cast<std::size_t>(sheet.width) * sheet.height * 3, 64);
+    for (std::size_t t = 0; t < tiles.size(); ++t) {
+        const Image big = resizeNearest(tiles[t], s, s);
+        const int ox = static_cast<int>(t % perRow) * (s + gap), oy = static_cast<int>(t / perRow) * (s + gap);
+        for (int y = 0; y < s; ++y)
+            std::memcpy(&sheet.rgb[(static_cast<std::size_t>(oy + y) * sheet.width + ox) * 3],
+                        &big.rgb[static_cast<std::size_t>(y) * s * 3], static_cast<std::size_t>(s) * 3);
+    }
+    return sheet;
+}
+
+CodecEvalResult evaluate(ImageCodec& codec, int scenes, std::uint64_t seed, std::vector<Image>* failures = nullptr)
 {
     torch::NoGradGuard noGrad;
     codec->eval();
@@ -58,6 +92,8 @@ CodecEvalResult evaluate(ImageCodec& codec, int scenes, std::uint64_t seed)
     long exact = 0;
     double pixelsRight = 0, pixelsTotal = 0;
     long localSame = 0, localTotal = 0;
+    long bgWrong = 0, objWrong = 0, creWrong = 0, empWrong = 0;
+    double marginErrors = 0, interiorErrors = 0;
     const int chunk = 100;
     for (int done = 0; done < scenes; done += chunk) {
         const int n = std::min(chunk, scenes - done);
@@ -71,11 +107,37 @@ CodecEvalResult evaluate(ImageCodec& codec, int scenes, std::uint64_t seed)
         for (int i = 0; i < n; ++i) {
             const auto& a = images[static_cast<std::size_t>(i)].rgb;
             const auto& b = decoded[static_cast<std::size_t>(i)].rgb;
-            for (std::size_t p = 0; p + 2 < a.size(); p += 3)
-                pixelsRight += (a[p] == b[p] && a[p + 1] == b[p + 1] && a[p + 2] == b[p + 2]) ? 1 : 0;
+            for (std::size_t p = 0; p + 2 < a.size(); p += 3) {
+                const bool right = a[p] == b[p] && a[p + 1] == b[p + 1] && a[p + 2] == b[p + 2];
+                pixelsRight += right ? 1 : 0;
+                if (!right) {
+                    const auto px = static_cast<int>(p / 3);
+                    const int x = px % 64, y = px / 64;
+                    const bool margin = x < 8 || x >= 56 || y < 8 || y >= 56;
+                    (margin ? marginErrors : interiorErrors) += 1;
+                }
+            }
             pixelsTotal += static_cast<double>(a.size() / 3);
-            if (world::parseImage(decoded[static_cast<std::size_t>(i)]) == sc[static_cast<std::size_t>(i)])
+            const auto& truth = sc[static_cast<std::size_t>(i)];
+            const auto parsed = world::parseImage(decoded[static_cast<std::size_t>(i)]);
+            if (parsed == truth) {
                 ++exact;
+                continue;
+            }
+            if (parsed.background != truth.background || parsed.pattern != truth.pattern)
+                ++bgWrong;
+            bool obj = false, cre = false, emp = false;
+            for (int c = 0; c < world::kCellCount; ++c) {
+                const auto& t = truth.cells[static_cast<std::size_t>(c)];
+                if (parsed.cells[static_cast<std::size_t>(c)] == t)
+                    continue;
+                (t.kind == world::Cell::Kind::Object ? obj : t.kind == world::Cell::Kind::Creature ? cre : emp) = true;
+            }
+            objWrong += obj;
+            creWrong += cre;
+            empWrong += emp;
+            if (failures && failures->size() < 48)
+                addFailure(*failures, images[static_cast<std::size_t>(i)], decoded[static_cast<std::size_t>(i)]);
         }
         // Locality: recolour one object; patches outside its cell must keep their codes.
         std::vector<Image> edited;
@@ -112,8 +174,32 @@ CodecEvalResult evaluate(ImageCodec& codec, int scenes, std::uint64_t seed)
     r.pixelAccuracy = pixelsTotal > 0 ? pixelsRight / pixelsTotal : 0;
     r.codesUsed = static_cast<double>(used.size()) / codec->config().codebookSize();
     r.locality = localTotal ? static_cast<double>(localSame) / static_cast<double>(localTotal) : 0;
+    const double n = std::max(1, scenes);
+    r.backgroundWrong = bgWrong / n;
+    r.objectWrong = objWrong / n;
+    r.creatureWrong = creWrong / n;
+    r.emptyWrong = empWrong / n;
+    r.marginPixelErrors = marginErrors / n;
+    r.interiorPixelErrors = interiorErrors / n;
     codec->train();
     return r;
+}
+
+// [B, grid*grid] loss weights: `objectWeight` for the patches of occupied cells, 1 elsewhere.
+torch::Tensor patchWeights(const std::vector<world::Scene>& scenes, double objectWeight, int grid)
+{
+    auto w = torch::ones({static_cast<int64_t>(scenes.size()), grid * grid});
+    auto a = w.accessor<float, 2>();
+    for (std::size_t i = 0; i < scenes.size(); ++i)
+        for (int c = 0; c < world::kCellCount; ++c) {
+            if (scenes[i].cells[static_cast<std::size_t>(c)].empty())
+                continue;
+            const int gx = 1 + 2 * (c % 3), gy = 1 + 2 * (c / 3);
+            for (int dy = 0; dy < 2; ++dy)
+                for (int dx = 0; dx < 2; ++dx)
+                    a[static_cast<int64_t>(i)][(gy + dy) * grid + gx + dx] = static_cast<float>(objectWeight);
+        }
+    return w;
 }
 
 } // namespace
@@ -154,13 +240,21 @@ CodecEvalResult trainCodec(const CodecTrainOptions& o)
         if ((o.maxSeconds > 0 && elapsed() >= o.maxSeconds) || (o.pauseAtStep > 0 && step >= o.pauseAtStep))
             break;
         auto rng = stepRng(o.seed, step, 1);
-        const auto images = renderBatch(rng, o.batch, world::Split::Train, nullptr);
+        std::vector<world::Scene> scenes;
+        const auto images = renderBatch(rng, o.batch, world::Split::Train, &scenes);
         const auto input = codec->pixelInput(images);
         const auto targets = codec->paletteTargets(images);
         const auto latent = codec->encodeLatent(input);
         const auto outputs = codec->decodeOutputs(codec->quantize(latent));
         auto logits = outputs.view({-1, p * p, pal}).reshape({-1, pal});
-        auto loss = torch::nn::functional::cross_entropy(logits, targets.reshape({-1}));
+        const auto perPixel = torch::nn::functional::cross_entropy(
+            logits, targets.reshape({-1}), torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
+        const auto weights = patchWeights(scenes, o.objectWeight, config.codec.grid)
+                                 .to(perPixel.device())
+                                 .unsqueeze(-1)
+                                 .expand({-1, -1, p * p})
+                                 .reshape({-1});
+        auto loss = (perPixel * weights).sum() / weights.sum();
         auto total = loss + 0.1 * codec->boundPenalty(input);
 
         const double lr = cosineRate(o.learningRate, step, o.steps, 100, 0.05);
@@ -188,9 +282,14 @@ CodecEvalResult trainCodec(const CodecTrainOptions& o)
             appendMetric(metrics, {"codec-eval", step, elapsed(),
                                    {{"scene_exact", last.sceneExact}, {"pixel_accuracy", last.pixelAccuracy},
                                     {"codes_used", last.codesUsed}, {"locality", last.locality}}});
-            char buf[200];
-            std::snprintf(buf, sizeof buf, "codec eval step %lld: scene exact %.4f, pixels %.5f, codes used %.3f, locality %.4f",
-                          step, last.sceneExact, last.pixelAccuracy, last.codesUsed, last.locality);
+            char buf[400];
+            std::snprintf(buf, sizeof buf,
+                          "codec eval step %lld: scene exact %.4f, pixels %.5f, codes used %.3f, locality %.4f; "
+                          "wrong: background %.3f, object %.3f, creature %.3f, empty %.3f; "
+                          "pixel errors/scene margin %.1f interior %.1f",
+                          step, last.sceneExact, last.pixelAccuracy, last.codesUsed, last.locality,
+                          last.backgroundWrong, last.objectWrong, last.creatureWrong, last.emptyWrong,
+                          last.marginPixelErrors, last.interiorPixelErrors);
             logInfo(o.log, buf);
         }
         if (step % o.checkpointEvery == 0) {
@@ -205,13 +304,20 @@ CodecEvalResult trainCodec(const CodecTrainOptions& o)
 }
 
 CodecEvalResult evaluateCodecFile(const std::string& configPath, const std::string& codecPath, int scenes,
-                                  std::uint64_t seed, int threads)
+                                  std::uint64_t seed, int threads, const std::string& failureSheet)
 {
     setTrainingThreads(threads);
     const auto config = ModelConfig::read(configPath);
     ImageCodec codec(config.codec);
     loadCodecTensors(codec, codecPath);
-    return evaluate(codec, scenes, seed);
+    std::vector<Image> failures;
+    const auto r = evaluate(codec, scenes, seed, failureSheet.empty() ? nullptr : &failures);
+    if (!failureSheet.empty()) {
+        const auto saved = saveImagePng(composeSheet(failures, 6, 3), failureSheet);
+        if (!saved)
+            throw IoError("codec report: could not write " + failureSheet + ": " + saved.error().message);
+    }
+    return r;
 }
 
 } // namespace weft::train

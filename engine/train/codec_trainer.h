@@ -17,6 +17,10 @@ struct CodecTrainOptions {
     std::uint64_t seed = 1;
     int batch = 64;              ///< images per step
     double learningRate = 2e-3;  ///< peak AdamW rate (cosine decay to 5%)
+    /// Loss weight of the pixels in the 2x2 patches of cells holding an object or creature,
+    /// relative to the rest (1). Objects cover a few percent of the pixels but decide
+    /// whether a scene is rebuilt exactly.
+    double objectWeight = 4.0;
     long long steps = 4000;      ///< total optimisation steps
     double maxSeconds = 0;       ///< stop early after this wall time (0 = no limit); a resume continues
     long long pauseAtStep = 0;   ///< stop (checkpointed) at this step without changing the schedule; 0 = off
@@ -34,6 +38,13 @@ struct CodecEvalResult {
     double codesUsed = 0;        ///< fraction of the codebook seen while encoding the eval scenes
     double locality = 0;         ///< fraction of untouched patches whose code is unchanged by an edit
     int scenes = 0;
+    // Where the failures are (fractions of all scenes; a scene may count in several):
+    double backgroundWrong = 0;  ///< background colour or pattern parsed wrong
+    double objectWrong = 0;      ///< some cell holding an object parsed wrong
+    double creatureWrong = 0;    ///< some cell holding a creature parsed wrong
+    double emptyWrong = 0;       ///< some empty cell parsed as holding something
+    double marginPixelErrors = 0;   ///< wrong pixels per scene in the 28 margin patches
+    double interiorPixelErrors = 0; ///< wrong pixels per scene in the 36 interior patches
 };
 
 /// Trains (or resumes from runDir/codec.ckpt) and writes runDir/codec.safetensors holding the
@@ -44,7 +55,9 @@ CodecEvalResult trainCodec(const CodecTrainOptions& options);
 
 /// Loads runDir/codec.safetensors (or a model folder's codec tensors) and evaluates on
 /// `scenes` fresh test scenes drawn from `seed`.
+/// When `failureSheet` is not empty, also writes a PNG of up to 16 failed scenes, each as
+/// original | reconstruction | wrong pixels (red), 3x scale. Throws IoError when it cannot.
 CodecEvalResult evaluateCodecFile(const std::string& configPath, const std::string& codecPath, int scenes,
-                                  std::uint64_t seed, int threads = 0);
+                                  std::uint64_t seed, int threads = 0, const std::string& failureSheet = {});
 
 } // namespace weft::train
