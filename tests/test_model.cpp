@@ -671,6 +671,71 @@ private Q_SLOTS:
         QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
     }
 
+    // The overflow policy: earlier example pairs go first, then the oldest turns; the notice
+    // says what was left out, and the answer equals the answer to the shortened conversation.
+    void replyCompressesExamplesThenDropsTurns()
+    {
+        Session session(m_model);
+        auto image = [](int i) { return Segment::makeImage(solidImage(64, 10, static_cast<std::uint8_t>(40 * i), 200)); };
+        auto answer = [](const char* text) {
+            Message a;
+            a.role = Role::Assistant;
+            a.segments.push_back(Segment::makeText(text));
+            return a;
+        };
+        // 5 images = 2 example pairs + a query (~335 tokens), then a 2-image turn (~140 tokens):
+        // with the 69 reserved for an image answer that overflows the 512-token context.
+        const Message examples = userMessage({image(0), image(1), image(2), image(3), image(4), Segment::makeText("do the same")});
+        const Message two = userMessage({image(5), image(6), Segment::makeText("make the red circle blue")});
+        std::vector<Message> chat{examples, answer("a red circle"), two};
+        ReplyOptions o;
+        o.seed = 11;
+        o.temperature = 1.0f;
+        o.maxTextTokens = 8;
+        auto r = session.replyWithNotice(chat, o);
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+        const ContextNotice& n = r.value().context;
+        QCOMPARE(n.contextTokens, m_config.transformer.contextLength);
+        QCOMPARE(n.compressedMessages, 1);
+        QCOMPARE(n.compressedPairs, 2);
+        QCOMPARE(n.droppedMessages, 0);
+        QVERIFY(n.promptTokens > 0 && n.promptTokens + 69 <= n.contextTokens);
+        // The same answer as for the conversation shortened by hand: query and text kept.
+        std::vector<Message> byHand{userMessage({image(4), Segment::makeText("do the same")}), answer("a red circle"), two};
+        auto same = session.reply(byHand, o);
+        QVERIFY(same.ok());
+        QCOMPARE(same.value().segments.size(), r.value().message.segments.size());
+        QCOMPARE(same.value().segments[0].text, r.value().message.segments[0].text);
+        QVERIFY(same.value().segments[0].image == r.value().message.segments[0].image);
+
+        // More turns than compression can save: whole turns leave from the front.
+        for (int i = 0; i < 3; ++i) {
+            chat.push_back(answer("a blue square"));
+            chat.push_back(userMessage({image(7 + i), image(8 + i), Segment::makeText("how many circles are there")}));
+        }
+        auto dropped = session.replyWithNotice(chat, o);
+        QVERIFY2(dropped.ok(), dropped.ok() ? "" : dropped.error().message.c_str());
+        const ContextNotice& d = dropped.value().context;
+        QVERIFY(d.droppedMessages >= 2);
+        QCOMPARE(d.droppedMessages % 2, 0); // whole turns: the window starts at a user message
+        QCOMPARE(d.compressedMessages, 0);  // the example message itself was left out
+        QVERIFY(!d.empty());
+        const std::vector<Message> window(chat.begin() + d.droppedMessages, chat.end());
+        auto windowAnswer = session.reply(window, o);
+        QVERIFY(windowAnswer.ok());
+        QCOMPARE(windowAnswer.value().segments[0].text, dropped.value().message.segments[0].text);
+        // Leaving out one turn fewer would not fit.
+        const std::vector<Message> longer(chat.begin() + d.droppedMessages - 2, chat.end());
+        auto fits = session.replyWithNotice(longer, o);
+        QVERIFY(fits.ok());
+        QCOMPARE(fits.value().context.droppedMessages, 2);
+
+        // A conversation that fits reports nothing.
+        auto plain = session.replyWithNotice({two}, o);
+        QVERIFY(plain.ok());
+        QVERIFY(plain.value().context.empty());
+    }
+
     void replyGeneratesImageWithGuidance()
     {
         auto model = loadOrFail(steeredModel("steer-boi", m_config.vocab.boi));

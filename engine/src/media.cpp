@@ -156,16 +156,16 @@ void checkPngChunks(const std::uint8_t* d, std::size_t n, const std::string& wha
     if (!sawData) throw FormatError(what + ": PNG has no image data (IDAT chunk)");
 }
 
-// OpenCV reads its own pixel cap once, on first use, from the environment: set it before the
-// first decode as a second line of defence behind readHeader. A value the user exported wins.
-void setOpenCvLimits(std::int64_t maxPixels) {
+// OpenCV 4.x reads its own caps (OPENCV_IO_MAX_IMAGE_PIXELS, _WIDTH, _HEIGHT; defaults 2^30
+// pixels and 2^20 per side) into static constants of imgcodecs' loadsave.cpp while the library
+// is being loaded, before any code of ours runs, so setting that variable from here has no
+// effect. The cap that holds is therefore ours: decodeChecked reads the dimensions from the
+// container header (readHeader) and refuses oversized images before cv::imdecode allocates,
+// and checks the decoded size again after it.
+void quietOpenCv() {
     static std::once_flag once;
-    std::call_once(once, [maxPixels] {
-        const std::int64_t cap = std::max<std::int64_t>(maxPixels, MediaLimits{}.maxPixels);
-        ::setenv("OPENCV_IO_MAX_IMAGE_PIXELS", std::to_string(cap).c_str(), 0);
-        // OpenCV's decoders report problems through its logger; the engine reports through errors.
-        cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
-    });
+    // OpenCV's decoders report problems through its logger; the engine reports through errors.
+    std::call_once(once, [] { cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT); });
 }
 
 Image matToImage(const cv::Mat& decoded, const std::string& what) {
@@ -237,7 +237,7 @@ Image decodeChecked(const std::vector<std::uint8_t>& bytes, const MediaLimits& l
             sawEnd = bytes[i - 1] == 0xFF && bytes[i] == 0xD9;
         if (!sawEnd) throw FormatError(what + ": JPEG is truncated (no end-of-image marker)");
     }
-    setOpenCvLimits(limits.maxPixels);
+    quietOpenCv();
     const cv::Mat buf(1, static_cast<int>(bytes.size()), CV_8U, const_cast<std::uint8_t*>(bytes.data()));
     // JPEG has no alpha, so IMREAD_COLOR is used to get its EXIF orientation applied; other
     // formats are read unchanged to see their alpha channel.

@@ -22,7 +22,7 @@ struct Session::Impl {
     std::map<std::string, std::vector<int>> codeCache;
 
     Message reply(const std::vector<Message>& messages, const ReplyOptions& options, const ReplyCallbacks& callbacks,
-                  const std::atomic<bool>* cancel);
+                  const std::atomic<bool>* cancel, ContextNotice& notice);
     std::vector<int> imageCodes(const Image& image);
 };
 
@@ -47,6 +47,113 @@ torch::Tensor tokenTensor(const std::vector<std::int64_t>& values, std::int64_t 
     return torch::tensor(values, torch::kLong).view({rows, cols}).to(device);
 }
 
+
+// In-context example pairs of a message: a user message with n >= 3 images, n odd, holds
+// (n - 1) / 2 (before, after) pairs followed by its query image (token_stream.h).
+int examplePairs(const Message& message)
+{
+    if (message.role != Role::User) return 0;
+    int images = 0;
+    for (const Segment& s : message.segments)
+        if (s.kind == SegmentKind::Image) ++images;
+    return images >= 3 && images % 2 == 1 ? (images - 1) / 2 : 0;
+}
+
+// The message with its example pairs left out: its query image and its text stay.
+Message withoutExamples(const Message& message)
+{
+    int skip = 2 * examplePairs(message);
+    Message out;
+    out.role = message.role;
+    out.meta = message.meta;
+    for (const Segment& s : message.segments) {
+        if (s.kind == SegmentKind::Image && skip > 0) {
+            --skip;
+            continue;
+        }
+        out.segments.push_back(s);
+    }
+    return out;
+}
+
+// Smallest candidate whose window fits, by bisection: every candidate here leaves out at
+// least what the smaller ones do, so the prompt never grows from one to the next. `fits`
+// builds one stream per call; -1 when even the largest candidate does not fit.
+template <class Fits>
+std::ptrdiff_t smallestFitting(const std::vector<std::size_t>& candidates, Fits&& fits)
+{
+    if (candidates.empty() || !fits(candidates.back())) return -1;
+    std::ptrdiff_t lo = 0, hi = static_cast<std::ptrdiff_t>(candidates.size()) - 1; // hi always fits
+    while (lo < hi) {
+        const std::ptrdiff_t mid = lo + (hi - lo) / 2;
+        if (fits(candidates[static_cast<std::size_t>(mid)]))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return hi;
+}
+
+// The overflow policy of ContextNotice: returns the stream of the shortened conversation,
+// whose size is at most `budget` tokens, and fills in what was left out. Throws LimitError
+// when the last message alone does not fit.
+template <class StreamOf>
+TokenStream fitToContext(const std::vector<Message>& messages, StreamOf&& streamOf, int budget, ContextNotice& notice)
+{
+    TokenStream stream = streamOf(messages);
+    if (stream.size() <= budget) return stream;
+
+    // (1) Earlier messages with example pairs keep only their query, oldest first.
+    std::vector<std::size_t> withExamples; // indices into messages
+    for (std::size_t i = 0; i + 1 < messages.size(); ++i)
+        if (examplePairs(messages[i]) > 0) withExamples.push_back(i);
+    auto compressedFirst = [&](std::size_t count) {
+        std::vector<Message> out(messages);
+        for (std::size_t j = 0; j < count; ++j) out[withExamples[j]] = withoutExamples(messages[withExamples[j]]);
+        return out;
+    };
+    std::vector<std::size_t> counts;
+    for (std::size_t k = 1; k <= withExamples.size(); ++k) counts.push_back(k);
+    const std::ptrdiff_t chosen =
+        smallestFitting(counts, [&](std::size_t count) { return streamOf(compressedFirst(count)).size() <= budget; });
+    const std::size_t compressed = chosen >= 0 ? counts[static_cast<std::size_t>(chosen)] : withExamples.size();
+    auto countCompressed = [&](std::size_t first) {
+        notice.compressedMessages = 0;
+        notice.compressedPairs = 0;
+        for (std::size_t j = 0; j < compressed; ++j)
+            if (withExamples[j] >= first) {
+                ++notice.compressedMessages;
+                notice.compressedPairs += examplePairs(messages[withExamples[j]]);
+            }
+    };
+    if (chosen >= 0) {
+        stream = streamOf(compressedFirst(compressed));
+        countCompressed(0);
+        return stream;
+    }
+
+    // (2) Then whole turns leave from the front: the window starts at a user message.
+    const std::vector<Message> shortened = compressedFirst(compressed);
+    std::vector<std::size_t> starts;
+    for (std::size_t i = 1; i < shortened.size(); ++i)
+        if (shortened[i].role == Role::User) starts.push_back(i);
+    auto window = [&](std::size_t first) {
+        return std::vector<Message>(shortened.begin() + static_cast<std::ptrdiff_t>(first), shortened.end());
+    };
+    const std::ptrdiff_t start = smallestFitting(starts, [&](std::size_t first) { return streamOf(window(first)).size() <= budget; });
+    if (start < 0) {
+        const TokenStream last = streamOf(window(shortened.size() - 1));
+        throw LimitError("reply: the last user message needs " + std::to_string(last.size()) +
+                         " tokens; with room for the answer the model's context of " +
+                         std::to_string(notice.contextTokens) + " tokens allows " + std::to_string(budget));
+    }
+    const std::size_t first = starts[static_cast<std::size_t>(start)];
+    stream = streamOf(window(first));
+    notice.droppedMessages = static_cast<int>(first);
+    countCompressed(first);
+    return stream;
+}
+
 } // namespace
 
 std::vector<int> Session::Impl::imageCodes(const Image& image)
@@ -65,7 +172,7 @@ std::vector<int> Session::Impl::imageCodes(const Image& image)
 }
 
 Message Session::Impl::reply(const std::vector<Message>& messages, const ReplyOptions& options,
-                             const ReplyCallbacks& callbacks, const std::atomic<bool>* cancel)
+                             const ReplyCallbacks& callbacks, const std::atomic<bool>* cancel, ContextNotice& notice)
 {
     const auto started = std::chrono::steady_clock::now();
     const Model::Impl& m = model->impl();
@@ -100,22 +207,20 @@ Message Session::Impl::reply(const std::vector<Message>& messages, const ReplyOp
             }
     for (const Image& g : gallery) candidates.push_back({&g, {}});
 
-    // Oldest turns go first when the prompt and the longest answer (an image) do not fit.
+    // When the prompt and the longest answer (an image) do not fit, the overflow policy of
+    // ContextNotice shortens the conversation; `notice` says what it left out.
     const int grid2 = config.codec.grid * config.codec.grid;
     const int context = config.transformer.contextLength;
     const int reserve = grid2 + 5;
     auto codesOf = [this](const Image& image) { return imageCodes(image); };
-    TokenStream stream;
-    for (std::size_t first = 0;; ++first) {
-        std::vector<Message> window(messages.begin() + static_cast<std::ptrdiff_t>(first), messages.end());
-        stream = buildStream(window, nullptr, m.tokenizer, config, codesOf, options.compressExamples);
-        if (stream.size() + reserve <= context) break;
+    auto streamOf = [&](const std::vector<Message>& window) {
         stopIf(false);
-        if (first + 1 == messages.size())
-            throw LimitError("reply: the last user message needs " + std::to_string(stream.size()) +
-                             " tokens plus " + std::to_string(reserve) + " for the answer; the model's context is " +
-                             std::to_string(context) + " tokens");
-    }
+        return buildStream(window, nullptr, m.tokenizer, config, codesOf, options.compressExamples);
+    };
+    notice = ContextNotice{};
+    notice.contextTokens = context;
+    TokenStream stream = fitToContext(messages, streamOf, context - reserve, notice);
+    notice.promptTokens = stream.size();
     progress(ReplyPhase::Encoding, 1, 1);
 
     // Prefill the prompt, then drop the raw tokens of compressed example pairs: later tokens
@@ -268,9 +373,19 @@ Session::~Session() = default;
 Result<Message> Session::reply(const std::vector<Message>& messages, const ReplyOptions& options,
                                const ReplyCallbacks& callbacks, const std::atomic<bool>* cancel)
 {
-    return guarded([&]() -> Result<Message> {
+    auto outcome = replyWithNotice(messages, options, callbacks, cancel);
+    if (!outcome.ok()) return outcome.error();
+    return std::move(outcome.value().message);
+}
+
+Result<ReplyOutcome> Session::replyWithNotice(const std::vector<Message>& messages, const ReplyOptions& options,
+                                              const ReplyCallbacks& callbacks, const std::atomic<bool>* cancel)
+{
+    return guarded([&]() -> Result<ReplyOutcome> {
         if (!m_impl->model) throw ArgumentError("reply: the session has no model");
-        return m_impl->reply(messages, options, callbacks, cancel);
+        ReplyOutcome outcome;
+        outcome.message = m_impl->reply(messages, options, callbacks, cancel, outcome.context);
+        return outcome;
     });
 }
 

@@ -33,6 +33,28 @@ struct ReplyCallbacks {
     std::function<bool(const Image& image)> imageDone;
 };
 
+/// What reply() had to leave out so that a conversation fits the model's context
+/// (transformer.context_length tokens, prompt plus room for the longest answer). The policy,
+/// in order: (1) earlier user messages that carry in-context example pairs keep only their
+/// query image and text, oldest first, as few as needed; (2) then the oldest turns are left
+/// out, whole turns (a user message and what follows it), as few as needed. The message
+/// being answered is never shortened. All zero when nothing was left out.
+struct ContextNotice {
+    int contextTokens = 0;     ///< the model's context length, tokens
+    int promptTokens = 0;      ///< tokens of the prompt that was used
+    int compressedMessages = 0; ///< earlier messages whose example pairs were left out
+    int compressedPairs = 0;    ///< example pairs (before/after images) left out in them
+    int droppedMessages = 0;    ///< oldest messages left out entirely
+
+    bool empty() const noexcept { return compressedPairs == 0 && droppedMessages == 0; }
+};
+
+/// An answer plus what was left out of the conversation to produce it.
+struct ReplyOutcome {
+    Message message;
+    ContextNotice context;
+};
+
 class Session {
 public:
     explicit Session(std::shared_ptr<const Model> model);
@@ -45,11 +67,18 @@ public:
     /// generated images at the model's size, or a retrieved earlier image with
     /// `retrieved` set) with meta filled in. Blocking. `cancel` is polled between tokens;
     /// when raised the call returns Cancelled within one token. Fails with InvalidArgument
-    /// when the last message is not a user message, LimitExceeded when the conversation
-    /// cannot fit the context even after dropping old turns. Same seed, input and options
+    /// when the last message is not a user message, LimitExceeded when the last user message
+    /// alone cannot fit the context. A longer conversation is shortened by the policy of
+    /// ContextNotice (use replyWithNotice to learn what was left out). Same seed, input and options
     /// give the same output bit for bit on one machine.
     Result<Message> reply(const std::vector<Message>& messages, const ReplyOptions& options = {},
                           const ReplyCallbacks& callbacks = {}, const std::atomic<bool>* cancel = nullptr);
+
+    /// Same as reply(), and also reports what the context-overflow policy (see ContextNotice)
+    /// left out, so that the caller can tell the user. Blocking; same failures as reply().
+    Result<ReplyOutcome> replyWithNotice(const std::vector<Message>& messages, const ReplyOptions& options = {},
+                                         const ReplyCallbacks& callbacks = {},
+                                         const std::atomic<bool>* cancel = nullptr);
 
     /// Images outside the conversation that retrieval may also return (the user's gallery).
     void setGallery(std::vector<Image> images);
