@@ -45,6 +45,19 @@ inline std::size_t firstInvalidUtf8(std::string_view s) noexcept {
 
 inline bool isValidUtf8(std::string_view s) noexcept { return firstInvalidUtf8(s) == std::string_view::npos; }
 
+/// `s` with every byte that breaks UTF-8 replaced by '?'. For messages that quote outside bytes.
+inline std::string replaceInvalidUtf8(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t bad = firstInvalidUtf8(s); bad != std::string_view::npos; bad = firstInvalidUtf8(s)) {
+        out.append(s.substr(0, bad));
+        out += '?';
+        s.remove_prefix(bad + 1);
+    }
+    out.append(s);
+    return out;
+}
+
 /// Parses JSON text strictly: the text must be valid UTF-8, objects may not repeat a key
 /// and nesting may not exceed `maxDepth` levels. `what` names the document in messages
 /// ("config.json", "safetensors header"). Throws FormatError. Thread-safe.
@@ -74,8 +87,11 @@ inline nlohmann::json parseStrictJson(std::string_view text, const std::string& 
     };
     try {
         return nlohmann::json::parse(text.begin(), text.end(), callback, true, false);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw FormatError(what + ": invalid JSON (" + std::string(e.what()) + ")");
+    } catch (const nlohmann::json::exception& e) {
+        // Besides parse_error, nlohmann throws out_of_range for a number beyond double's range
+        // ("1e400"). Its message quotes the last bytes read, which can end inside a multi-byte
+        // character, and messages must stay UTF-8 for the UI and logs.
+        throw FormatError(what + ": invalid JSON (" + replaceInvalidUtf8(e.what()) + ")");
     }
 }
 
