@@ -19,6 +19,16 @@
 #define WEFT_SPM_INSTALL_PATH ""
 #endif
 
+// GCC announces AddressSanitizer with __SANITIZE_ADDRESS__, clang only through __has_feature;
+// missing the clang spelling makes ASan abort the process at the RTLD_DEEPBIND dlopen below.
+#if defined(__SANITIZE_ADDRESS__)
+#define WEFT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WEFT_ASAN 1
+#endif
+#endif
+
 namespace weft {
 
 namespace {
@@ -70,7 +80,7 @@ const SpmApi& spm() {
             // the incompatible protobuf already loaded by libtorch. RTLD_DEEPBIND does that, but
             // AddressSanitizer refuses it; sanitizer builds use a separate link namespace instead
             // (the module is built without instrumentation for that reason).
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(WEFT_ASAN)
             handle = ::dlmopen(LM_ID_NEWLM, path.c_str(), RTLD_NOW | RTLD_LOCAL);
 #else
             handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
