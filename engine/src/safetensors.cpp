@@ -39,14 +39,16 @@ bool dtypeFromName(const std::string& s, DType& out) noexcept {
 }
 
 // Element count and byte size with every multiplication checked: a hostile header can name
-// dimensions whose product wraps around and would then pass the size comparison.
+// dimensions whose product wraps around and would then pass the size comparison. Every partial
+// product must fit int64, not just the final one: TensorView::numel() and torch multiply the
+// dimensions in order as int64, so [2^62, 2, 0] (zero elements) would overflow there.
 bool checkedBytes(const std::vector<std::int64_t>& shape, std::size_t elemSize, std::uint64_t& bytes) noexcept {
+    constexpr auto kMaxNumel = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
     std::uint64_t n = 1;
     for (std::int64_t d : shape) {
         if (d < 0) return false;
-        if (__builtin_mul_overflow(n, static_cast<std::uint64_t>(d), &n)) return false;
+        if (__builtin_mul_overflow(n, static_cast<std::uint64_t>(d), &n) || n > kMaxNumel) return false;
     }
-    if (n > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
     return !__builtin_mul_overflow(n, static_cast<std::uint64_t>(elemSize), &bytes);
 }
 
