@@ -222,7 +222,9 @@ Image decodeChecked(const std::vector<std::uint8_t>& bytes, const MediaLimits& l
     if (h.width <= 0 || h.height <= 0)
         throw FormatError(what + ": image header declares " + std::to_string(h.width) + "x" + std::to_string(h.height) +
                           " pixels");
-    if (h.width * h.height > limits.maxPixels)
+    // PNG headers hold unsigned 32-bit dimensions, whose product can overflow int64.
+    std::int64_t pixels = 0;
+    if (__builtin_mul_overflow(h.width, h.height, &pixels) || pixels > limits.maxPixels)
         throw LimitError(what + ": image of " + std::to_string(h.width) + "x" + std::to_string(h.height) +
                          " pixels exceeds the cap of " + std::to_string(limits.maxPixels) + " pixels");
     if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
