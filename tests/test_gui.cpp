@@ -32,6 +32,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "ui/attachment.h"
 #include "ui/chat_controller.h"
 #include "ui/chat_view.h"
 #include "ui/composer.h"
@@ -194,6 +195,7 @@ private slots:
     void translationsAreCompiledIn();
     void examplePairsMakeOneMessage();
     void exportFolderAndHtml();
+    void contextOverflowIsShown();
 
 private:
     bool waitForReply(int timeoutMs = 90000);
@@ -708,6 +710,53 @@ void GuiTest::exportFolderAndHtml()
     // Every image is inlined: the three of the question and any of the answer.
     QCOMPARE(text.count("<img src=\"data:image/png;base64,"), qsizetype(3 + answerImages));
     QVERIFY(text.contains("do the same"));
+}
+
+void GuiTest::contextOverflowIsShown()
+{
+    // Five images (two example pairs and a query, ~335 tokens) then two-image turns overflow the
+    // tiny model's 512-token context: the examples go first, then the oldest turns, and each
+    // time the chat says so in a visible note.
+    ChatController& controller = m_window->controller();
+    m_window->newChatAction()->trigger();
+    auto imageAttachment = [&](int i) {
+        const QString path = m_tmp.filePath(QStringLiteral("overflow-%1.png").arg(i));
+        QImage image(64, 64, QImage::Format_RGB888);
+        image.fill(QColor(20 * i, 200 - 15 * i, 90));
+        image.save(path, "PNG");
+        Attachment a;
+        QString error;
+        attachmentFromFile(path, a, error);
+        return a;
+    };
+    QList<Attachment> examples;
+    for (int i = 0; i < 5; ++i)
+        examples << imageAttachment(i);
+    QVERIFY(controller.send(QStringLiteral("do the same"), examples));
+    QVERIFY(waitForReply());
+    QVERIFY(controller.notice().isEmpty());
+    QVERIFY(controller.send(QStringLiteral("make the red circle green"), {imageAttachment(5), imageAttachment(6)}));
+    QVERIFY(waitForReply());
+    QLabel* note = m_window->chatView()->noticeLabel();
+    QVERIFY(note->isVisibleTo(m_window.get()));
+    QVERIFY2(note->text().contains(QStringLiteral("512 tokens")) && note->text().contains(QStringLiteral("example pairs")),
+             qPrintable(note->text()));
+    bool dropped = false;
+    for (int turn = 0; turn < 6 && !dropped; ++turn) {
+        QVERIFY(controller.send(QStringLiteral("how many circles are there"), {imageAttachment(7 + turn), imageAttachment(8 + turn)}));
+        QVERIFY(waitForReply());
+        QVERIFY2(!controller.needsAnswer(), qPrintable(controller.notice()));
+        dropped = note->text().contains(QStringLiteral("oldest"));
+    }
+    QVERIFY2(dropped, qPrintable(note->text()));
+    QVERIFY(note->isVisibleTo(m_window.get()));
+    // The whole conversation is still kept: only the engine's view of it was shortened.
+    QVERIFY(controller.current().tree.activePath().size() >= 6);
+    // A turn that fits again has no note.
+    m_window->newChatAction()->trigger();
+    QVERIFY(controller.send(QStringLiteral("draw a small red circle"), {}));
+    QVERIFY(waitForReply());
+    QVERIFY(!note->isVisibleTo(m_window.get()));
 }
 
 int main(int argc, char** argv)

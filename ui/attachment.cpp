@@ -1,11 +1,14 @@
 #include "ui/attachment.h"
 
+#include <algorithm>
+
 #include <QBuffer>
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QImageReader>
 
+#include "ui/conversation_store.h"
 #include "ui/image_convert.h"
 #include "weft/media.h"
 
@@ -34,7 +37,46 @@ bool audioMagicMatches(const QByteArray& head, const QString& suffix)
     return head.startsWith("OggS");
 }
 
+weft::MediaLimits engineLimits(qint64 maxBytes, qint64 maxPixels)
+{
+    weft::MediaLimits mediaLimits;
+    mediaLimits.maxFileBytes = maxBytes;
+    mediaLimits.maxPixels = maxPixels;
+    return mediaLimits;
+}
+
 } // namespace
+
+int imageAllocationLimitMiB(const AttachmentLimits& limits)
+{
+    constexpr qint64 kMiB = 1024 * 1024;
+    return static_cast<int>((limits.maxImagePixels * 4 + kMiB - 1) / kMiB);
+}
+
+void applyImageAllocationLimit(const AttachmentLimits& limits)
+{
+    QImageReader::setAllocationLimit(imageAllocationLimitMiB(limits));
+}
+
+QImage readImageCapped(const QString& path, const AttachmentLimits& limits)
+{
+    applyImageAllocationLimit(limits);
+    const qint64 maxBytes = std::max(limits.maxImageBytes, ConversationStore::kMaxMediaBytes);
+    const QFileInfo info(path);
+    if (!info.isFile() || info.size() > maxBytes)
+        return {};
+    QImageReader reader(path);
+    const QSize size = reader.size();
+    if (size.isValid() && qint64(size.width()) * size.height() > limits.maxImagePixels)
+        return {};
+    QImage image = reader.read();
+    if (image.isNull()) {
+        auto decoded = weft::loadImageFile(path.toStdString(), engineLimits(maxBytes, limits.maxImagePixels));
+        if (decoded.ok())
+            image = toQImage(decoded.value());
+    }
+    return image;
+}
 
 bool attachmentFromFile(const QString& path, Attachment& out, QString& error, const AttachmentLimits& limits)
 {
@@ -55,6 +97,7 @@ bool attachmentFromFile(const QString& path, Attachment& out, QString& error, co
                         .arg(limits.maxImageBytes / (1024 * 1024));
             return false;
         }
+        applyImageAllocationLimit(limits);
         QImageReader reader(path);
         const QSize size = reader.size();
         if (size.isValid() && qint64(size.width()) * size.height() > limits.maxImagePixels) {
@@ -64,10 +107,7 @@ bool attachmentFromFile(const QString& path, Attachment& out, QString& error, co
         QImage image = reader.read();
         if (image.isNull()) {
             // Qt has no WebP reader here: the engine's decoder (the one used for replies) does.
-            weft::MediaLimits mediaLimits;
-            mediaLimits.maxFileBytes = limits.maxImageBytes;
-            mediaLimits.maxPixels = limits.maxImagePixels;
-            auto decoded = weft::loadImageFile(path.toStdString(), mediaLimits);
+            auto decoded = weft::loadImageFile(path.toStdString(), engineLimits(limits.maxImageBytes, limits.maxImagePixels));
             if (decoded.ok())
                 image = toQImage(decoded.value());
         }

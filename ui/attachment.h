@@ -34,6 +34,22 @@ bool attachmentFromFile(const QString& path, Attachment& out, QString& error, co
 bool attachmentFromImage(const QImage& image, const QString& name, Attachment& out, QString& error,
                          const AttachmentLimits& limits = {});
 
+/// Qt's allocation limit for one decoded image (QImageReader::allocationLimit), in MiB, that
+/// matches `limits`: maxImagePixels at 4 bytes per pixel (ARGB32), rounded up; 153 MiB by
+/// default, below Qt's own default of 256 MiB.
+int imageAllocationLimitMiB(const AttachmentLimits& limits = {});
+
+/// Sets QImageReader's process-wide allocation limit to imageAllocationLimitMiB(limits), so
+/// that no Qt image decoder allocates more than the pixel cap allows even when a header lies.
+/// Called by every image reader of the UI before reading; cheap. GUI thread.
+void applyImageAllocationLimit(const AttachmentLimits& limits = {});
+
+/// Reads an image file for display: refuses files over limits.maxImageBytes (from the file
+/// system) or ConversationStore's media cap, whichever is larger, and images over
+/// limits.maxImagePixels (from the header) before decoding; Qt's readers first, then the
+/// engine's decoder (WebP, which Qt lacks here). Null image when refused or unreadable. GUI thread.
+QImage readImageCapped(const QString& path, const AttachmentLimits& limits = {});
+
 /// The file name filter for open dialogs ("Images and sounds (*.png ...)").
 QString attachmentFileFilter();
 

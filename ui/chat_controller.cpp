@@ -339,6 +339,11 @@ void ChatController::onReplyFinished(const ReplyResult& result)
     if (result.id == m_requestId) {
         m_requestId = 0;
         clearPending();
+        if (pending.conversationId == m_current.id && !result.context.empty()) {
+            // Beside a save failure already reported for this turn, not instead of it.
+            const QString shortened = contextNoticeText(result.context);
+            m_notice = m_notice.isEmpty() ? shortened : m_notice + QLatin1Char('\n') + shortened;
+        }
         emit generatingChanged(false);
     }
     emit conversationChanged();
@@ -360,6 +365,21 @@ void ChatController::onReplyFailed(quint64 id, const QString& message, bool canc
     if (!cancelled)
         emit errorOccurred(m_notice);
     emit replyCompleted(false, elapsed);
+}
+
+QString contextNoticeText(const weft::ContextNotice& notice)
+{
+    QStringList parts;
+    if (notice.compressedPairs > 0)
+        parts << ChatController::tr("the example pairs of %n earlier message(s) were left out (their questions were kept)",
+                                    "", notice.compressedMessages);
+    if (notice.droppedMessages > 0)
+        parts << ChatController::tr("the %n oldest message(s) were left out", "", notice.droppedMessages);
+    if (parts.isEmpty())
+        return {};
+    return ChatController::tr("The conversation is longer than the model's context of %1 tokens, so for this answer %2.")
+        .arg(notice.contextTokens)
+        .arg(parts.join(ChatController::tr(" and ")));
 }
 
 } // namespace weft::ui

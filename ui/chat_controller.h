@@ -106,6 +106,10 @@ private:
     QString m_notice;
 };
 
+/// The note shown in the chat when the engine shortened the conversation to fit the model's
+/// context (translated); empty when nothing was left out. GUI thread (uses tr()).
+QString contextNoticeText(const weft::ContextNotice& notice);
+
 /// Reply options recorded in a message's meta (names as the engine writes them).
 weft::ReplyOptions optionsFromMeta(const weft::MessageMeta& meta, const weft::ReplyOptions& fallback);
 

@@ -40,6 +40,14 @@ bool writeAtomic(const QString& path, const QByteArray& bytes, QString* error)
         file.cancelWriting();
         return false;
     }
+    // A full disk can accept part of the data without an error from write() (a short write);
+    // QSaveFile would then commit a truncated file over the good one. Check the size first.
+    if (!file.flush() || file.size() != bytes.size()) {
+        setError(error, QStringLiteral("%1: only %2 of %3 bytes could be written (%4)")
+                            .arg(path).arg(file.size()).arg(bytes.size()).arg(file.errorString()));
+        file.cancelWriting();
+        return false;
+    }
     if (!file.commit()) {
         setError(error, QStringLiteral("%1: %2").arg(path, file.errorString()));
         return false;
@@ -93,7 +101,13 @@ bool loadBranches(const QString& folder, StoredConversation& out, QString* error
         setError(error, QStringLiteral("no %1").arg(kBranchesFile));
         return false;
     }
-    if (file.size() > 64LL * 1024 * 1024 || !file.open(QIODevice::ReadOnly)) {
+    // Checked before reading: a file this large was not written by this app.
+    if (file.size() > ConversationStore::kMaxBranchesBytes) {
+        setError(error, QStringLiteral("%1: %2 bytes, more than the limit of %3 bytes")
+                            .arg(file.fileName()).arg(file.size()).arg(ConversationStore::kMaxBranchesBytes));
+        return false;
+    }
+    if (!file.open(QIODevice::ReadOnly)) {
         setError(error, QStringLiteral("%1: cannot be read").arg(file.fileName()));
         return false;
     }

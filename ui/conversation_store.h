@@ -40,6 +40,9 @@ class ConversationStore {
 public:
     static constexpr int kBranchesVersion = 1;
     static constexpr qint64 kMaxMediaBytes = 64LL * 1024 * 1024;
+    /// branches.json larger than this is refused before reading (conversation.json is capped
+    /// by the engine's ConversationLimits, 16 MiB).
+    static constexpr qint64 kMaxBranchesBytes = 64LL * 1024 * 1024;
 
     /// `rootDir` empty: AppDataLocation/conversations. The folder is created on first save.
     explicit ConversationStore(const QString& rootDir = {});

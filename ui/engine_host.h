@@ -30,6 +30,9 @@ public:
     bool isModelLoaded() const { return m_loaded; }
     bool isBusy() const { return m_pending > 0; }
     const ModelSummary& model() const { return m_summary; }
+    /// The engine thread. For tests and diagnostics: its finished() signal marks the join
+    /// that the destructor performs. Do not start, stop or move objects to it.
+    const QThread* workerThread() const { return &m_thread; }
 
 signals:
     void loadProgress(double fraction);

@@ -36,12 +36,13 @@ struct ModelSummary {
     int imageSize = 0;
 };
 
-/// The finished answer: the message (generated images saved, paths set) and alt texts keyed
-/// by segment index.
+/// The finished answer: the message (generated images saved, paths set), alt texts keyed
+/// by segment index, and what the context-overflow policy left out (shown to the user).
 struct ReplyResult {
     quint64 id = 0;
     weft::Message message;
     QMap<int, QString> altTexts;
+    weft::ContextNotice context; ///< what the engine left out to fit the model's context
 };
 
 } // namespace weft::ui

@@ -122,7 +122,7 @@ void EngineWorker::reply(const ReplyRequest& request)
         emit imageReady(id, toQImage(image));
         return !stopped();
     };
-    auto answer = sessionFor(request.sessionKey).reply(conversation.messages, request.options, callbacks, cancel);
+    auto answer = sessionFor(request.sessionKey).replyWithNotice(conversation.messages, request.options, callbacks, cancel);
     if (!answer.ok()) {
         const bool cancelled = answer.error().code == weft::ErrorCode::Cancelled || stopped();
         emit replyFailed(id, cancelled ? tr("Stopped.") : QString::fromStdString(answer.error().message), cancelled);
@@ -130,7 +130,8 @@ void EngineWorker::reply(const ReplyRequest& request)
     }
     ReplyResult result;
     result.id = id;
-    result.message = std::move(answer.value());
+    result.message = std::move(answer.value().message);
+    result.context = answer.value().context;
     // A model may stop at once; conversation files require at least one segment per message.
     if (result.message.segments.empty())
         result.message.segments.push_back(weft::Segment::makeText(std::string()));

@@ -3,7 +3,6 @@
 #include <QApplication>
 #include <QDrag>
 #include <QHBoxLayout>
-#include <QImageReader>
 #include <QLabel>
 #include <QMimeData>
 #include <QMouseEvent>
@@ -11,6 +10,7 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include "ui/attachment.h"
 #include "ui/image_convert.h"
 #include "weft/media.h"
 
@@ -18,14 +18,7 @@ namespace weft::ui {
 
 QImage readImageForDisplay(const QString& path)
 {
-    QImageReader reader(path);
-    QImage image = reader.read();
-    if (image.isNull()) {
-        auto decoded = weft::loadImageFile(path.toStdString());
-        if (decoded.ok())
-            image = toQImage(decoded.value());
-    }
-    return image;
+    return readImageCapped(path);
 }
 
 ImageTile::ImageTile(const QImage& image, const QString& path, const QString& altText, QWidget* parent)

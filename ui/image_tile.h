@@ -35,8 +35,8 @@ private:
     QPoint m_pressPos;
 };
 
-/// Reads an image for display: Qt's readers first, then the engine's decoder (WebP).
-/// Returns a null image when unreadable.
+/// Reads an image for display with the caps of readImageCapped (default AttachmentLimits):
+/// Qt's readers first, then the engine's decoder (WebP). Null image when refused or unreadable.
 QImage readImageForDisplay(const QString& path);
 
 } // namespace weft::ui
