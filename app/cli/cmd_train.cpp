@@ -97,9 +97,9 @@ int runTrain(const TrainArgs& a)
         std::snprintf(buf, sizeof buf,
                       "codec report over %d fresh scenes: scene exact %.4f, pixels %.5f, codes used %.3f; "
                       "wrong: background %.3f, object %.3f, creature %.3f, empty %.3f; pixel errors/scene "
-                      "margin %.1f interior %.1f; failures drawn in %s",
+                      "margin %.1f interior %.1f; shared codes %.3f; failures drawn in %s",
                       r.scenes, r.sceneExact, r.pixelAccuracy, r.codesUsed, r.backgroundWrong, r.objectWrong,
-                      r.creatureWrong, r.emptyWrong, r.marginPixelErrors, r.interiorPixelErrors, sheet.c_str());
+                      r.creatureWrong, r.emptyWrong, r.marginPixelErrors, r.interiorPixelErrors, r.sharedCodes, sheet.c_str());
         log(LogLevel::Info, buf);
         return 0;
     }

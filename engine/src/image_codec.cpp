@@ -151,8 +151,33 @@ torch::Tensor ImageCodecImpl::pixelInput(const std::vector<Image>& images) const
     if (m_config.palette.empty())
         return patchify(pixels / 255.0).flatten(2);
     auto idx = nearestPalette(pixels);
-    auto onehot = torch::one_hot(idx, static_cast<int64_t>(m_config.palette.size())).to(torch::kFloat);
+    const auto paletteSize = static_cast<int64_t>(m_config.palette.size());
+    auto onehot = torch::one_hot(idx, paletteSize).to(torch::kFloat);
+    if (m_config.marginBackground)
+        onehot = onehot * (1.0 - innerBackground(idx, onehot).unsqueeze(-1));
     return patchify(onehot).flatten(2);
+}
+
+torch::Tensor ImageCodecImpl::innerBackground(const torch::Tensor& idx, const torch::Tensor& onehot) const
+{
+    const int64_t s = m_config.imageSize;
+    const int64_t p = m_config.patch();
+    auto ring = torch::ones({s, s}, torch::TensorOptions().dtype(torch::kBool).device(idx.device()));
+    ring.slice(0, p, s - p).slice(1, p, s - p).fill_(false);
+    // The background's colours are the ring's most common colour plus, when a pattern draws
+    // it, the second: every pattern inks at least 1/16 of the ring (dots) and an object
+    // never reaches the ring, so 2% separates a pattern's ink from nothing at all.
+    const auto counts = onehot.index({torch::indexing::Slice(), ring}).sum(1); // [B,P]
+    const auto top = counts.topk(2, 1);
+    const auto values = std::get<0>(top);
+    const auto indices = std::get<1>(top);
+    const double ringPixels = static_cast<double>(s * s - (s - 2 * p) * (s - 2 * p));
+    auto isBackground = torch::zeros_like(counts, torch::kBool);
+    isBackground.scatter_(1, indices.slice(1, 0, 1), true);
+    isBackground.scatter_(1, indices.slice(1, 1, 2), values.slice(1, 1, 2) >= 0.02 * ringPixels);
+    const auto b = idx.size(0);
+    auto perPixel = isBackground.gather(1, idx.view({b, -1})).view({b, s, s});
+    return (perPixel & ring.logical_not()).to(torch::kFloat);
 }
 
 torch::Tensor ImageCodecImpl::paletteTargets(const std::vector<Image>& images) const

@@ -57,6 +57,7 @@ public:
     /// Images of any size -> model input [B, N, patch*patch*C] float on `device` (one-hot
     /// palette or RGB in [0,1]); N = grid*grid patches in row-major order, pixels row-major
     /// inside a patch, channel innermost. Images not at imageSize are area-resized first.
+    /// With marginBackground, inner pixels of the background's colours are all-zero.
     torch::Tensor pixelInput(const std::vector<Image>& images) const;
     /// Nearest palette index of every pixel, [B, N, patch*patch] long (palette configs only).
     torch::Tensor paletteTargets(const std::vector<Image>& images) const;
@@ -83,6 +84,8 @@ private:
     torch::Tensor pixelsToTensor(const std::vector<Image>& images) const; // [B,S,S,3] float 0..255
     torch::Tensor nearestPalette(const torch::Tensor& pixels) const;      // [B,S,S] long
     torch::Tensor patchify(const torch::Tensor& perPixel) const;          // [B,S,S,...] -> [B,N,p*p,...]
+    // [B,S,S] 1.0 where a pixel inside the ring of margin patches has a background colour.
+    torch::Tensor innerBackground(const torch::Tensor& idx, const torch::Tensor& onehot) const;
 
     CodecConfig m_config;
     torch::Tensor m_paletteRgb; // [P,3] float (derived from config, not a tensor of the file)

@@ -156,6 +156,12 @@ void readCodec(const FieldReader& r, CodecConfig& c) {
     r.readInt("decoder_dim", c.decoderDim, 8, 16384);
     r.readInt("decoder_layers", c.decoderLayers, 1, 64);
     r.readInt("decoder_heads", c.decoderHeads, 1, 256);
+    r.readBool("margin_background", c.marginBackground);
+    if (c.marginBackground && c.palette.empty())
+        r.fail("margin_background", "a palette (the background is found among palette colours)", "no palette");
+    if (c.marginBackground && c.grid < 3)
+        r.fail("margin_background", "a grid of at least 3 (a ring of patches around the inside)",
+               "grid " + std::to_string(c.grid));
     if (c.decoderDim % c.decoderHeads != 0)
         r.fail("decoder_heads", "a divisor of decoder_dim " + std::to_string(c.decoderDim),
                std::to_string(c.decoderHeads));
@@ -286,6 +292,8 @@ std::string ModelConfig::toJson() const {
     c["decoder_dim"] = codec.decoderDim;
     c["decoder_layers"] = codec.decoderLayers;
     c["decoder_heads"] = codec.decoderHeads;
+    if (codec.marginBackground)
+        c["margin_background"] = true;
     auto& a = j["audio"];
     a["enabled"] = audio.enabled;
     a["sample_rate"] = audio.sampleRate;

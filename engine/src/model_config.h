@@ -34,6 +34,10 @@ struct CodecConfig {
     int decoderDim = 192;      ///< decoder transformer width
     int decoderLayers = 3;
     int decoderHeads = 4;
+    /// Palette configs only: the encoder reads the background from the outermost ring of
+    /// patches; inside the ring, pixels of the background's colours reach it as "background"
+    /// (an all-zero input), so inner codes carry only what sits on the background.
+    bool marginBackground = false;
 
     int patch() const { return imageSize / grid; }
     int codebookSize() const;        ///< product of fsqLevels

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "errors.h"
@@ -82,8 +83,29 @@ Image composeSheet(const std::vector<Image>& tiles, int perRow, int scale)
     return sheet;
 }
 
+// What an interior patch of an occupied cell shows, background aside: the cell's content and
+// which quarter of it. Two patches with the same key and background must get the same pixels.
+long long contentKey(const world::Cell& cell, int quarter)
+{
+    const long long base = (static_cast<long long>(cell.kind) * 16 + static_cast<int>(cell.color)) * 4 + quarter;
+    if (cell.kind == world::Cell::Kind::Creature) {
+        const int qx = quarter % 2, qy = quarter / 2;
+        int bits = 0;
+        for (int y = 0; y < 2; ++y)
+            for (int x = 0; x < 2; ++x)
+                bits |= ((cell.creature >> ((2 * qy + y) * 4 + 2 * qx + x)) & 1) << (y * 2 + x);
+        return base * 64 + bits;
+    }
+    return base * 64 + static_cast<int>(cell.shape) * 2 + static_cast<int>(cell.size);
+}
+
 CodecEvalResult evaluate(ImageCodec& codec, int scenes, std::uint64_t seed, std::vector<Image>* failures = nullptr)
 {
+    // (code, background) -> the content keys seen with it: more than one means the code
+    // cannot tell those contents apart, whatever the decoder does.
+    std::map<std::pair<long, int>, std::set<long long>> codeContents;
+    long occupiedPatches = 0;
+    std::vector<std::pair<std::pair<long, int>, long long>> patchSeen;
     torch::NoGradGuard noGrad;
     codec->eval();
     auto rng = stepRng(seed, -1, 7);
@@ -100,6 +122,8 @@ CodecEvalResult evaluate(ImageCodec& codec, int scenes, std::uint64_t seed, std:
         std::vector<world::Scene> sc;
         const auto images = renderBatch(rng, n, world::Split::Test, &sc);
         const auto codes = codec->encodeImages(images);
+        const auto codesCpu = codes.to(torch::kCPU);
+        const auto codeAt = codesCpu.accessor<int64_t, 2>();
         const auto decoded = codec->decodeImages(codes);
         auto flat = codes.flatten().to(torch::kCPU);
         for (int64_t i = 0; i < flat.numel(); ++i)
@@ -119,6 +143,19 @@ CodecEvalResult evaluate(ImageCodec& codec, int scenes, std::uint64_t seed, std:
             }
             pixelsTotal += static_cast<double>(a.size() / 3);
             const auto& truth = sc[static_cast<std::size_t>(i)];
+            const int bgKey = static_cast<int>(truth.background) * 8 + static_cast<int>(truth.pattern);
+            for (int c = 0; c < world::kCellCount; ++c) {
+                const auto& cell = truth.cells[static_cast<std::size_t>(c)];
+                if (cell.empty())
+                    continue;
+                for (int q = 0; q < 4; ++q) {
+                    const int gx = 1 + 2 * (c % 3) + q % 2, gy = 1 + 2 * (c / 3) + q / 2;
+                    const std::pair<long, int> key{static_cast<long>(codeAt[i][gy * 8 + gx]), bgKey};
+                    codeContents[key].insert(contentKey(cell, q));
+                    patchSeen.push_back({key, contentKey(cell, q)});
+                    ++occupiedPatches;
+                }
+            }
             const auto parsed = world::parseImage(decoded[static_cast<std::size_t>(i)]);
             if (parsed == truth) {
                 ++exact;
@@ -174,6 +211,10 @@ CodecEvalResult evaluate(ImageCodec& codec, int scenes, std::uint64_t seed, std:
     r.pixelAccuracy = pixelsTotal > 0 ? pixelsRight / pixelsTotal : 0;
     r.codesUsed = static_cast<double>(used.size()) / codec->config().codebookSize();
     r.locality = localTotal ? static_cast<double>(localSame) / static_cast<double>(localTotal) : 0;
+    long shared = 0;
+    for (const auto& seen : patchSeen)
+        shared += codeContents[seen.first].size() > 1 ? 1 : 0;
+    r.sharedCodes = occupiedPatches ? static_cast<double>(shared) / static_cast<double>(occupiedPatches) : 0;
     const double n = std::max(1, scenes);
     r.backgroundWrong = bgWrong / n;
     r.objectWrong = objWrong / n;
@@ -286,10 +327,10 @@ CodecEvalResult trainCodec(const CodecTrainOptions& o)
             std::snprintf(buf, sizeof buf,
                           "codec eval step %lld: scene exact %.4f, pixels %.5f, codes used %.3f, locality %.4f; "
                           "wrong: background %.3f, object %.3f, creature %.3f, empty %.3f; "
-                          "pixel errors/scene margin %.1f interior %.1f",
+                          "pixel errors/scene margin %.1f interior %.1f; shared codes %.3f",
                           step, last.sceneExact, last.pixelAccuracy, last.codesUsed, last.locality,
                           last.backgroundWrong, last.objectWrong, last.creatureWrong, last.emptyWrong,
-                          last.marginPixelErrors, last.interiorPixelErrors);
+                          last.marginPixelErrors, last.interiorPixelErrors, last.sharedCodes);
             logInfo(o.log, buf);
         }
         if (step % o.checkpointEvery == 0) {

@@ -45,6 +45,9 @@ struct CodecEvalResult {
     double emptyWrong = 0;       ///< some empty cell parsed as holding something
     double marginPixelErrors = 0;   ///< wrong pixels per scene in the 28 margin patches
     double interiorPixelErrors = 0; ///< wrong pixels per scene in the 36 interior patches
+    /// Fraction of occupied-cell patches whose code (on that background) also encodes another
+    /// content: the encoder's share of the failures, whatever the decoder does.
+    double sharedCodes = 0;
 };
 
 /// Trains (or resumes from runDir/codec.ckpt) and writes runDir/codec.safetensors holding the
