@@ -22,6 +22,7 @@
 #include "errors.h"
 #include "model_config.h"
 #include "safetensors.h"
+#include "strict_json.h"
 #include "tokenizer.h"
 #include "weft/conversation.h"
 #include "weft/media.h"
@@ -181,6 +182,7 @@ private slots:
     void imageBombs();
     void tokenizerMutations();
     void audioMutationsAndBombs();
+    void libFuzzerFindings();
 };
 
 void TestFormatsFuzz::safetensorsMutations() {
@@ -644,6 +646,34 @@ void TestFormatsFuzz::audioMutationsAndBombs() {
                      r.error().message.c_str());
         }
     }
+}
+
+// Inputs found by the libFuzzer targets of tests/fuzz (docs/FUZZING.md); the same inputs sit in
+// tests/fuzz/corpus/<target>/regress_*.
+void TestFormatsFuzz::libFuzzerFindings() {
+    std::string what;
+    // A number beyond double's range made nlohmann throw out_of_range past the Format category.
+    QCOMPARE(thrownCode([] { ModelConfig::parse(R"({"format":"weft-model","version":1,"transformer":{"rope_theta":1e400}})"); },
+                        &what),
+             static_cast<int>(ErrorCode::Format));
+    QCOMPARE(thrownCode([] { SafetensorsFile::parse(safetensorsWithHeader(R"({"w":{"dtype":"U8","shape":[1e400],"data_offsets":[0,0]}})", 0)); },
+                        &what),
+             static_cast<int>(ErrorCode::Format));
+    // nlohmann quotes the last bytes read, which can stop inside a multi-byte character.
+    QCOMPARE(thrownCode([] { SafetensorsFile::parse(safetensorsWithHeader("{\"__metadata__\"\xC6\x84}", 0)); }, &what),
+             static_cast<int>(ErrorCode::Format));
+    QVERIFY2(isValidUtf8(what), what.c_str());
+    // Zero elements, but the partial product 2^62 * 2 overflows int64 in numel() and in torch.
+    QCOMPARE(thrownCode([] { SafetensorsFile::parse(safetensorsWithHeader(R"({"w":{"dtype":"U8","shape":[4611686018427387904,2,0],"data_offsets":[0,0]}})", 0)); },
+                        &what),
+             static_cast<int>(ErrorCode::Format));
+    const SafetensorsFile empty = SafetensorsFile::parse(safetensorsWithHeader(R"({"w":{"dtype":"U8","shape":[0,4611686018427387904],"data_offsets":[0,0]}})", 0));
+    QCOMPARE(empty.at("w").numel(), std::int64_t(0));
+
+    // A PNG header announcing 0xFFFFFFFF x 0xFFFFFFFF overflowed int64 in the pixel-cap check.
+    const Result<Image> huge = decodeImage(pngHeaderOnly(0xFFFFFFFFu, 0xFFFFFFFFu));
+    QVERIFY(!huge.ok());
+    QCOMPARE(huge.error().code, ErrorCode::LimitExceeded);
 }
 
 QTEST_GUILESS_MAIN(TestFormatsFuzz)
