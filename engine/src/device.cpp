@@ -1,5 +1,7 @@
 #include "device.h"
 
+#include <dlfcn.h>
+
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -7,6 +9,25 @@
 #include "errors.h"
 
 namespace weft {
+namespace {
+
+// libtorch does not pass its thread count on to OpenBLAS, whose own pthread pool starts one
+// thread per core (or OPENBLAS_NUM_THREADS). Looked up at run time so that the engine does
+// not link a particular BLAS; with another BLAS the symbols are absent and nothing happens.
+// count 0 restores the pool's start-up size.
+void setBlasThreads(int count)
+{
+    using SetThreads = void (*)(int);
+    using GetThreads = int (*)();
+    static const auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    static const auto get = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    static const int startUp = get ? get() : 0;
+    if (!set) return;
+    const int wanted = count > 0 ? count : startUp;
+    if (wanted > 0 && (!get || get() != wanted)) set(wanted);
+}
+
+} // namespace
 
 torch::Device resolveDevice(Device requested)
 {
@@ -43,6 +64,11 @@ void configureThreads(int threads)
         }
     }
     if (at::get_num_threads() != count) at::set_num_threads(count);
+    // An explicit count bounds the BLAS pool too: with `threads = 1` on shared cores, two
+    // OpenBLAS threads spent ~15 % of a decode profile in sched_yield waiting for each other
+    // and made the tiny per-token products several times slower (docs/PERFORMANCE.md).
+    // 0 gives the pool back its start-up size in case an earlier call lowered it.
+    setBlasThreads(threads);
 }
 
 std::string deviceName(const torch::Device& device)

@@ -14,7 +14,8 @@ namespace weft {
 /// available. Thread-safe.
 torch::Device resolveDevice(Device requested);
 
-/// Sets torch's intra-op thread count. `threads` > 0: as given. 0: use every core the
+/// Sets torch's intra-op thread count. `threads` > 0: as given, for the intra-op pool and for
+/// OpenBLAS's pool (when libtorch runs on OpenBLAS). 0: use every core the
 /// fastest way: matrix products already run on every core in OpenBLAS's thread pool, so the
 /// OpenMP intra-op pool gets 1 thread (its spinning idle workers would starve BLAS), or every
 /// core when OMP_WAIT_POLICY=passive is set in the environment. Process-wide; call before

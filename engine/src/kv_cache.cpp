@@ -20,6 +20,7 @@ KvCache::KvCache(int layers, int batch, int heads, int headDim, int capacity, co
         m_values.push_back(torch::zeros({batch, heads, capacity, headDim}, options));
     }
     m_valid = torch::zeros({batch, capacity}, options.dtype(torch::kBool));
+    m_blocked = torch::zeros({batch, capacity}, options.dtype(torch::kBool));
 }
 
 void KvCache::reserve(int count) const
@@ -33,10 +34,14 @@ void KvCache::commit(int count, const torch::Tensor& tokenValid)
 {
     reserve(count);
     auto slots = m_valid.narrow(1, m_used, count);
-    if (tokenValid.defined())
+    auto blocked = m_blocked.narrow(1, m_used, count);
+    if (tokenValid.defined()) {
         slots.copy_(tokenValid.to(m_valid.device(), torch::kBool));
-    else
+        torch::logical_not_out(blocked, slots);
+    } else {
         slots.fill_(true);
+        blocked.fill_(false);
+    }
     m_used += count;
 }
 
@@ -50,6 +55,7 @@ void KvCache::dropSlots(int row, const std::vector<int>& slots)
             throw ArgumentError("KV cache: expected slots in [0, " + std::to_string(m_used) + "), found " + std::to_string(s));
     auto index = torch::tensor(std::vector<std::int64_t>(slots.begin(), slots.end()), torch::kLong).to(m_valid.device());
     m_valid[row].index_fill_(0, index, false);
+    m_blocked[row].index_fill_(0, index, true);
 }
 
 void KvCache::compact()
@@ -68,6 +74,8 @@ void KvCache::compact()
     auto validKept = m_valid.narrow(1, 0, m_used).index_select(1, keep);
     m_valid.narrow(1, 0, kept).copy_(validKept);
     m_valid.narrow(1, kept, m_capacity - kept).fill_(false);
+    m_blocked.narrow(1, 0, kept).copy_(m_valid.narrow(1, 0, kept).logical_not());
+    m_blocked.narrow(1, kept, m_capacity - kept).fill_(false);
     m_used = kept;
 }
 
@@ -85,10 +93,14 @@ void KvCache::copyRowFrom(const KvCache& other, int fromRow, int toRow)
         m_values[l][toRow].narrow(1, 0, n).copy_(other.m_values[l][fromRow].narrow(1, 0, n));
     }
     m_valid[toRow].narrow(0, 0, n).copy_(other.m_valid[fromRow].narrow(0, 0, n));
+    m_blocked[toRow].narrow(0, 0, n).copy_(other.m_blocked[fromRow].narrow(0, 0, n));
     if (n > m_used) {
         // Other rows have nothing in the newly covered slots.
         for (int r = 0; r < m_batch; ++r)
-            if (r != toRow) m_valid[r].narrow(0, m_used, n - m_used).fill_(false);
+            if (r != toRow) {
+                m_valid[r].narrow(0, m_used, n - m_used).fill_(false);
+                m_blocked[r].narrow(0, m_used, n - m_used).fill_(true);
+            }
         m_used = n;
     }
 }
@@ -96,6 +108,7 @@ void KvCache::copyRowFrom(const KvCache& other, int fromRow, int toRow)
 void KvCache::clear()
 {
     m_valid.fill_(false);
+    m_blocked.fill_(false);
     m_used = 0;
 }
 

@@ -30,6 +30,9 @@ public:
     torch::Tensor& values(int layer) { return m_values.at(static_cast<std::size_t>(layer)); }
     /// [batch, capacity] bool: whether a row may attend to a slot (false past used()).
     const torch::Tensor& valid() const noexcept { return m_valid; }
+    /// [batch, capacity] bool: written slots a row may NOT attend (false past used()), kept
+    /// alongside valid() so that a decode step's attention mask is a view, not a new tensor.
+    const torch::Tensor& blocked() const noexcept { return m_blocked; }
 
     /// Throws LimitError when `count` more slots do not fit.
     void reserve(int count) const;
@@ -55,6 +58,7 @@ private:
     std::vector<torch::Tensor> m_keys;
     std::vector<torch::Tensor> m_values;
     torch::Tensor m_valid;
+    torch::Tensor m_blocked; // written & !valid
     int m_batch = 0;
     int m_capacity = 0;
     int m_used = 0;

@@ -98,7 +98,8 @@ torch::Tensor NetworkImpl::runLayers(torch::Tensor x, const torch::Tensor& posit
     if (positions.sizes() != x.sizes().slice(0, 2))
         throw ShapeError("network: expected positions " + shapeText(x.select(2, 0)) + ", found " + shapeText(positions));
     if (positions.numel() > 0) {
-        const auto lo = positions.min().item<int64_t>(), hi = positions.max().item<int64_t>();
+        const auto range = torch::aminmax(positions);
+        const auto lo = std::get<0>(range).item<int64_t>(), hi = std::get<1>(range).item<int64_t>();
         if (lo < 0 || hi >= m_config.transformer.contextLength)
             throw LimitError("network: expected positions in [0, " + std::to_string(m_config.transformer.contextLength) +
                              "), found " + std::to_string(lo) + ".." + std::to_string(hi));
@@ -131,6 +132,15 @@ torch::Tensor NetworkImpl::forwardCached(const torch::Tensor& ids, const torch::
         throw ShapeError("network: expected " + std::to_string(cache.batch()) + " rows for the cache, found " +
                          std::to_string(b));
     cache.reserve(static_cast<int>(t));
+    const int used = cache.used();
+    if (t == 1 && !newMask.defined() && !tokenValid.defined()) {
+        // A decode step: the token sees every valid cached slot and itself, which the cache's
+        // maintained blocked mask already says (slot `used` is unwritten, hence not blocked).
+        auto blocked = cache.blocked().narrow(1, 0, used + 1).view({b, 1, 1, used + 1});
+        auto hidden = runLayers(x, positions, blocked, &cache);
+        cache.commit(1, tokenValid);
+        return hidden;
+    }
     const auto dev = x.device();
     torch::Tensor allowNew;
     if (newMask.defined()) {
@@ -142,7 +152,6 @@ torch::Tensor NetworkImpl::forwardCached(const torch::Tensor& ids, const torch::
         allowNew = torch::ones({t, t}, torch::TensorOptions().dtype(torch::kBool).device(dev)).tril().expand({b, 1, t, t});
     }
     if (tokenValid.defined()) allowNew = allowNew & tokenValid.to(dev, torch::kBool).view({b, 1, 1, t});
-    const int used = cache.used();
     auto allowCached = cache.valid().narrow(1, 0, used).view({b, 1, 1, used}).expand({b, 1, t, used});
     auto blocked = torch::cat({allowCached, allowNew}, -1).logical_not();
     auto hidden = runLayers(x, positions, blocked, &cache);
@@ -152,7 +161,7 @@ torch::Tensor NetworkImpl::forwardCached(const torch::Tensor& ids, const torch::
 
 torch::Tensor NetworkImpl::logits(const torch::Tensor& hidden)
 {
-    return m_output->forward(hidden);
+    return projectRows(hidden, m_output->weight);
 }
 
 torch::Tensor NetworkImpl::retrievalQuery(const torch::Tensor& hidden)

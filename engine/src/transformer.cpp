@@ -1,5 +1,6 @@
 #include "transformer.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "errors.h"
@@ -17,7 +18,134 @@ torch::nn::Linear linear(int in, int out)
     return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(false));
 }
 
+// Dot product with eight independent partial sums: the compiler may keep them in vector
+// registers without reassociating a single running sum (which strict IEEE forbids).
+float dot(const float* a, const float* b, std::int64_t n)
+{
+    constexpr int kLanes = 8;
+    float partial[kLanes] = {};
+    std::int64_t i = 0;
+    for (; i + kLanes <= n; i += kLanes)
+        for (int j = 0; j < kLanes; ++j) partial[j] += a[i + j] * b[i + j];
+    float sum = 0.0f;
+    for (; i < n; ++i) sum += a[i] * b[i];
+    for (int j = 0; j < kLanes; ++j) sum += partial[j];
+    return sum;
+}
+
+// rotate-half rotary (MODEL_FORMAT.md) of one head vector into `out`.
+void rotate(const float* x, const float* cos, const float* sin, std::int64_t headDim, float* out)
+{
+    const std::int64_t half = headDim / 2;
+    for (std::int64_t i = 0; i < half; ++i) out[i] = x[i] * cos[i] + (-x[i + half]) * sin[i];
+    for (std::int64_t i = half; i < headDim; ++i) out[i] = x[i] * cos[i] + x[i - half] * sin[i];
+}
+
+// Whether the fused one-token decode path applies: it reads raw float storage.
+bool fusedDecodeApplies(const torch::Tensor& x, KvCache* cache)
+{
+    return cache && x.size(1) == 1 && !torch::GradMode::is_enabled() && x.device().is_cpu() &&
+           x.scalar_type() == torch::kFloat && cache->keys(0).is_contiguous() && cache->values(0).is_contiguous();
+}
+
+// One new token per row (qkv [B, 1, 3d], cos/sin [B, 1, 1, hd]): rotates q and k, writes k
+// and v into slot `used` of `keys`/`values` [B, H, capacity, hd], and attends slots
+// [0, used] of each row, skipping those `blocked` marks ([B, 1, 1, used + 1] bool, or
+// undefined). Returns [B, 1, d], heads concatenated. The same arithmetic as the general path
+// (scores scaled after the dot product, blocked scores at kBlockedScore, max-subtracted
+// softmax) in ~25 fewer tensor operations per layer, which dominate a decode step of a model
+// this small.
+torch::Tensor attendOneToken(const torch::Tensor& qkv, const torch::Tensor& cosTable, const torch::Tensor& sinTable,
+                             const torch::Tensor& blocked, torch::Tensor& keys, torch::Tensor& values, int used,
+                             int heads, int headDim)
+{
+    const std::int64_t b = qkv.size(0), d = static_cast<std::int64_t>(heads) * headDim;
+    const std::int64_t capacity = keys.size(2), slots = used + 1;
+    auto in = qkv.contiguous();
+    auto cos = cosTable.contiguous(), sin = sinTable.contiguous();
+    torch::Tensor mask;
+    if (blocked.defined()) {
+        if (blocked.size(0) != b || blocked.size(-1) != slots)
+            throw ShapeError("attention: expected a blocked mask over " + std::to_string(slots) + " slots");
+        mask = blocked.to(torch::kBool).reshape({b, slots});
+        if (mask.stride(1) != 1) mask = mask.contiguous();
+    }
+    auto out = torch::empty({b, 1, d}, qkv.options());
+    const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(headDim)));
+    std::vector<float> q(static_cast<std::size_t>(headDim));
+    std::vector<float> weights(static_cast<std::size_t>(slots));
+    float* keyData = keys.data_ptr<float>();
+    float* valueData = values.data_ptr<float>();
+    for (std::int64_t row = 0; row < b; ++row) {
+        const float* x = in.data_ptr<float>() + row * 3 * d;
+        const float* c = cos.data_ptr<float>() + row * headDim;
+        const float* s = sin.data_ptr<float>() + row * headDim;
+        const bool* rowBlocked = mask.defined() ? mask.data_ptr<bool>() + row * mask.stride(0) : nullptr;
+        for (std::int64_t h = 0; h < heads; ++h) {
+            const std::int64_t base = ((row * heads + h) * capacity) * headDim;
+            float* k = keyData + base;
+            float* v = valueData + base;
+            rotate(x + h * headDim, c, s, headDim, q.data());
+            rotate(x + d + h * headDim, c, s, headDim, k + used * headDim);
+            std::copy_n(x + 2 * d + h * headDim, headDim, v + used * headDim);
+            float top = kBlockedScore;
+            for (std::int64_t j = 0; j < slots; ++j) {
+                const float score =
+                    (rowBlocked && rowBlocked[j]) ? kBlockedScore : dot(q.data(), k + j * headDim, headDim) * scale;
+                weights[static_cast<std::size_t>(j)] = score;
+                top = std::max(top, score);
+            }
+            float total = 0.0f;
+            for (float& w : weights) {
+                w = std::exp(w - top);
+                total += w;
+            }
+            float* o = out.data_ptr<float>() + row * d + h * headDim;
+            std::fill_n(o, headDim, 0.0f);
+            for (std::int64_t j = 0; j < slots; ++j) {
+                const float w = weights[static_cast<std::size_t>(j)] / total;
+                const float* vj = v + j * headDim;
+                for (std::int64_t i = 0; i < headDim; ++i) o[i] += w * vj[i];
+            }
+        }
+    }
+    return out;
+}
+
 } // namespace
+
+torch::Tensor projectRows(const torch::Tensor& x, const torch::Tensor& weight)
+{
+    const std::int64_t in = weight.size(1), out = weight.size(0);
+    const std::int64_t rows = in > 0 ? x.numel() / in : 0;
+    // mv_out has no autograd formula; training inputs are large anyway.
+    if (rows == 0 || rows > kMatVecRows || x.size(-1) != in || torch::GradMode::is_enabled())
+        return torch::nn::functional::linear(x, weight);
+    std::vector<std::int64_t> shape(x.sizes().begin(), x.sizes().end());
+    shape.back() = out;
+    auto flat = x.reshape({rows, in});
+    auto result = torch::empty({rows, out}, x.options());
+    for (std::int64_t r = 0; r < rows; ++r) {
+        auto row = result.select(0, r);
+        at::mv_out(row, weight, flat.select(0, r));
+    }
+    return result.view(shape);
+}
+
+torch::Tensor StackedWeight::get(const std::vector<torch::Tensor>& parts)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    bool fresh = m_stacked.defined() && m_stamp.size() == parts.size();
+    for (std::size_t i = 0; fresh && i < parts.size(); ++i)
+        fresh = m_stamp[i].first == parts[i].data_ptr() && m_stamp[i].second == parts[i]._version();
+    if (!fresh) {
+        torch::NoGradGuard noGrad;
+        m_stacked = torch::cat(parts, 0).contiguous();
+        m_stamp.clear();
+        for (const auto& p : parts) m_stamp.emplace_back(p.data_ptr(), p._version());
+    }
+    return m_stacked;
+}
 
 RmsNormImpl::RmsNormImpl(int dim, double eps) : m_eps(eps)
 {
@@ -75,10 +203,26 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor
                                      const torch::Tensor& blocked, KvCache* cache, int layer)
 {
     const auto b = x.size(0), t = x.size(1);
+    const std::int64_t d = static_cast<std::int64_t>(m_heads) * m_headDim;
+    torch::Tensor q, k, v;
+    if (torch::GradMode::is_enabled()) {
+        q = m_wq->forward(x);
+        k = m_wk->forward(x);
+        v = m_wv->forward(x);
+    } else {
+        auto qkv = projectRows(x, m_qkv.get({m_wq->weight, m_wk->weight, m_wv->weight}));
+        if (fusedDecodeApplies(x, cache))
+            return projectRows(attendOneToken(qkv, cos, sin, blocked, cache->keys(layer), cache->values(layer),
+                                              cache->used(), m_heads, m_headDim),
+                               m_wo->weight);
+        q = qkv.narrow(-1, 0, d);
+        k = qkv.narrow(-1, d, d);
+        v = qkv.narrow(-1, 2 * d, d);
+    }
     auto split = [&](const torch::Tensor& y) { return y.view({b, t, m_heads, m_headDim}).transpose(1, 2); };
-    auto q = RotaryTable::apply(split(m_wq->forward(x)), cos, sin);
-    auto k = RotaryTable::apply(split(m_wk->forward(x)), cos, sin);
-    auto v = split(m_wv->forward(x));
+    q = RotaryTable::apply(split(q), cos, sin);
+    k = RotaryTable::apply(split(k), cos, sin);
+    v = split(v);
     if (cache) {
         const int used = cache->used();
         cache->keys(layer).narrow(2, used, t).copy_(k);
@@ -87,9 +231,9 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor
         v = cache->values(layer).narrow(2, 0, used + t);
     }
     auto scores = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(static_cast<double>(m_headDim)));
-    scores = scores.masked_fill(blocked, kBlockedScore);
+    if (blocked.defined()) scores = scores.masked_fill(blocked, kBlockedScore);
     auto out = torch::matmul(torch::softmax(scores, -1), v); // [B, H, T, hd]
-    return m_wo->forward(out.transpose(1, 2).reshape({b, t, m_heads * m_headDim}));
+    return projectRows(out.transpose(1, 2).reshape({b, t, d}), m_wo->weight);
 }
 
 FeedForwardImpl::FeedForwardImpl(int dModel, int dFf)
@@ -101,7 +245,10 @@ FeedForwardImpl::FeedForwardImpl(int dModel, int dFf)
 
 torch::Tensor FeedForwardImpl::forward(const torch::Tensor& x)
 {
-    return m_w2->forward(torch::silu(m_w1->forward(x)) * m_w3->forward(x));
+    if (torch::GradMode::is_enabled()) return m_w2->forward(torch::silu(m_w1->forward(x)) * m_w3->forward(x));
+    const auto f = m_w1->weight.size(0);
+    auto both = projectRows(x, m_w13.get({m_w1->weight, m_w3->weight}));
+    return projectRows(torch::silu(both.narrow(-1, 0, f)) * both.narrow(-1, f, f), m_w2->weight);
 }
 
 TransformerBlockImpl::TransformerBlockImpl(const TransformerConfig& config)

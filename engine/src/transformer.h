@@ -4,6 +4,10 @@
 // pre-norm block. Module and parameter names are those of the tensor table
 // (tensor_table.cpp): a block registers attn_norm, attn.{wq,wk,wv,wo}, ffn_norm, ffn.{w1,w2,w3}.
 
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
 #include <torch/torch.h>
 
 #include "model_config.h"
@@ -11,6 +15,28 @@
 namespace weft {
 
 class KvCache;
+
+/// y = x·weightᵀ for x [..., in] and weight [out, in] -> [..., out], like a bias-free Linear.
+/// Up to kMatVecRows rows (decoding: one token per stream) run as matrix-vector products,
+/// which read the weight once; a matrix product with that few rows costs ~5x more because
+/// the BLAS repacks the whole weight on every call. Larger inputs use the matrix product.
+torch::Tensor projectRows(const torch::Tensor& x, const torch::Tensor& weight);
+constexpr std::int64_t kMatVecRows = 4;
+
+/// Weights that multiply the same input (q/k/v, the SwiGLU gate and up), stacked row-wise
+/// into one [Σ out, in] tensor so that inference runs one product instead of several. The
+/// file format keeps them apart; the stack is built on first use and rebuilt when a part is
+/// modified in place (its version counter moves, e.g. an optimiser step or a weight load) or
+/// replaced. Thread-safe. Not for autograd: the stack is a copy.
+class StackedWeight {
+public:
+    torch::Tensor get(const std::vector<torch::Tensor>& parts);
+
+private:
+    std::mutex m_mutex;
+    torch::Tensor m_stacked;
+    std::vector<std::pair<const void*, std::int64_t>> m_stamp; // data and version of each part
+};
 
 /// Root-mean-square norm with a learned scale ("weight", initialised to 1) and no bias.
 class RmsNormImpl : public torch::nn::Module {
@@ -42,8 +68,10 @@ class AttentionImpl : public torch::nn::Module {
 public:
     AttentionImpl(int dModel, int heads);
     /// x [B, T, d]; cos/sin from RotaryTable::gather; `blocked` [B, 1, T, S] bool, true where
-    /// a query may NOT attend. Without a cache S == T. With a cache the new keys/values go to
-    /// slots [used, used + T) of layer `layer` and attention covers slots [0, used + T).
+    /// a query may NOT attend (undefined: none blocked). Without a cache S == T. With a cache
+    /// the new keys/values go to slots [used, used + T) of layer `layer` and attention covers
+    /// slots [0, used + T). Without autograd, one new token per row on the CPU (decoding)
+    /// takes a fused path: rotary, cache write and attention in one pass over the cache.
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
                           const torch::Tensor& blocked, KvCache* cache, int layer);
     int heads() const noexcept { return m_heads; }
@@ -53,6 +81,7 @@ private:
     int m_heads;
     int m_headDim;
     torch::nn::Linear m_wq{nullptr}, m_wk{nullptr}, m_wv{nullptr}, m_wo{nullptr};
+    StackedWeight m_qkv;
 };
 TORCH_MODULE(Attention);
 
@@ -64,6 +93,7 @@ public:
 
 private:
     torch::nn::Linear m_w1{nullptr}, m_w2{nullptr}, m_w3{nullptr};
+    StackedWeight m_w13;
 };
 TORCH_MODULE(FeedForward);
 
