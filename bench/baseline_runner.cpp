@@ -95,7 +95,10 @@ BaselineResult runBaseline(const std::string& python, const std::string& script,
     }
     std::string command = quote(python) + " " + quote(script) + " --model " + quote(modelDirectory) + " --work " +
                           quote(workPath) + " --repeats " + std::to_string(repeats);
-    if (threads > 0) command += " --threads " + std::to_string(threads);
+    // The engine's configureThreads bounds OpenBLAS's pool as well; the baseline gets the
+    // same bound the way a Python user would set it (before torch loads OpenBLAS).
+    if (threads > 0)
+        command = "OPENBLAS_NUM_THREADS=" + std::to_string(threads) + " " + command + " --threads " + std::to_string(threads);
     const CommandOutput run = runCommand(command);
     std::filesystem::remove(workPath);
     if (run.status != 0) {

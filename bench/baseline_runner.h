@@ -29,7 +29,8 @@ struct BaselineResult {
 bool pythonHasTorch(const std::string& python);
 
 /// Writes `work` to a temporary file and runs `python script --model DIR --work FILE
-/// --repeats N [--threads T]`, blocking until it exits. Never throws: failures come back
+/// --repeats N [--threads T]` (with T > 0 also OPENBLAS_NUM_THREADS=T, as the engine bounds
+/// its BLAS pool), blocking until it exits. Never throws: failures come back
 /// as available = false with a one-line reason.
 BaselineResult runBaseline(const std::string& python, const std::string& script, const std::string& modelDirectory,
                            const BenchWork& work, int repeats, int threads);
