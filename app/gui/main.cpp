@@ -4,8 +4,12 @@
 //   --open ID            open this conversation
 //   --screenshot FILE    wait for the model (or --screenshot-delay ms), save the window as PNG, quit
 //   --prompt TEXT        with --screenshot: send TEXT first and wait for the answer
+//   --bench-stall        measure GUI-thread stalls while the engine draws images (ui/stall_probe.h),
+//                        print them (and write --bench-json FILE), quit; --bench-replies N,
+//                        --bench-threads N (engine threads, 0 = every core)
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFile>
 #include <QIcon>
 #include <QSettings>
 #include <QTimer>
@@ -16,7 +20,42 @@
 #include "ui/conversation_store.h"
 #include "ui/engine_host.h"
 #include "ui/main_window.h"
+#include "ui/stall_probe.h"
 #include "ui/translator.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace {
+
+int runStallBench(const QString& modelDirectory, const QString& json, int replies, int threads)
+{
+    weft::ui::StallBenchOptions options;
+    options.modelDirectory = modelDirectory;
+    options.replies = std::max(1, replies);
+    options.threads = std::max(0, threads);
+    const weft::ui::StallBenchResult r = weft::ui::runStallBench(options);
+    const QByteArray report = weft::ui::stallResultJson(r, options);
+    if (!json.isEmpty()) {
+        QFile f(json);
+        if (!f.open(QIODevice::WriteOnly) || f.write(report) != report.size()) {
+            std::fprintf(stderr, "weft --bench-stall: cannot write %s\n", qPrintable(json));
+            return 1;
+        }
+    }
+    if (!r.ok) {
+        std::fprintf(stderr, "weft --bench-stall: %s\n", qPrintable(r.error));
+        return 1;
+    }
+    std::printf("weft --bench-stall: %s (%s), %d replies (%d images) in %.1f s, engine threads %d\n",
+                qPrintable(r.modelName), qPrintable(r.modelHash.left(12)), r.replies, r.images, r.generatingSeconds,
+                options.threads);
+    std::printf("GUI-thread stall over %d samples: p50 %.2f ms, p99 %.2f ms, longest %.2f ms\n", r.stats.samples,
+                r.stats.p50Ms, r.stats.p99Ms, r.stats.maxMs);
+    return 0;
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -47,8 +86,24 @@ int main(int argc, char** argv)
                                           QStringLiteral("TEXT"));
     const QCommandLineOption attachOption(QStringLiteral("attach"),
                                           QCoreApplication::translate("main", "With --prompt: attach this file."), QStringLiteral("FILE"));
-    parser.addOptions({modelOption, dataOption, screenshotOption, promptOption, attachOption});
+    const QCommandLineOption benchStallOption(QStringLiteral("bench-stall"),
+                                              QCoreApplication::translate("main", "Measure GUI stalls while drawing images, then quit."));
+    const QCommandLineOption benchJsonOption(QStringLiteral("bench-json"),
+                                             QCoreApplication::translate("main", "With --bench-stall: write the result as JSON."),
+                                             QStringLiteral("FILE"));
+    const QCommandLineOption benchRepliesOption(QStringLiteral("bench-replies"),
+                                                QCoreApplication::translate("main", "With --bench-stall: image requests."),
+                                                QStringLiteral("N"), QStringLiteral("8"));
+    const QCommandLineOption benchThreadsOption(QStringLiteral("bench-threads"),
+                                                QCoreApplication::translate("main", "With --bench-stall: engine threads (0 = every core)."),
+                                                QStringLiteral("N"), QStringLiteral("0"));
+    parser.addOptions({modelOption, dataOption, screenshotOption, promptOption, attachOption, benchStallOption,
+                       benchJsonOption, benchRepliesOption, benchThreadsOption});
     parser.process(app);
+
+    if (parser.isSet(benchStallOption))
+        return runStallBench(parser.value(modelOption), parser.value(benchJsonOption),
+                             parser.value(benchRepliesOption).toInt(), parser.value(benchThreadsOption).toInt());
 
     if (parser.isSet(modelOption))
         settings.modelDirectory = parser.value(modelOption);
