@@ -168,7 +168,7 @@ std::unique_ptr<Model::Impl> loadModelImpl(const std::string& directory, const L
     const torch::Device device = resolveDevice(options.device);
     auto impl = std::make_unique<Model::Impl>(config, std::move(tokenizer));
     impl->device = device;
-    impl->network = Network(config);
+    impl->network = Network(config, WeightInit::Unchanged); // every tensor comes from the file
     loadNetworkWeights(*impl->network, file,
                        [&](double f) {
                            checkCancel(options.cancel);

@@ -26,7 +26,7 @@ constexpr float kInitialLogitScale = 2.659f;
 
 } // namespace
 
-NetworkImpl::NetworkImpl(const ModelConfig& config) : m_config(config)
+NetworkImpl::NetworkImpl(const ModelConfig& config, WeightInit init) : m_config(config)
 {
     const auto& tc = config.transformer;
     if (config.vocab.total <= 0)
@@ -59,7 +59,7 @@ NetworkImpl::NetworkImpl(const ModelConfig& config) : m_config(config)
     m_ropeCos = register_buffer("rope_cos", rope.cos);
     m_ropeSin = register_buffer("rope_sin", rope.sin);
 
-    initialiseWeights();
+    if (init == WeightInit::Random) initialiseWeights();
 }
 
 void NetworkImpl::initialiseWeights()

@@ -13,12 +13,21 @@
 
 namespace weft {
 
+/// How NetworkImpl's constructor fills the decoder weights.
+enum class WeightInit {
+    Random,   ///< the recipe of MODEL_FORMAT.md ("Initialisation"), for training
+    Unchanged ///< skip those draws: the caller overwrites every tensor (loading a model)
+};
+
 class NetworkImpl : public torch::nn::Module {
 public:
     /// Builds every module with freshly initialised weights (draws from torch's global
-    /// generator: seed it with torch::manual_seed for reproducibility). Throws ShapeError
-    /// for sizes that cannot form a network (d_model not divisible by heads, odd head size).
-    explicit NetworkImpl(const ModelConfig& config);
+    /// generator: seed it with torch::manual_seed for reproducibility). With
+    /// WeightInit::Unchanged the decoder keeps whatever the torch modules' constructors drew,
+    /// sparing a normal draw for each of its ~4.4 M weights (weft-tiny). Throws
+    /// ShapeError for sizes that cannot form a network (d_model not divisible by heads, odd
+    /// head size).
+    explicit NetworkImpl(const ModelConfig& config, WeightInit init = WeightInit::Random);
 
     /// Full forward pass. ids [B, T] long (token ids), positions [B, T] long (rotary
     /// positions, < contextLength), mask [B, 1, T, T] bool (true = query t may attend to key
