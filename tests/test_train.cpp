@@ -1,12 +1,19 @@
 // Training code: each stage runs a few steps on tiny sizes, resumes from its checkpoint, is
 // deterministic for a seed, and the exported folder loads as a model that answers.
+// torch before Qt: Qt's "slots" macro breaks libtorch headers.
+#include "image_codec.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "codec_trainer.h"
+#include "errors.h"
+#include "model_config.h"
 #include "lm_trainer.h"
 #include "loss_plot.h"
 #include "tokenizer_stage.h"
@@ -88,6 +95,43 @@ private slots:
         const auto png = a.path().toStdString() + "/loss.png";
         weft::train::plotMetrics(points, {"loss"}, png);
         QVERIFY(fs::file_size(png) > 100);
+    }
+
+    void marginBackgroundHidesInnerBackground()
+    {
+        using namespace weft::world;
+        auto json = nlohmann::json::parse(readAll(std::string(WEFT_SOURCE_DIR) + "/resources/models/configs/weft-tiny.json"));
+        json["codec"]["margin_background"] = true;
+        const auto config = weft::ModelConfig::parse(json.dump());
+        QVERIFY(config.codec.marginBackground);
+        QCOMPARE(weft::ModelConfig::parse(config.toJson()).codec.marginBackground, true);
+        weft::ImageCodec codec(config.codec);
+
+        // The same red circle on two backgrounds with patterns: the centre cell's four patches
+        // must reach the encoder identically, holding only the circle's pixels.
+        Scene a;
+        a.background = Color::Blue;
+        a.pattern = Pattern::Dots;
+        a.cells[4] = Cell::makeObject(Shape::Circle, Color::Red, Size::Large);
+        Scene b = a;
+        b.background = Color::Green;
+        b.pattern = Pattern::Checker;
+        Scene plain = a;
+        plain.pattern = Pattern::Plain;
+        const auto input = codec->pixelInput({render(a), render(b), render(plain)});
+        for (int patch : {27, 28, 35, 36}) {
+            QVERIFY(torch::equal(input[0][patch], input[1][patch]));
+            QVERIFY(torch::equal(input[0][patch], input[2][patch]));
+            QVERIFY(input[0][patch].sum().item<double>() > 10); // circle pixels, one-hot
+        }
+        // An inner patch of an empty cell is all background: nothing reaches the encoder.
+        QCOMPARE(input[0][9].sum().item<double>(), 0.0);
+        // The ring keeps every pixel: it is where the decoder finds the background.
+        QCOMPARE(input[0][0].sum().item<double>(), 64.0);
+        QVERIFY(!torch::equal(input[0][0], input[1][0]));
+
+        json["codec"].erase("palette");
+        QVERIFY_THROWS_EXCEPTION(weft::FormatError, weft::ModelConfig::parse(json.dump()));
     }
 
     void codecStageRefusesBadConfig()
