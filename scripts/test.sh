@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test job: installs the dependencies, builds with warnings as errors and runs the whole
-# test suite (unit, model, gui), then builds the unit tests with ASan+UBSan and runs them.
+# test suite (unit, model, gui), then builds the unit and GUI tests with ASan+UBSan and runs
+# them, then builds the libFuzzer targets with clang and runs each for a short while.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -9,7 +10,10 @@ BUILD_DIR=$BUILD_DIR bash scripts/build.sh
 export QT_QPA_PLATFORM=offscreen
 ctest --test-dir "$BUILD_DIR" --output-on-failure -L 'unit|model|gui' -j 1
 if [ "${WEFT_SKIP_SANITIZE:-0}" != "1" ]; then
-  BUILD_DIR=$BUILD_DIR-asan bash scripts/build.sh -DCMAKE_BUILD_TYPE=Debug -DWEFT_SANITIZE=ON -DWEFT_BUILD_GUI=OFF
+  BUILD_DIR=$BUILD_DIR-asan bash scripts/build.sh -DCMAKE_BUILD_TYPE=Debug -DWEFT_SANITIZE=ON -DWEFT_BUILD_GUI=ON
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir "$BUILD_DIR-asan" --output-on-failure -L unit -j 1
+    ctest --test-dir "$BUILD_DIR-asan" --output-on-failure -L 'unit|gui' -j 1
+fi
+if [ "${WEFT_SKIP_FUZZ:-0}" != "1" ]; then
+  FUZZ_BUILD_DIR=$BUILD_DIR-fuzz FUZZ_SECONDS=${FUZZ_SECONDS:-45} bash scripts/fuzz.sh
 fi
