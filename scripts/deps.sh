@@ -10,7 +10,7 @@ PACKAGES=(
   qt6-base-dev qt6-multimedia-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools linguist-qt6
   qt6-image-formats-plugins libqt6svg6-dev
   libopencv-dev libsentencepiece-dev sentencepiece nlohmann-json3-dev
-  libsndfile1-dev libsamplerate0-dev libcli11-dev libspdlog-dev libfmt-dev libssl-dev
+  libsndfile1-dev libsamplerate0-dev libwebp-dev libcli11-dev libspdlog-dev libfmt-dev libssl-dev
   xvfb xauth clang-14 libclang-rt-14-dev python3-torch
 )
 missing=()

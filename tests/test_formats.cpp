@@ -802,6 +802,31 @@ private slots:
         QVERIFY2(cut.error().message.find("truncated") != std::string::npos, cut.error().message.c_str());
     }
 
+    void webpDecodesLosslessAndWithAlpha() {
+        // Lossless WebP (quality above 100) must come back pixel-exact, in RGB order.
+        cv::Mat bgr(6, 5, CV_8UC3, cv::Scalar(40, 170, 50));
+        bgr.at<cv::Vec3b>(2, 3) = cv::Vec3b(200, 10, 30);
+        std::vector<std::uint8_t> webp;
+        QVERIFY(cv::imencode(".webp", bgr, webp, {cv::IMWRITE_WEBP_QUALITY, 101}));
+        const Result<Image> img = decodeImage(webp);
+        QVERIFY2(img.ok(), img.ok() ? "" : img.error().message.c_str());
+        QCOMPARE(img.value().width, 5);
+        QCOMPARE(img.value().height, 6);
+        QCOMPARE(int(img.value().pixel(0, 0)[0]), 50);
+        QCOMPARE(int(img.value().pixel(0, 0)[1]), 170);
+        QCOMPARE(int(img.value().pixel(3, 2)[0]), 30);
+        QCOMPARE(int(img.value().pixel(3, 2)[2]), 200);
+        // A transparent pixel lands on white, as in every other format with alpha.
+        cv::Mat bgra(4, 4, CV_8UC4, cv::Scalar(0, 0, 255, 255));
+        bgra.at<cv::Vec4b>(1, 1) = cv::Vec4b(0, 0, 0, 0);
+        QVERIFY(cv::imencode(".webp", bgra, webp, {cv::IMWRITE_WEBP_QUALITY, 101}));
+        const Result<Image> alpha = decodeImage(webp);
+        QVERIFY2(alpha.ok(), alpha.ok() ? "" : alpha.error().message.c_str());
+        QCOMPARE(int(alpha.value().pixel(0, 0)[0]), 255);
+        QCOMPARE(int(alpha.value().pixel(1, 1)[1]), 255);
+        QCOMPARE(decodeImage(Bytes(webp.begin(), webp.end() - 8)).error().code, ErrorCode::Format);
+    }
+
     void resizeNearestIsExact() {
         const Image src = checkerImage(8, 8);
         const Image up = resizeNearest(src, 64, 64);

@@ -674,6 +674,15 @@ void TestFormatsFuzz::libFuzzerFindings() {
     const Result<Image> huge = decodeImage(pngHeaderOnly(0xFFFFFFFFu, 0xFFFFFFFFu));
     QVERIFY(!huge.ok());
     QCOMPARE(huge.error().code, ErrorCode::LimitExceeded);
+
+    // A WebP that libwebp rejects went on, through cv::imdecode, to GDAL's decoder (a temp file
+    // and stderr output). WebP is now decoded by libwebp alone.
+    std::ifstream in(WEFT_SOURCE_DIR "/tests/fuzz/findings/webp_reaches_gdal.webp", std::ios::binary);
+    const Bytes gdalBait{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    QCOMPARE(gdalBait.size(), std::size_t(150));
+    const Result<Image> bait = decodeImage(gdalBait);
+    QVERIFY(!bait.ok());
+    QCOMPARE(bait.error().code, ErrorCode::Format);
 }
 
 QTEST_GUILESS_MAIN(TestFormatsFuzz)

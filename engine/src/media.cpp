@@ -12,6 +12,7 @@
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <webp/decode.h>
 
 #include "errors.h"
 #include "file_io.h"
@@ -213,6 +214,26 @@ Image matToImage(const cv::Mat& decoded, const std::string& what) {
     return img;
 }
 
+// WebP goes to libwebp directly: when OpenCV's own WebP reader rejects a file, imdecode tries
+// its other decoders in turn, and GDAL's accepts almost anything, writing the bytes to a
+// temporary file and printing to stderr (found by fuzz_image).
+Image decodeWebP(const std::vector<std::uint8_t>& bytes, const std::string& what) {
+    WebPBitstreamFeatures features;
+    if (WebPGetFeatures(bytes.data(), bytes.size(), &features) != VP8_STATUS_OK)
+        throw FormatError(what + ": WebP could not be decoded (corrupt or truncated header)");
+    cv::Mat bgra(features.height, features.width, CV_8UC4);
+    const std::size_t stride = static_cast<std::size_t>(features.width) * 4;
+    if (!WebPDecodeBGRAInto(bytes.data(), bytes.size(), bgra.data, stride * static_cast<std::size_t>(features.height),
+                            static_cast<int>(stride)))
+        throw FormatError(what + ": WebP could not be decoded (corrupt or truncated)");
+    if (!features.has_alpha) {
+        cv::Mat bgr;
+        cv::cvtColor(bgra, bgr, cv::COLOR_BGRA2BGR);
+        return matToImage(bgr, what);
+    }
+    return matToImage(bgra, what);
+}
+
 Image decodeChecked(const std::vector<std::uint8_t>& bytes, const MediaLimits& limits, const std::string& what) {
     if (static_cast<std::int64_t>(bytes.size()) > limits.maxFileBytes)
         throw LimitError(what + ": " + std::to_string(bytes.size()) + " bytes, more than the cap of " +
@@ -239,6 +260,7 @@ Image decodeChecked(const std::vector<std::uint8_t>& bytes, const MediaLimits& l
             sawEnd = bytes[i - 1] == 0xFF && bytes[i] == 0xD9;
         if (!sawEnd) throw FormatError(what + ": JPEG is truncated (no end-of-image marker)");
     }
+    if (h.kind == ImageKind::WebP) return decodeWebP(bytes, what);
     quietOpenCv();
     const cv::Mat buf(1, static_cast<int>(bytes.size()), CV_8U, const_cast<std::uint8_t*>(bytes.data()));
     // JPEG has no alpha, so IMREAD_COLOR is used to get its EXIF orientation applied; other

@@ -14,6 +14,7 @@ find_package(nlohmann_json 3 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SENTENCEPIECE REQUIRED IMPORTED_TARGET sentencepiece)
 pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
+pkg_check_modules(WEBP REQUIRED IMPORTED_TARGET libwebp)
 find_package(Threads REQUIRED)
 
 set(WEFT_ENGINE_DIR ${PROJECT_SOURCE_DIR}/engine)
@@ -46,7 +47,7 @@ target_compile_definitions(weft_fuzz_parsers PRIVATE
   WEFT_SPM_BUILD_PATH="$<TARGET_FILE:weft_fuzz_sentencepiece>" WEFT_SPM_INSTALL_PATH="")
 target_link_libraries(weft_fuzz_parsers
   PUBLIC nlohmann_json::nlohmann_json Threads::Threads
-  PRIVATE ${OpenCV_LIBS} PkgConfig::SNDFILE ${CMAKE_DL_LIBS})
+  PRIVATE ${OpenCV_LIBS} PkgConfig::SNDFILE PkgConfig::WEBP ${CMAKE_DL_LIBS})
 target_link_options(weft_fuzz_parsers PUBLIC -fsanitize=address,undefined)
 add_dependencies(weft_fuzz_parsers weft_fuzz_sentencepiece)
 
