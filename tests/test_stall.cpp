@@ -58,6 +58,8 @@ private Q_SLOTS:
         qInfo("%s", stallResultJson(r, options).constData());
         QCOMPARE(r.replies, options.replies);
         QVERIFY2(r.images >= 1, "the shipped model answered no drawing request with an image");
+        if (WEFT_TEST_SANITIZED)
+            QSKIP("stall timings mean nothing under ASan+UBSan; the replies themselves were checked");
         QVERIFY(r.stats.samples > 100);
         QVERIFY2(r.stats.p99Ms <= 16.0, qPrintable(QStringLiteral("p99 stall %1 ms").arg(r.stats.p99Ms)));
         // One-off hiccups on the shared 2-core machine (compilers, a training run) are allowed;
