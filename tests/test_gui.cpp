@@ -449,7 +449,9 @@ void GuiTest::dropImageAndTextThenSend()
     QVERIFY(waitForReply());
     ticker.stop();
     qInfo("longest GUI-thread stall during generation: %lld ms (%d text deltas)", longestGap, int(deltas.count()));
-    QVERIFY2(longestGap < 50, qPrintable(QStringLiteral("GUI thread stalled %1 ms").arg(longestGap)));
+    // Sanitizer builds run our code several times slower; they check memory, not timing.
+    const qint64 stallLimit = WEFT_TEST_SANITIZED ? 400 : 50;
+    QVERIFY2(longestGap < stallLimit, qPrintable(QStringLiteral("GUI thread stalled %1 ms").arg(longestGap)));
 
     const auto path = controller.current().tree.activePath();
     QCOMPARE(path.size(), std::size_t(2));
@@ -543,7 +545,7 @@ void GuiTest::cancelMidGeneration()
         if (done.first().first().toBool())
             continue; // it finished on its own between the two events
         qInfo("Stop took %lld ms", stopMs);
-        QVERIFY2(stopMs < 100, qPrintable(QStringLiteral("Stop took %1 ms").arg(stopMs)));
+        QVERIFY2(stopMs < (WEFT_TEST_SANITIZED ? 800 : 100), qPrintable(QStringLiteral("Stop took %1 ms").arg(stopMs)));
         QVERIFY(!controller.isGenerating());
         QVERIFY(m_window->chatView()->noticeLabel()->text().contains(QStringLiteral("Stopped")));
         QVERIFY(m_window->composer()->sendButton()->isVisibleTo(m_window.get()));
