@@ -207,6 +207,28 @@ private Q_SLOTS:
         QCOMPARE(segmentsOf(out2 + QStringLiteral("/ask")), first);
     }
 
+    void replyTellsWhenTheConversationWasShortened()
+    {
+        // Ten image turns (66 tokens each) cannot fit the tiny model's 512-token context: the
+        // oldest are left out, the answer is still written, and stderr says what was dropped.
+        const QString convDir = at(QStringLiteral("long"));
+        QDir().mkpath(convDir);
+        QVERIFY(saveImagePng(scene(), (convDir + QStringLiteral("/scene.png")).toStdString()).ok());
+        QByteArray json = R"({"format":"weft-conversation","version":1,"messages":[)";
+        for (int i = 0; i < 10; ++i)
+            json += R"({"role":"user","segments":[{"image":"scene.png"},{"text":"how many circles are there"}]},)"
+                    R"({"role":"assistant","segments":[{"text":"one"}]},)";
+        json += R"({"role":"user","segments":[{"image":"scene.png"},{"text":"describe this image"}]}]})";
+        QVERIFY(writeText(convDir + QStringLiteral("/long.json"), json));
+        const QString out = at(QStringLiteral("long-out"));
+        const Run r = runCli({QStringLiteral("reply"), convDir + QStringLiteral("/long.json"), QStringLiteral("--out"), out,
+                              QStringLiteral("--model"), m_model, QStringLiteral("--max-text-tokens"), QStringLiteral("4")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("exceeds the model's context of 512 tokens")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("oldest message(s)")), qPrintable(r.err));
+        QVERIFY(QFile::exists(out + QStringLiteral("/long/reply.json")));
+    }
+
     void replyWithBadModel()
     {
         QVERIFY(writeText(at(QStringLiteral("one.json")),

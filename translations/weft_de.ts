@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
     <name>Attachment</name>
@@ -51,27 +52,27 @@
     <name>main</name>
     <message>
         <source>Multimodal chat and image editing</source>
-        <translation>Multimodaler Chat und Bildbearbeitung</translation>
+        <translation type="vanished">Multimodaler Chat und Bildbearbeitung</translation>
     </message>
     <message>
         <source>Model folder to load.</source>
-        <translation>Zu ladender Modellordner.</translation>
+        <translation type="vanished">Zu ladender Modellordner.</translation>
     </message>
     <message>
         <source>Folder holding the conversations.</source>
-        <translation>Ordner mit den Unterhaltungen.</translation>
+        <translation type="vanished">Ordner mit den Unterhaltungen.</translation>
     </message>
     <message>
         <source>Save the window as a PNG image and quit.</source>
-        <translation>Das Fenster als PNG-Bild speichern und beenden.</translation>
+        <translation type="vanished">Das Fenster als PNG-Bild speichern und beenden.</translation>
     </message>
     <message>
         <source>With --screenshot: send this message first.</source>
-        <translation>Mit --screenshot: zuerst diese Nachricht senden.</translation>
+        <translation type="vanished">Mit --screenshot: zuerst diese Nachricht senden.</translation>
     </message>
     <message>
         <source>With --prompt: attach this file.</source>
-        <translation>Mit --prompt: diese Datei anhängen.</translation>
+        <translation type="vanished">Mit --prompt: diese Datei anhängen.</translation>
     </message>
 </context>
 <context>
@@ -131,6 +132,28 @@
     <message>
         <source>The engine could not answer: %1</source>
         <translation>Die Engine konnte nicht antworten: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>the example pairs of %n earlier message(s) were left out (their questions were kept)</source>
+        <translation>
+            <numerusform>wurden die Beispielpaare von %n früheren Nachricht weggelassen (ihre Fragen blieben erhalten)</numerusform>
+            <numerusform>wurden die Beispielpaare von %n früheren Nachrichten weggelassen (ihre Fragen blieben erhalten)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>the %n oldest message(s) were left out</source>
+        <translation>
+            <numerusform>wurde die älteste Nachricht weggelassen</numerusform>
+            <numerusform>wurden die %n ältesten Nachrichten weggelassen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The conversation is longer than the model&apos;s context of %1 tokens, so for this answer %2.</source>
+        <translation>Die Unterhaltung ist länger als der Kontext des Modells von %1 Tokens, daher %2 für diese Antwort.</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation> und </translation>
     </message>
 </context>
 <context>

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="ja">
 <context>
     <name>Attachment</name>
@@ -51,27 +52,27 @@
     <name>main</name>
     <message>
         <source>Multimodal chat and image editing</source>
-        <translation>マルチモーダルなチャットと画像編集</translation>
+        <translation type="vanished">マルチモーダルなチャットと画像編集</translation>
     </message>
     <message>
         <source>Model folder to load.</source>
-        <translation>読み込むモデルフォルダー。</translation>
+        <translation type="vanished">読み込むモデルフォルダー。</translation>
     </message>
     <message>
         <source>Folder holding the conversations.</source>
-        <translation>会話を保存するフォルダー。</translation>
+        <translation type="vanished">会話を保存するフォルダー。</translation>
     </message>
     <message>
         <source>Save the window as a PNG image and quit.</source>
-        <translation>ウィンドウを PNG 画像として保存して終了します。</translation>
+        <translation type="vanished">ウィンドウを PNG 画像として保存して終了します。</translation>
     </message>
     <message>
         <source>With --screenshot: send this message first.</source>
-        <translation>--screenshot と併用: 先にこのメッセージを送信します。</translation>
+        <translation type="vanished">--screenshot と併用: 先にこのメッセージを送信します。</translation>
     </message>
     <message>
         <source>With --prompt: attach this file.</source>
-        <translation>--prompt と併用: このファイルを添付します。</translation>
+        <translation type="vanished">--prompt と併用: このファイルを添付します。</translation>
     </message>
 </context>
 <context>
@@ -131,6 +132,26 @@
     <message>
         <source>The engine could not answer: %1</source>
         <translation>エンジンが返答できませんでした: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>the example pairs of %n earlier message(s) were left out (their questions were kept)</source>
+        <translation>
+            <numerusform>以前の %n 件のメッセージの例のペアを省略しました（質問は残しています）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>the %n oldest message(s) were left out</source>
+        <translation>
+            <numerusform>最も古い %n 件のメッセージを省略しました</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The conversation is longer than the model&apos;s context of %1 tokens, so for this answer %2.</source>
+        <translation>会話がモデルのコンテキスト（%1 トークン）より長いため、この回答では%2。</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation>、また</translation>
     </message>
 </context>
 <context>

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>Attachment</name>
@@ -51,27 +52,27 @@
     <name>main</name>
     <message>
         <source>Multimodal chat and image editing</source>
-        <translation>多模态聊天与图像编辑</translation>
+        <translation type="vanished">多模态聊天与图像编辑</translation>
     </message>
     <message>
         <source>Model folder to load.</source>
-        <translation>要加载的模型文件夹。</translation>
+        <translation type="vanished">要加载的模型文件夹。</translation>
     </message>
     <message>
         <source>Folder holding the conversations.</source>
-        <translation>存放对话的文件夹。</translation>
+        <translation type="vanished">存放对话的文件夹。</translation>
     </message>
     <message>
         <source>Save the window as a PNG image and quit.</source>
-        <translation>将窗口保存为 PNG 图像并退出。</translation>
+        <translation type="vanished">将窗口保存为 PNG 图像并退出。</translation>
     </message>
     <message>
         <source>With --screenshot: send this message first.</source>
-        <translation>与 --screenshot 一起使用：先发送此消息。</translation>
+        <translation type="vanished">与 --screenshot 一起使用：先发送此消息。</translation>
     </message>
     <message>
         <source>With --prompt: attach this file.</source>
-        <translation>与 --prompt 一起使用：附加此文件。</translation>
+        <translation type="vanished">与 --prompt 一起使用：附加此文件。</translation>
     </message>
 </context>
 <context>
@@ -131,6 +132,26 @@
     <message>
         <source>The engine could not answer: %1</source>
         <translation>引擎无法回答：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>the example pairs of %n earlier message(s) were left out (their questions were kept)</source>
+        <translation>
+            <numerusform>省略了之前 %n 条消息中的示例对（保留了其中的问题）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>the %n oldest message(s) were left out</source>
+        <translation>
+            <numerusform>省略了最早的 %n 条消息</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The conversation is longer than the model&apos;s context of %1 tokens, so for this answer %2.</source>
+        <translation>对话超出了模型 %1 个词元的上下文，因此本次回答%2。</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation>，并且</translation>
     </message>
 </context>
 <context>

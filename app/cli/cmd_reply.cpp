@@ -94,7 +94,15 @@ void replyToFile(const std::string& input, Session& session, const ReplyOptions&
     while (!messages.empty() && messages.back().role != Role::User) messages.pop_back();
     if (messages.empty()) throw Failure{"expected at least one user message, found none"};
 
-    Message answer = orFail(session.reply(messages, options));
+    ReplyOutcome outcome = orFail(session.replyWithNotice(messages, options));
+    Message& answer = outcome.message;
+    if (!outcome.context.empty()) {
+        // The answer is still written; the user learns it saw a shortened conversation.
+        const ContextNotice& c = outcome.context;
+        std::cerr << input << ": the conversation exceeds the model's context of " << c.contextTokens
+                  << " tokens; left out: " << c.compressedPairs << " example pair(s) in " << c.compressedMessages
+                  << " earlier message(s), and the " << c.droppedMessages << " oldest message(s)\n";
+    }
     const fs::path folder = outRoot / fs::path(input).stem();
     std::error_code ec;
     fs::create_directories(folder, ec);
