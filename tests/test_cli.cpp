@@ -214,12 +214,12 @@ private Q_SLOTS:
         const QString convDir = at(QStringLiteral("long"));
         QDir().mkpath(convDir);
         QVERIFY(saveImagePng(scene(), (convDir + QStringLiteral("/scene.png")).toStdString()).ok());
-        QByteArray json = R"({"format":"weft-conversation","version":1,"messages":[)";
+        std::string json = R"({"format":"weft-conversation","version":1,"messages":[)";
         for (int i = 0; i < 10; ++i)
             json += R"({"role":"user","segments":[{"image":"scene.png"},{"text":"how many circles are there"}]},)"
                     R"({"role":"assistant","segments":[{"text":"one"}]},)";
         json += R"({"role":"user","segments":[{"image":"scene.png"},{"text":"describe this image"}]}]})";
-        QVERIFY(writeText(convDir + QStringLiteral("/long.json"), json));
+        QVERIFY(writeText(convDir + QStringLiteral("/long.json"), QByteArray::fromStdString(json)));
         const QString out = at(QStringLiteral("long-out"));
         const Run r = runCli({QStringLiteral("reply"), convDir + QStringLiteral("/long.json"), QStringLiteral("--out"), out,
                               QStringLiteral("--model"), m_model, QStringLiteral("--max-text-tokens"), QStringLiteral("4")});

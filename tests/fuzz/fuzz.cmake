@@ -52,7 +52,7 @@ target_link_options(weft_fuzz_parsers PUBLIC -fsanitize=address,undefined)
 add_dependencies(weft_fuzz_parsers weft_fuzz_sentencepiece)
 
 # One executable per fuzz_<name>.cpp; scripts/fuzz.sh runs each on corpus/<name>.
-set(WEFT_FUZZ_TARGETS safetensors config tokenizer conversation image)
+set(WEFT_FUZZ_TARGETS safetensors config tokenizer conversation image audio)
 foreach(name IN LISTS WEFT_FUZZ_TARGETS)
   add_executable(fuzz_${name} ${WEFT_FUZZ_DIR}/fuzz_${name}.cpp)
   target_compile_options(fuzz_${name} PRIVATE -fsanitize=fuzzer -Wall -Wextra)
