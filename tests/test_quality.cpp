@@ -1,0 +1,123 @@
+// Quality regression of the shipped model: `weft-cli eval`'s harness on a small fresh sample
+// of every task, against floors derived from the numbers resources/models/weft-tiny/MODEL_CARD.md
+// reports (n = 200 per task). A change that breaks the codec, the sampler, the token stream or
+// the weights shows up here as a score far below what the card promises.
+#include <QtTest>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "weft/eval/evaluator.h"
+#include "weft/model.h"
+#include "weft/world/world.h"
+
+using namespace weft;
+
+namespace {
+
+enum class Score { SceneExact, Attributes, TextExact, Retrieval };
+
+struct Expected {
+    world::TaskKind task;
+    Score score;
+    double card; ///< the MODEL_CARD.md value (compression on, n = 200), as a fraction
+};
+
+// From MODEL_CARD.md's table (`weft-cli eval --n 200 --seed 2026 --compress both`).
+// Attribute accuracy is here as well as scene exact: it varies far less between samples,
+// so its floor is close to the card's value.
+constexpr Expected kShipped[] = {
+    {world::TaskKind::Generate, Score::Attributes, 0.796},
+    {world::TaskKind::Describe, Score::TextExact, 0.03},
+    {world::TaskKind::Count, Score::TextExact, 0.62},
+    {world::TaskKind::ColorQuery, Score::TextExact, 0.105},
+    {world::TaskKind::Edit, Score::Attributes, 0.755},
+    {world::TaskKind::WhatChanged, Score::TextExact, 0.0},
+    {world::TaskKind::SubjectByExample, Score::Attributes, 0.877},
+    {world::TaskKind::StyleByExample, Score::Attributes, 0.806},
+    {world::TaskKind::InContext, Score::Attributes, 0.763},
+    {world::TaskKind::MultiTurn, Score::Attributes, 0.741},
+    {world::TaskKind::Retrieval, Score::Retrieval, 0.325},
+};
+
+constexpr int kCases = 16;
+
+double value(const eval::Metrics& m, Score s)
+{
+    auto ratio = [](double a, int b) { return b > 0 ? a / b : 0.0; };
+    switch (s) {
+    case Score::SceneExact: return ratio(m.sceneExact, m.sceneCases);
+    case Score::Attributes: return ratio(m.attributeSum, m.sceneCases);
+    case Score::TextExact: return ratio(m.textExact, m.textCases);
+    case Score::Retrieval: return ratio(m.retrievalCorrect, m.retrievalCases);
+    }
+    return 0.0;
+}
+
+// Three standard errors of a proportion measured on n cases, plus a small allowance for the
+// card's own sampling error; attribute accuracy averages 29 attributes per case, so a third
+// of that is ample.
+double floorFor(const Expected& e, int n)
+{
+    const double p = e.card;
+    double margin = 3.0 * std::sqrt(std::max(p * (1.0 - p), 0.01) / n) + 0.03;
+    if (e.score == Score::Attributes)
+        margin = margin / 3.0 + 0.03;
+    return std::max(0.0, p - margin);
+}
+
+} // namespace
+
+class TestQuality : public QObject {
+    Q_OBJECT
+
+private slots:
+    void shippedModelHoldsItsCardScores()
+    {
+        const std::string model = Model::defaultModelDirectory();
+        if (model.empty())
+            QSKIP("no shipped model (resources/models/weft-tiny)");
+        QTemporaryDir tmp;
+        eval::EvalOptions o;
+        o.modelDirectory = model;
+        o.casesPerTask = kCases;
+        o.seed = 31337; // fresh cases: neither the card's seed nor anything trained on
+        o.outDirectory = tmp.path().toStdString();
+        o.compression = eval::Compression::On;
+        o.sheetCases = 0;
+        const auto report = eval::runEvaluation(o);
+        QVERIFY2(report.ok(), report.ok() ? "" : report.error().message.c_str());
+
+        int checked = 0;
+        QStringList failures;
+        for (const Expected& e : kShipped) {
+            for (const auto& g : report.value().groups) {
+                if (g.taskNumber != static_cast<int>(e.task) || g.group != "all")
+                    continue;
+                QCOMPARE(g.metrics.errors, 0);
+                const double got = value(g.metrics, e.score);
+                const double floor = floorFor(e, g.metrics.cases);
+                qInfo("%-16s %.3f (card %.3f, floor %.3f, n %d)", g.task.c_str(), got, e.card, floor, g.metrics.cases);
+                if (got < floor)
+                    failures << QStringLiteral("%1: %2 < floor %3").arg(QString::fromStdString(g.task)).arg(got).arg(floor);
+                ++checked;
+            }
+        }
+        QCOMPARE(checked, int(std::size(kShipped)));
+        QVERIFY2(failures.isEmpty(), qPrintable(failures.join(QStringLiteral("; "))));
+    }
+
+    void floorsFollowTheSampleSize()
+    {
+        const Expected e{world::TaskKind::Count, Score::TextExact, 0.5};
+        QVERIFY(floorFor(e, 16) < floorFor(e, 200));
+        QVERIFY(floorFor(e, 200) < 0.5);
+        QCOMPARE(floorFor({world::TaskKind::Count, Score::TextExact, 0.62}, 16), 0.0);
+        const Expected a{world::TaskKind::Generate, Score::Attributes, 0.8};
+        QVERIFY(floorFor(a, 16) > floorFor({world::TaskKind::Count, Score::TextExact, 0.8}, 16));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestQuality)
+#include "test_quality.moc"
