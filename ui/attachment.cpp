@@ -58,17 +58,21 @@ void applyImageAllocationLimit(const AttachmentLimits& limits)
     QImageReader::setAllocationLimit(imageAllocationLimitMiB(limits));
 }
 
-QImage readImageCapped(const QString& path, const AttachmentLimits& limits)
+namespace {
+
+// Decodes with Qt under the allocation cap, falling back to the engine's decoder (Qt has no
+// WebP reader here; the engine's decoder is the one used for replies). An image whose header
+// announces more than maxImagePixels is refused before decoding; its size goes to `oversize`.
+QImage decodeWithinCaps(const QString& path, qint64 maxBytes, const AttachmentLimits& limits, QSize* oversize)
 {
     applyImageAllocationLimit(limits);
-    const qint64 maxBytes = std::max(limits.maxImageBytes, ConversationStore::kMaxMediaBytes);
-    const QFileInfo info(path);
-    if (!info.isFile() || info.size() > maxBytes)
-        return {};
     QImageReader reader(path);
     const QSize size = reader.size();
-    if (size.isValid() && qint64(size.width()) * size.height() > limits.maxImagePixels)
+    if (size.isValid() && qint64(size.width()) * size.height() > limits.maxImagePixels) {
+        if (oversize)
+            *oversize = size;
         return {};
+    }
     QImage image = reader.read();
     if (image.isNull()) {
         auto decoded = weft::loadImageFile(path.toStdString(), engineLimits(maxBytes, limits.maxImagePixels));
@@ -76,6 +80,17 @@ QImage readImageCapped(const QString& path, const AttachmentLimits& limits)
             image = toQImage(decoded.value());
     }
     return image;
+}
+
+} // namespace
+
+QImage readImageCapped(const QString& path, const AttachmentLimits& limits)
+{
+    const qint64 maxBytes = std::max(limits.maxImageBytes, ConversationStore::kMaxMediaBytes);
+    const QFileInfo info(path);
+    if (!info.isFile() || info.size() > maxBytes)
+        return {};
+    return decodeWithinCaps(path, maxBytes, limits, nullptr);
 }
 
 bool attachmentFromFile(const QString& path, Attachment& out, QString& error, const AttachmentLimits& limits)
@@ -97,19 +112,11 @@ bool attachmentFromFile(const QString& path, Attachment& out, QString& error, co
                         .arg(limits.maxImageBytes / (1024 * 1024));
             return false;
         }
-        applyImageAllocationLimit(limits);
-        QImageReader reader(path);
-        const QSize size = reader.size();
-        if (size.isValid() && qint64(size.width()) * size.height() > limits.maxImagePixels) {
+        QSize size;
+        const QImage image = decodeWithinCaps(path, limits.maxImageBytes, limits, &size);
+        if (size.isValid()) {
             error = QCoreApplication::translate("Attachment", "%1 has too many pixels (%2 x %3).").arg(info.fileName()).arg(size.width()).arg(size.height());
             return false;
-        }
-        QImage image = reader.read();
-        if (image.isNull()) {
-            // Qt has no WebP reader here: the engine's decoder (the one used for replies) does.
-            auto decoded = weft::loadImageFile(path.toStdString(), engineLimits(limits.maxImageBytes, limits.maxImagePixels));
-            if (decoded.ok())
-                image = toQImage(decoded.value());
         }
         if (image.isNull()) {
             error = QCoreApplication::translate("Attachment", "%1 is not a readable image.").arg(info.fileName());
