@@ -1,7 +1,6 @@
 // weft-cli train: runs the stages of the weft-tiny recipe (tokenizer, codec, lm) into a run
 // folder; every stage resumes from its checkpoint when run again with the same folder.
 #include <atomic>
-#include <cstdio>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -93,14 +92,7 @@ int runTrain(const TrainArgs& a)
         const auto codecFile = (fs::path(a.runDir) / "codec.safetensors").string();
         const auto sheet = (fs::path(a.runDir) / "codec-failures.png").string();
         const auto r = train::evaluateCodecFile(a.config, codecFile, 1000, a.seed + 1000003, a.threads, sheet);
-        char buf[400];
-        std::snprintf(buf, sizeof buf,
-                      "codec report over %d fresh scenes: scene exact %.4f, pixels %.5f, codes used %.3f; "
-                      "wrong: background %.3f, object %.3f, creature %.3f, empty %.3f; pixel errors/scene "
-                      "margin %.1f interior %.1f; shared codes %.3f; failures drawn in %s",
-                      r.scenes, r.sceneExact, r.pixelAccuracy, r.codesUsed, r.backgroundWrong, r.objectWrong,
-                      r.creatureWrong, r.emptyWrong, r.marginPixelErrors, r.interiorPixelErrors, r.sharedCodes, sheet.c_str());
-        log(LogLevel::Info, buf);
+        log(LogLevel::Info, "codec report: " + train::describe(r) + "; failures drawn in " + sheet);
         return 0;
     }
     if (all || a.stage == "lm") {

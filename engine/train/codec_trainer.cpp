@@ -245,6 +245,18 @@ torch::Tensor patchWeights(const std::vector<world::Scene>& scenes, double objec
 
 } // namespace
 
+std::string describe(const CodecEvalResult& r)
+{
+    char buf[400];
+    std::snprintf(buf, sizeof buf,
+                  "scene exact %.4f over %d scenes, pixels %.5f, codes used %.3f, locality %.4f; "
+                  "wrong: background %.3f, object %.3f, creature %.3f, empty %.3f; "
+                  "pixel errors/scene margin %.1f interior %.1f; shared codes %.3f",
+                  r.sceneExact, r.scenes, r.pixelAccuracy, r.codesUsed, r.locality, r.backgroundWrong, r.objectWrong,
+                  r.creatureWrong, r.emptyWrong, r.marginPixelErrors, r.interiorPixelErrors, r.sharedCodes);
+    return buf;
+}
+
 CodecEvalResult trainCodec(const CodecTrainOptions& o)
 {
     setTrainingThreads(o.threads);
@@ -323,15 +335,7 @@ CodecEvalResult trainCodec(const CodecTrainOptions& o)
             appendMetric(metrics, {"codec-eval", step, elapsed(),
                                    {{"scene_exact", last.sceneExact}, {"pixel_accuracy", last.pixelAccuracy},
                                     {"codes_used", last.codesUsed}, {"locality", last.locality}}});
-            char buf[400];
-            std::snprintf(buf, sizeof buf,
-                          "codec eval step %lld: scene exact %.4f, pixels %.5f, codes used %.3f, locality %.4f; "
-                          "wrong: background %.3f, object %.3f, creature %.3f, empty %.3f; "
-                          "pixel errors/scene margin %.1f interior %.1f; shared codes %.3f",
-                          step, last.sceneExact, last.pixelAccuracy, last.codesUsed, last.locality,
-                          last.backgroundWrong, last.objectWrong, last.creatureWrong, last.emptyWrong,
-                          last.marginPixelErrors, last.interiorPixelErrors, last.sharedCodes);
-            logInfo(o.log, buf);
+            logInfo(o.log, "codec eval step " + std::to_string(step) + ": " + describe(last));
         }
         if (step % o.checkpointEvery == 0) {
             checkpoint();

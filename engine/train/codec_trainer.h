@@ -50,6 +50,9 @@ struct CodecEvalResult {
     double sharedCodes = 0;
 };
 
+/// One line with every figure of `r` (fractions as written, pixel errors per scene).
+std::string describe(const CodecEvalResult& r);
+
 /// Trains (or resumes from runDir/codec.ckpt) and writes runDir/codec.safetensors holding the
 /// "codec.*" tensors of the model's tensor table. Blocking; deterministic for the seed and
 /// thread count. Throws EngineError subclasses on bad config or I/O failure; CancelledError
