@@ -20,6 +20,8 @@ void appendCodecTensorSpecs(const CodecConfig& c, std::vector<TensorSpec>& specs
     specs.push_back({"codec.decoder.input.weight", {e, levels}});
     specs.push_back({"codec.decoder.input.bias", {e}});
     specs.push_back({"codec.decoder.pos", {n, e}});
+    if (c.decoderCodeEmbedding)
+        specs.push_back({"codec.decoder.code_embed", {static_cast<std::int64_t>(c.codebookSize()), e}});
     for (int i = 0; i < c.decoderLayers; ++i) {
         const std::string p = "codec.decoder.layers." + std::to_string(i) + ".";
         specs.push_back({p + "norm1.weight", {e}});

@@ -57,6 +57,8 @@ CodecDecoderImpl::CodecDecoderImpl(const CodecConfig& c)
     const int n = c.grid * c.grid;
     m_input = register_module("input", torch::nn::Linear(static_cast<int64_t>(c.fsqLevels.size()), c.decoderDim));
     m_pos = register_parameter("pos", torch::randn({n, c.decoderDim}) * 0.02);
+    if (c.decoderCodeEmbedding)
+        m_codeEmbed = register_parameter("code_embed", torch::randn({c.codebookSize(), c.decoderDim}) * 0.02);
     m_layers = register_module("layers", torch::nn::ModuleList());
     for (int i = 0; i < c.decoderLayers; ++i)
         m_layers->push_back(CodecBlock(c.decoderDim, c.decoderHeads));
@@ -64,9 +66,13 @@ CodecDecoderImpl::CodecDecoderImpl(const CodecConfig& c)
     m_output = register_module("output", torch::nn::Linear(c.decoderDim, out));
 }
 
-torch::Tensor CodecDecoderImpl::forward(const torch::Tensor& values)
+torch::Tensor CodecDecoderImpl::forward(const torch::Tensor& values, const torch::Tensor& codes)
 {
     auto x = m_input(values) + m_pos;
+    // The table gives every code its own vector; the linear term keeps a gradient path to
+    // the encoder (the table lookup has none), so the encoder still learns where to put codes.
+    if (m_codeEmbed.defined())
+        x = x + torch::embedding(m_codeEmbed, codes);
     for (const auto& layer : *m_layers)
         x = layer->as<CodecBlock>()->forward(x);
     return m_output(m_norm(x));
@@ -219,7 +225,7 @@ torch::Tensor ImageCodecImpl::valuesFromCodes(const torch::Tensor& codes) const
 
 torch::Tensor ImageCodecImpl::decodeOutputs(const torch::Tensor& values)
 {
-    return m_decoder(values / m_floorHalf);
+    return m_decoder(values / m_floorHalf, codesFromValues(values.detach()));
 }
 
 torch::Tensor ImageCodecImpl::encodeImages(const std::vector<Image>& images)

@@ -40,11 +40,14 @@ TORCH_MODULE(CodecBlock);
 class CodecDecoderImpl : public torch::nn::Module {
 public:
     explicit CodecDecoderImpl(const CodecConfig& config);
-    torch::Tensor forward(const torch::Tensor& values); // [B,N,D] normalised -> [B,N,p*p*C]
+    /// values: [B,N,D] normalised FSQ values; codes: [B,N] long indices of the same codes
+    /// (read only when the config has decoderCodeEmbedding). -> [B,N,p*p*C]
+    torch::Tensor forward(const torch::Tensor& values, const torch::Tensor& codes);
 
 private:
     torch::nn::Linear m_input{nullptr}, m_output{nullptr};
     torch::Tensor m_pos;
+    torch::Tensor m_codeEmbed; // [codebook, dim] or undefined
     torch::nn::ModuleList m_layers{nullptr};
     RmsNorm m_norm{nullptr};
 };

@@ -162,6 +162,7 @@ void readCodec(const FieldReader& r, CodecConfig& c) {
     if (c.marginBackground && c.grid < 3)
         r.fail("margin_background", "a grid of at least 3 (a ring of patches around the inside)",
                "grid " + std::to_string(c.grid));
+    r.readBool("decoder_code_embedding", c.decoderCodeEmbedding);
     if (c.decoderDim % c.decoderHeads != 0)
         r.fail("decoder_heads", "a divisor of decoder_dim " + std::to_string(c.decoderDim),
                std::to_string(c.decoderHeads));
@@ -173,6 +174,10 @@ void readAudio(const FieldReader& r, AudioConfig& a) {
     r.readDouble("max_seconds", a.maxSeconds, 0.0, 60.0, true);
     r.readInt("mel_bins", a.melBins, 1, 256);
     r.readInt("hop_length", a.hopLength, 1, 65536);
+    r.readInt("window_length", a.windowLength, 16, 65536);
+    r.readInt("fft_size", a.fftSize, 16, 65536);
+    if (a.fftSize < a.windowLength)
+        r.fail("fft_size", "at least window_length " + std::to_string(a.windowLength), std::to_string(a.fftSize));
     r.readInt("encoder_channels", a.encoderChannels, 1, 4096);
     r.readInt("frames_per_token", a.framesPerToken, 1, 64);
 }
@@ -294,12 +299,16 @@ std::string ModelConfig::toJson() const {
     c["decoder_heads"] = codec.decoderHeads;
     if (codec.marginBackground)
         c["margin_background"] = true;
+    if (codec.decoderCodeEmbedding)
+        c["decoder_code_embedding"] = true;
     auto& a = j["audio"];
     a["enabled"] = audio.enabled;
     a["sample_rate"] = audio.sampleRate;
     a["max_seconds"] = audio.maxSeconds;
     a["mel_bins"] = audio.melBins;
     a["hop_length"] = audio.hopLength;
+    a["window_length"] = audio.windowLength;
+    a["fft_size"] = audio.fftSize;
     a["encoder_channels"] = audio.encoderChannels;
     a["frames_per_token"] = audio.framesPerToken;
     j["retrieval"]["embed_dim"] = retrieval.embedDim;

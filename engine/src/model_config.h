@@ -38,6 +38,10 @@ struct CodecConfig {
     /// patches; inside the ring, pixels of the background's colours reach it as "background"
     /// (an all-zero input), so inner codes carry only what sits on the background.
     bool marginBackground = false;
+    /// The decoder adds a learned vector per code index (a codebook-sized table) to the
+    /// linear projection of the code's FSQ values, so that codes whose values are close can
+    /// still draw unrelated pixels.
+    bool decoderCodeEmbedding = false;
 
     int patch() const { return imageSize / grid; }
     int codebookSize() const;        ///< product of fsqLevels
@@ -50,6 +54,8 @@ struct AudioConfig {
     double maxSeconds = 4.0;
     int melBins = 40;
     int hopLength = 320;        ///< samples per mel frame (20 ms)
+    int windowLength = 400;     ///< samples per analysis window (25 ms, Hann)
+    int fftSize = 512;          ///< FFT length (window zero-padded), >= windowLength
     int encoderChannels = 128;
     int framesPerToken = 4;     ///< encoder downsampling: mel frames per stream embedding
 };

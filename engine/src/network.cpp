@@ -54,6 +54,7 @@ NetworkImpl::NetworkImpl(const ModelConfig& config, WeightInit init) : m_config(
     m_logitScale = retrieval->register_parameter("logit_scale", torch::full({1}, kInitialLogitScale));
 
     m_codec = register_module("codec", ImageCodec(config.codec));
+    if (config.audio.enabled) m_audio = register_module("audio", AudioEncoder(config.audio, tc.dModel));
 
     RotaryTable rope(tc.dModel / tc.heads, tc.contextLength, tc.ropeTheta);
     m_ropeCos = register_buffer("rope_cos", rope.cos);
@@ -65,14 +66,15 @@ NetworkImpl::NetworkImpl(const ModelConfig& config, WeightInit init) : m_config(
 void NetworkImpl::initialiseWeights()
 {
     // GPT-2 style: small normal weights, residual-output projections scaled down with depth
-    // so the residual stream does not grow with the number of layers. The codec keeps its
-    // own initialisation.
+    // so the residual stream does not grow with the number of layers. The codec and the
+    // audio encoder keep torch's own initialisation of their layers.
     torch::NoGradGuard noGrad;
     const double stdDev = 0.02;
     const double residualStd = stdDev / std::sqrt(2.0 * m_config.transformer.layers);
     for (auto& item : named_parameters()) {
         const std::string& name = item.key();
-        if (name.rfind("codec.", 0) == 0 || name == "retrieval.logit_scale") continue;
+        if (name.rfind("codec.", 0) == 0 || name.rfind("audio.", 0) == 0 || name == "retrieval.logit_scale")
+            continue;
         auto& p = item.value();
         if (p.dim() == 1) continue; // norm scales stay at 1
         const bool residual = name.find("attn.wo.") != std::string::npos || name.find("ffn.w2.") != std::string::npos;
@@ -85,11 +87,32 @@ torch::Device NetworkImpl::device() const
     return m_tokEmbeddings->weight.device();
 }
 
-torch::Tensor NetworkImpl::embed(const torch::Tensor& ids)
+torch::Tensor NetworkImpl::embed(const torch::Tensor& ids, const std::vector<AudioInput>& audio)
 {
     if (ids.dim() != 2 || ids.scalar_type() != torch::kLong)
         throw ShapeError("network: expected token ids [B, T] of type long, found " + shapeText(ids));
-    return m_tokEmbeddings->forward(ids);
+    auto x = m_tokEmbeddings->forward(ids);
+    if (audio.empty()) return x;
+    if (!m_audio) throw ArgumentError("network: audio input given to a model without an audio encoder");
+    std::vector<torch::Tensor> mels;
+    mels.reserve(audio.size());
+    for (const auto& a : audio) mels.push_back(a.mel);
+    const auto encoded = m_audio->forward(mels);
+    std::vector<int64_t> rows, cols;
+    for (std::size_t i = 0; i < audio.size(); ++i) {
+        const auto n = encoded[i].size(0);
+        if (audio[i].row < 0 || audio[i].row >= ids.size(0) || audio[i].start < 0 || audio[i].start + n > ids.size(1))
+            throw ShapeError("network: audio clip " + std::to_string(i) + " of " + std::to_string(n) +
+                             " tokens at row " + std::to_string(audio[i].row) + ", token " +
+                             std::to_string(audio[i].start) + " does not fit ids " + shapeText(ids));
+        for (int64_t k = 0; k < n; ++k) {
+            rows.push_back(audio[i].row);
+            cols.push_back(audio[i].start + k);
+        }
+    }
+    // Out-of-place index_put keeps the autograd path to both the table and the encoder.
+    const auto opts = torch::TensorOptions().dtype(torch::kLong).device(x.device());
+    return x.index_put({torch::tensor(rows, opts), torch::tensor(cols, opts)}, torch::cat(encoded));
 }
 
 torch::Tensor NetworkImpl::runLayers(torch::Tensor x, const torch::Tensor& positions, const torch::Tensor& blocked,
@@ -113,9 +136,10 @@ torch::Tensor NetworkImpl::runLayers(torch::Tensor x, const torch::Tensor& posit
     return m_norm->forward(x);
 }
 
-torch::Tensor NetworkImpl::forwardHidden(const torch::Tensor& ids, const torch::Tensor& positions, const torch::Tensor& mask)
+torch::Tensor NetworkImpl::forwardHidden(const torch::Tensor& ids, const torch::Tensor& positions, const torch::Tensor& mask,
+                                         const std::vector<AudioInput>& audio)
 {
-    auto x = embed(ids);
+    auto x = embed(ids, audio);
     const auto b = ids.size(0), t = ids.size(1);
     if (mask.dim() != 4 || mask.size(0) != b || mask.size(1) != 1 || mask.size(2) != t || mask.size(3) != t)
         throw ShapeError("network: expected mask [" + std::to_string(b) + ",1," + std::to_string(t) + "," +
@@ -124,9 +148,10 @@ torch::Tensor NetworkImpl::forwardHidden(const torch::Tensor& ids, const torch::
 }
 
 torch::Tensor NetworkImpl::forwardCached(const torch::Tensor& ids, const torch::Tensor& positions,
-                                         const torch::Tensor& newMask, const torch::Tensor& tokenValid, KvCache& cache)
+                                         const torch::Tensor& newMask, const torch::Tensor& tokenValid, KvCache& cache,
+                                         const std::vector<AudioInput>& audio)
 {
-    auto x = embed(ids);
+    auto x = embed(ids, audio);
     const auto b = ids.size(0), t = ids.size(1);
     if (b != cache.batch())
         throw ShapeError("network: expected " + std::to_string(cache.batch()) + " rows for the cache, found " +

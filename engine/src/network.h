@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include "audio_encoder.h"
 #include "image_codec.h"
 #include "kv_cache.h"
 #include "model_config.h"
@@ -31,18 +32,23 @@ public:
 
     /// Full forward pass. ids [B, T] long (token ids), positions [B, T] long (rotary
     /// positions, < contextLength), mask [B, 1, T, T] bool (true = query t may attend to key
-    /// s; see attentionMask in token_stream.h). Returns hidden states [B, T, d] after the
-    /// final norm. Throws ShapeError/ArgumentError for inconsistent shapes or positions.
-    torch::Tensor forwardHidden(const torch::Tensor& ids, const torch::Tensor& positions, const torch::Tensor& mask);
+    /// s; see attentionMask in token_stream.h). `audio` replaces the embeddings of each clip's
+    /// frame tokens (row, start .. start + audioTokenCount - 1) with the audio encoder's
+    /// output. Returns hidden states [B, T, d] after the final norm. Throws
+    /// ShapeError/ArgumentError for inconsistent shapes or positions, or audio given to a
+    /// model without an audio encoder or placed outside the batch.
+    torch::Tensor forwardHidden(const torch::Tensor& ids, const torch::Tensor& positions, const torch::Tensor& mask,
+                                const std::vector<AudioInput>& audio = {});
 
     /// Incremental forward: appends T new tokens per row to `cache` and returns their hidden
     /// states [B, T, d]. The new tokens attend to every valid cached slot of their row and,
     /// among themselves, to `newMask` [B, 1, T, T] bool (undefined = causal). `tokenValid`
     /// [B, T] bool marks padding of shorter rows (undefined = all valid); padded tokens are
     /// invisible to later tokens and their outputs are meaningless. Throws LimitError when
-    /// the cache is full.
+    /// the cache is full. `audio` as for forwardHidden, `start` counted within the new tokens.
     torch::Tensor forwardCached(const torch::Tensor& ids, const torch::Tensor& positions, const torch::Tensor& newMask,
-                                const torch::Tensor& tokenValid, KvCache& cache);
+                                const torch::Tensor& tokenValid, KvCache& cache,
+                                const std::vector<AudioInput>& audio = {});
 
     /// Output projection: hidden [..., d] -> logits [..., V].
     torch::Tensor logits(const torch::Tensor& hidden);
@@ -64,7 +70,7 @@ public:
     torch::Device device() const;
 
 private:
-    torch::Tensor embed(const torch::Tensor& ids);
+    torch::Tensor embed(const torch::Tensor& ids, const std::vector<AudioInput>& audio);
     torch::Tensor runLayers(torch::Tensor x, const torch::Tensor& positions, const torch::Tensor& blocked, KvCache* cache);
     void initialiseWeights();
 
@@ -78,6 +84,7 @@ private:
     torch::nn::Linear m_retrievalImage{nullptr};
     torch::Tensor m_logitScale;
     ImageCodec m_codec{nullptr};
+    AudioEncoder m_audio{nullptr}; // null when the config has no audio encoder
     torch::Tensor m_ropeCos; // buffers: [contextLength, headDim]
     torch::Tensor m_ropeSin;
 };

@@ -56,6 +56,15 @@ std::vector<TensorSpec> ModelConfig::tensorSpecs() const
     specs.push_back({"retrieval.query.weight", {e, d}});
     specs.push_back({"retrieval.image.weight", {e, d}});
     specs.push_back({"retrieval.logit_scale", {1}});
+    if (audio.enabled) {
+        const std::int64_t c = audio.encoderChannels;
+        specs.push_back({"audio.conv1.weight", {c, audio.melBins, 3}});
+        specs.push_back({"audio.conv1.bias", {c}});
+        specs.push_back({"audio.conv2.weight", {c, c, audio.framesPerToken}});
+        specs.push_back({"audio.conv2.bias", {c}});
+        specs.push_back({"audio.proj.weight", {d, c}});
+        specs.push_back({"audio.proj.bias", {d}});
+    }
     appendCodecTensorSpecs(codec, specs);
     return specs;
 }

@@ -10,8 +10,10 @@ namespace {
 
 class StreamBuilder {
 public:
-    StreamBuilder(const Tokenizer& tokenizer, const ModelConfig& config, const ImageCodeFunction& imageCodes, bool compress)
-        : m_tokenizer(tokenizer), m_config(config), m_vocab(config.vocab), m_imageCodes(imageCodes), m_compress(compress)
+    StreamBuilder(const Tokenizer& tokenizer, const ModelConfig& config, const ImageCodeFunction& imageCodes, bool compress,
+                  const AudioFeatureFunction& audioFeatures)
+        : m_tokenizer(tokenizer), m_config(config), m_vocab(config.vocab), m_imageCodes(imageCodes),
+          m_audioFeatures(audioFeatures), m_compress(compress)
     {
     }
 
@@ -49,12 +51,23 @@ public:
         for (int id : m_tokenizer.encode(text)) push(id, target);
     }
 
-    void audio()
+    void audio(const Segment& segment, bool target)
     {
-        if (!m_config.audio.enabled) throw ArgumentError("model has no audio encoder");
-        // Audio frames enter the stream as continuous embeddings, which this stream format
-        // does not carry yet; refuse rather than silently drop the sound.
-        throw ArgumentError("audio input is not supported by this engine version");
+        if (!m_config.audio.enabled) throw ArgumentError("this model has no audio encoder and cannot read audio");
+        if (target) throw ArgumentError("token stream: expected audio in user messages only, found it in an answer");
+        if (segment.audio.empty())
+            throw ArgumentError("token stream: expected decoded samples for audio '" + segment.path + "', found none");
+        if (!m_audioFeatures) throw ArgumentError("token stream: no audio encoder was given");
+        torch::Tensor mel = m_audioFeatures(segment.audio);
+        if (mel.dim() != 2 || mel.size(0) < 1 || mel.size(1) != m_config.audio.melBins)
+            throw ShapeError("token stream: expected log-mel features [frames >= 1, " +
+                             std::to_string(m_config.audio.melBins) + "], found " + std::to_string(mel.dim()) +
+                             "-d features");
+        push(m_vocab.boa, false);
+        m_stream.audioSpans.push_back({m_stream.size(), mel});
+        const int n = audioTokenCount(static_cast<int>(mel.size(0)), m_config.audio);
+        for (int i = 0; i < n; ++i) push(m_vocab.boa, false);
+        push(m_vocab.eoa, false);
     }
 
     void message(const Message& m, bool target, bool isAnswer)
@@ -81,7 +94,7 @@ public:
                 }
                 break;
             case SegmentKind::Audio:
-                audio();
+                audio(s, target);
                 break;
             case SegmentKind::Image:
                 if (isAnswer && s.retrieved) {
@@ -114,6 +127,7 @@ private:
     const ModelConfig& m_config;
     const VocabLayout& m_vocab;
     const ImageCodeFunction& m_imageCodes;
+    const AudioFeatureFunction& m_audioFeatures;
     bool m_compress;
     int m_pairBase = 0;
     TokenStream m_stream;
@@ -122,9 +136,10 @@ private:
 } // namespace
 
 TokenStream buildStream(const std::vector<Message>& messages, const Message* answer, const Tokenizer& tokenizer,
-                        const ModelConfig& config, const ImageCodeFunction& imageCodes, bool compress)
+                        const ModelConfig& config, const ImageCodeFunction& imageCodes, bool compress,
+                        const AudioFeatureFunction& audioFeatures)
 {
-    StreamBuilder builder(tokenizer, config, imageCodes, compress);
+    StreamBuilder builder(tokenizer, config, imageCodes, compress, audioFeatures);
     builder.push(config.vocab.bos, false);
     for (const Message& m : messages) builder.message(m, false, false);
     builder.push(config.vocab.assistant, false);
@@ -177,6 +192,7 @@ StreamBatch batchStreams(const std::vector<TokenStream>& streams, int padId)
             valid[r][i] = true;
         }
         if (s.size() > 0) batch.mask[r][0].narrow(0, 0, s.size()).narrow(1, 0, s.size()).copy_(attentionMask(s));
+        for (const auto& span : s.audioSpans) batch.audio.push_back({static_cast<int>(r), span.start, span.mel});
     }
     return batch;
 }

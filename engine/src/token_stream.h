@@ -3,7 +3,9 @@
 // (see MODEL_FORMAT.md, "Token stream").
 //
 //   bos, then per message: role token (user/assistant), its segments in order
-//   (image -> boi + grid*grid codes + eoi; text -> sentencepiece ids), then eos.
+//   (image -> boi + grid*grid codes + eoi; audio -> boa + one placeholder token per audio
+//   embedding + eoa; text -> sentencepiece ids), then eos. The placeholders carry the id of
+//   boa; the network replaces their embeddings with the audio encoder's output.
 //   A prompt for a reply ends with `assistant`; an answer follows it and ends with eos.
 //
 // X-Prompt compression: in a user message with n >= 3 images, n odd, the first n-1 images
@@ -17,6 +19,7 @@
 
 #include <torch/torch.h>
 
+#include "audio_encoder.h"
 #include "model_config.h"
 #include "tokenizer.h"
 #include "weft/message.h"
@@ -38,21 +41,33 @@ struct TokenStream {
     std::vector<int> imageStarts;
     /// Index of each `ret` token of the answer (retrieved images in the answer).
     std::vector<int> retrievalPositions;
+    /// Every audio clip: index of its first placeholder token and its log-mel features
+    /// [F, melBins]; it owns audioTokenCount(F) placeholders.
+    struct AudioSpan {
+        int start = 0;
+        torch::Tensor mel;
+    };
+    std::vector<AudioSpan> audioSpans;
 
     int size() const noexcept { return static_cast<int>(ids.size()); }
 };
 
 /// Maps an image to grid*grid code indices in [0, codebookSize), row-major.
 using ImageCodeFunction = std::function<std::vector<int>(const Image&)>;
+/// Maps a decoded clip (any rate) to its log-mel features [F, melBins] float.
+using AudioFeatureFunction = std::function<torch::Tensor(const AudioClip&)>;
 
 /// Builds the stream of `messages` followed by `assistant` and, when `answer` is not null,
 /// the answer's tokens (text pieces; generated images as boi + codes + eoi; images marked
 /// `retrieved` as `ret`) and eos, with lossMask 1 on them. `imageCodes` encodes every image
-/// segment (it must hold pixels). Throws ArgumentError for an audio segment when the model
-/// has no audio encoder or an image without pixels, ShapeError when imageCodes returns the
-/// wrong count or range. Does not check the context length. Thread-safe if imageCodes is.
+/// segment (it must hold pixels); `audioFeatures` every audio segment (it must hold
+/// samples). Throws ArgumentError for an audio segment when the model has no audio encoder,
+/// no audioFeatures was given or the clip is empty, or an image without pixels, ShapeError
+/// when imageCodes returns the wrong count or range or audioFeatures a wrong shape. Does not
+/// check the context length. Thread-safe if the two functions are.
 TokenStream buildStream(const std::vector<Message>& messages, const Message* answer, const Tokenizer& tokenizer,
-                        const ModelConfig& config, const ImageCodeFunction& imageCodes, bool compress);
+                        const ModelConfig& config, const ImageCodeFunction& imageCodes, bool compress,
+                        const AudioFeatureFunction& audioFeatures = {});
 
 /// Attention mask of a stream, [T, T] bool (true = query t may attend key s): causal, minus
 /// the raw tokens of each example pair for queries at or after that pair's groupEnd.
@@ -69,6 +84,7 @@ struct StreamBatch {
     torch::Tensor mask;       ///< [B, 1, T, T] bool
     torch::Tensor lossMask;   ///< [B, T] float (0/1)
     torch::Tensor valid;      ///< [B, T] bool, false on padding
+    std::vector<AudioInput> audio; ///< every stream's audio clips, row = stream index
 };
 
 /// Pads `streams` to the longest one (ArgumentError when empty). CPU tensors.
