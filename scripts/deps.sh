@@ -11,7 +11,7 @@ PACKAGES=(
   qt6-image-formats-plugins libqt6svg6-dev
   libopencv-dev libsentencepiece-dev sentencepiece nlohmann-json3-dev
   libsndfile1-dev libsamplerate0-dev libwebp-dev libcli11-dev libspdlog-dev libfmt-dev libssl-dev
-  xvfb xauth clang-14 libclang-rt-14-dev python3-torch
+  xvfb xauth clang-14 libclang-rt-14-dev python3-torch espeak-ng
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -77,6 +77,90 @@ private slots:
         QCOMPARE(s.sceneExact, 0);
     }
 
+    // Task 12: background exact (colour and pattern) and every object preserved.
+    void scoresSoundReplies()
+    {
+        std::mt19937_64 rng(6);
+        world::TaskOptions noAudio;
+        noAudio.synthesizeAudio = false; // scoring looks at the images only
+        const auto c = world::generateTask(world::TaskKind::SoundAtmosphere, rng, world::Split::Test, noAudio);
+        const world::Scene expected = *c.expectedScene;
+        const int objects = expected.objectCount();
+        QVERIFY(objects >= 1);
+        auto reply = [](const world::Scene& s) {
+            Message m;
+            m.role = Role::Assistant;
+            m.segments.push_back(Segment::makeImage(world::render(s)));
+            return m;
+        };
+        auto m = eval::scoreReply(c, c.answer);
+        QCOMPARE(m.backgroundCases, 1);
+        QCOMPARE(m.backgroundExact, 1);
+        QCOMPARE(m.sceneExact, 1);
+        QCOMPARE(m.preservedTotal, objects);
+        QCOMPARE(m.preservedKept, objects);
+        // The unchanged input: objects kept, background wrong.
+        m = eval::scoreReply(c, reply(*c.sourceScene));
+        QCOMPARE(m.backgroundExact, 0);
+        QCOMPARE(m.sceneExact, 0);
+        QCOMPARE(m.preservedKept, objects);
+        // Right background, one object lost.
+        world::Scene lost = expected;
+        for (auto& cell : lost.cells)
+            if (!cell.empty()) {
+                cell = world::Cell::makeEmpty();
+                break;
+            }
+        m = eval::scoreReply(c, reply(lost));
+        QCOMPARE(m.backgroundExact, 1);
+        QCOMPARE(m.preservedKept, objects - 1);
+        // Right pattern on the wrong colour is not an exact background.
+        world::Scene recoloured = expected;
+        recoloured.background = expected.background == world::Color::Black ? world::Color::White : world::Color::Black;
+        for (auto& cell : recoloured.cells)
+            if (!cell.empty() && cell.color == recoloured.background)
+                cell.color = expected.background; // keep the scene valid
+        m = eval::scoreReply(c, reply(recoloured));
+        QCOMPARE(m.backgroundExact, 0);
+        m = eval::scoreReply(c, Message{});
+        QCOMPARE(m.backgroundCases, 1);
+        QCOMPARE(m.backgroundExact, 0);
+        QCOMPARE(m.preservedKept, 0);
+        QCOMPARE(m.preservedTotal, objects);
+    }
+
+    // Task 13: scene exact and attribute accuracy, on the held-out voice.
+    void scoresSpokenReplies()
+    {
+        std::mt19937_64 rng(9);
+        world::TaskOptions noAudio;
+        noAudio.synthesizeAudio = false;
+        world::TaskCase c;
+        do
+            c = world::generateTask(world::TaskKind::SpokenRequest, rng, world::Split::Test, noAudio);
+        while (c.expectedScene->objectCount() == 0);
+        QCOMPARE(c.variant, world::heldOutSpeechVoice());
+        auto m = eval::scoreReply(c, c.answer);
+        QCOMPARE(m.sceneCases, 1);
+        QCOMPARE(m.sceneExact, 1);
+        QCOMPARE(m.attributeSum, 1.0);
+        QCOMPARE(m.backgroundCases, 0); // a sound-task metric only
+        QCOMPARE(m.preservedTotal, 0);
+        // One object drawn in the wrong size: 28 of 29 attributes.
+        world::Scene wrong = *c.expectedScene;
+        for (auto& cell : wrong.cells)
+            if (cell.kind == world::Cell::Kind::Object) {
+                cell.size = cell.size == world::Size::Small ? world::Size::Large : world::Size::Small;
+                break;
+            }
+        Message reply;
+        reply.role = Role::Assistant;
+        reply.segments.push_back(Segment::makeImage(world::render(wrong)));
+        m = eval::scoreReply(c, reply);
+        QCOMPARE(m.sceneExact, 0);
+        QCOMPARE(m.attributeSum, 28.0 / 29.0);
+    }
+
     void runsOnRandomModel()
     {
         eval::EvalOptions o;
@@ -123,8 +207,84 @@ private slots:
         bad.modelDirectory = m_model + "/missing";
         QVERIFY(!eval::runEvaluation(bad).ok());
         bad = o;
-        bad.tasks = {world::TaskKind::SoundAtmosphere};
+        bad.tasks = {static_cast<world::TaskKind>(14)};
         QCOMPARE(int(eval::runEvaluation(bad).error().code), int(ErrorCode::InvalidArgument));
+    }
+
+    // The tiny model has no audio input (audio.enabled false): tasks 12-13 are reported as
+    // skipped, with the reason, and nothing crashes.
+    void skipsAudioTasksWithoutAudio()
+    {
+        eval::EvalOptions o;
+        o.modelDirectory = m_model;
+        o.tasks = {world::TaskKind::Count, world::TaskKind::SoundAtmosphere, world::TaskKind::SpokenRequest};
+        o.casesPerTask = 1;
+        o.outDirectory = (m_tmp.path() + "/eval-audio").toStdString();
+        o.reply.maxTextTokens = 4;
+        const auto report = eval::runEvaluation(o);
+        QVERIFY2(report.ok(), report.ok() ? "" : report.error().message.c_str());
+        int skipped = 0;
+        for (const auto& g : report.value().groups) {
+            if (world::taskNeedsAudio(static_cast<world::TaskKind>(g.taskNumber))) {
+                ++skipped;
+                QVERIFY(g.skipped.find("no audio input") != std::string::npos);
+                QCOMPARE(g.metrics.cases, 0);
+            } else {
+                QVERIFY(g.skipped.empty());
+                QCOMPARE(g.metrics.cases, 1);
+            }
+        }
+        QCOMPARE(skipped, 2);
+        const auto doc = nlohmann::json::parse(report.value().json);
+        int skippedJson = 0;
+        for (const auto& r : doc["results"])
+            if (r.contains("skipped")) {
+                ++skippedJson;
+                QVERIFY(r["task"] == "sound" || r["task"] == "spoken");
+            }
+        QCOMPARE(skippedJson, 2);
+        const std::string& md = report.value().markdown;
+        QVERIFY(md.find("| 12 sound | all | on | skipped |") != std::string::npos);
+        QVERIFY(md.find("task 13 (spoken) skipped: the model has no audio input") != std::string::npos);
+        QVERIFY(md.find("background exact") != std::string::npos);
+    }
+
+    // A model with audio input runs tasks 12-13 (replies of random weights may fail; they count
+    // as errors, not as a failed run). Skipped while the engine cannot build such a model.
+    void runsAudioTasksWithAudio()
+    {
+        std::ifstream in(std::string(WEFT_TEST_DATA_DIR) + "/configs/tiny.json");
+        auto config = nlohmann::json::parse(in);
+        config["audio"] = {{"enabled", true}};
+        const std::string configPath = (m_tmp.path() + "/tiny-audio.json").toStdString();
+        std::ofstream(configPath) << config.dump(2);
+        const std::string dir = (m_tmp.path() + "/model-audio").toStdString();
+        const auto made = initModel(configPath, dir, 3, world::textCorpus(2000, 3));
+        if (!made.ok())
+            QSKIP(("the engine cannot build a model with audio input yet: " + made.error().message).c_str());
+        const auto loaded = Model::load(dir);
+        QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
+        if (!loaded.value()->info().hasAudio)
+            QSKIP("the engine does not report audio input for a config with audio.enabled true yet");
+        eval::EvalOptions o;
+        o.modelDirectory = dir;
+        o.tasks = {world::TaskKind::SoundAtmosphere, world::TaskKind::SpokenRequest};
+        o.casesPerTask = 1;
+        o.outDirectory = (m_tmp.path() + "/eval-with-audio").toStdString();
+        o.reply.maxTextTokens = 4;
+        o.log = [](LogLevel, const std::string& line) { qInfo("%s", line.c_str()); };
+        const auto report = eval::runEvaluation(o);
+        QVERIFY2(report.ok(), report.ok() ? "" : report.error().message.c_str());
+        for (const auto& g : report.value().groups) {
+            if (g.group != "all")
+                continue;
+            const bool spokenWithoutEspeak =
+                g.taskNumber == 13 && !world::SpeechSynthesizer::available();
+            QCOMPARE(g.skipped.empty(), !spokenWithoutEspeak);
+            QCOMPARE(g.metrics.cases, spokenWithoutEspeak ? 0 : 1);
+            if (g.taskNumber == 12)
+                QCOMPARE(g.metrics.backgroundCases, 1);
+        }
     }
 
 private:

@@ -3,7 +3,9 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstring>
 #include <regex>
 #include <set>
 
@@ -120,14 +122,100 @@ int imageCount(const weft::Message& m)
 }
 
 // Every user message: images first, then exactly one text segment.
+// Images, then audio, then one text segment; or audio alone (a spoken request).
 bool wellFormedUser(const weft::Message& m)
 {
-    if (m.role != weft::Role::User || m.segments.empty() || m.segments.back().kind != weft::SegmentKind::Text)
+    if (m.role != weft::Role::User || m.segments.empty())
         return false;
-    for (std::size_t i = 0; i + 1 < m.segments.size(); ++i)
-        if (m.segments[i].kind != weft::SegmentKind::Image)
-            return false;
-    return true;
+    const std::size_t n = m.segments.size();
+    std::size_t i = 0;
+    while (i < n && m.segments[i].kind == weft::SegmentKind::Image)
+        ++i;
+    const std::size_t images = i;
+    while (i < n && m.segments[i].kind == weft::SegmentKind::Audio)
+        ++i;
+    if (i == n)
+        return images == 0 && n > 0; // audio alone
+    return i + 1 == n && m.segments[i].kind == weft::SegmentKind::Text;
+}
+
+int audioCount(const weft::Message& m)
+{
+    int n = 0;
+    for (const auto& s : m.segments)
+        n += s.kind == weft::SegmentKind::Audio ? 1 : 0;
+    return n;
+}
+
+// Simple clip features a model could pick up: zero-crossing rate (brightness), variation of the
+// 20 ms loudness envelope, tonality (autocorrelation peak over 1-3.3 ms lags) and the sharpest
+// onset between envelope frames.
+std::array<double, 4> soundFeatures(const weft::AudioClip& c)
+{
+    const auto& s = c.samples;
+    const std::size_t n = s.size();
+    int crossings = 0;
+    for (std::size_t i = 1; i < n; ++i)
+        crossings += (s[i] >= 0) != (s[i - 1] >= 0) ? 1 : 0;
+    std::vector<double> rms;
+    for (std::size_t i = 0; i + 320 <= n; i += 320) {
+        double e = 0;
+        for (std::size_t j = i; j < i + 320; ++j)
+            e += double(s[j]) * s[j];
+        rms.push_back(std::sqrt(e / 320));
+    }
+    double mean = 0, var = 0;
+    for (double r : rms)
+        mean += r / rms.size();
+    for (double r : rms)
+        var += (r - mean) * (r - mean) / rms.size();
+    const std::size_t start = n / 4, len = std::min<std::size_t>(4000, n / 2);
+    double e0 = 0, tonal = 0;
+    for (std::size_t i = start; i < start + len; ++i)
+        e0 += double(s[i]) * s[i];
+    for (int lag = 16; lag <= 54; ++lag) {
+        double a = 0;
+        for (std::size_t i = start; i < start + len; ++i)
+            a += double(s[i]) * s[i + lag];
+        tonal = std::max(tonal, a / e0);
+    }
+    double onset = 0;
+    for (std::size_t i = 1; i < rms.size(); ++i)
+        onset = std::max(onset, std::log((rms[i] + 1e-4) / (rms[i - 1] + 1e-4)));
+    return {std::log(crossings * 16000.0 / n), std::sqrt(var) / mean, tonal, onset};
+}
+
+// FNV-1a hashes of the samples of one clip of each kind drawn from std::mt19937_64(2024): the
+// same on every platform and compiler (GCC and Clang, -O0 to -O2, with and without FMA checked).
+const std::vector<std::uint64_t> kSoundGolden = {5045292576800761462ULL, 1957103107315956215ULL,
+                                                 5615829849686124235ULL, 16645881180018366547ULL};
+
+// The SpeechParams a task case reports in its detail ("voice=V speed=S pitch=P").
+SpeechParams randomSpeechParamsFromDetail(const std::string& detail)
+{
+    std::smatch m;
+    const std::regex re("voice=(\\S+) speed=(\\d+) pitch=(\\d+)");
+    SpeechParams p;
+    if (std::regex_match(detail, m, re)) {
+        p.voice = m[1].str();
+        p.wordsPerMinute = std::stoi(m[2].str());
+        p.pitch = std::stoi(m[3].str());
+    }
+    return p;
+}
+
+std::uint64_t fnv1a(const std::vector<float>& v)
+{
+    std::uint64_t h = 1469598103934665603ULL;
+    for (float f : v) {
+        std::uint32_t bits = 0;
+        std::memcpy(&bits, &f, 4);
+        for (int i = 0; i < 4; ++i) {
+            h ^= (bits >> (8 * i)) & 0xffu;
+            h *= 1099511628211ULL;
+        }
+    }
+    return h;
 }
 
 } // namespace
@@ -471,10 +559,14 @@ private slots:
                                  bgNoWord + ")";
         const std::string objPhrase = "a (small|large) " + c + " " + sh + " " + posPhrase;
         const std::regex editRe(edit), nowEditRe("now " + edit);
+        // Audio content is checked in the sound and speech tests; here only the case structure.
+        TaskOptions noAudio;
+        noAudio.synthesizeAudio = false;
+        QCOMPARE(kImplementedTaskCount, 13);
         for (int i = 0; i < 300; ++i) {
             for (int k = 1; k <= kImplementedTaskCount; ++k) {
                 const auto kind = static_cast<TaskKind>(k);
-                const TaskCase tc = generateTask(kind, rng, Split::Train);
+                const TaskCase tc = generateTask(kind, rng, Split::Train, noAudio);
                 QCOMPARE(int(tc.kind), k);
                 QVERIFY(!tc.messages.empty());
                 for (const auto& m : tc.messages)
@@ -612,17 +704,54 @@ private slots:
                     QVERIFY(*tc.expectedScene == tc.imageScenes[holder]);
                     break;
                 }
+                case TaskKind::SoundAtmosphere: {
+                    // `[image] [audio] make it sound like this`: the pattern the sound names, the
+                    // background colour and every object kept, and the pattern actually changes.
+                    QCOMPARE(text, std::string("make it sound like this"));
+                    const auto& segs = tc.messages.back().segments;
+                    QCOMPARE(int(segs.size()), 3);
+                    QCOMPARE(int(segs[0].kind), int(weft::SegmentKind::Image));
+                    QCOMPARE(int(segs[1].kind), int(weft::SegmentKind::Audio));
+                    QCOMPARE(int(tc.messages.size()), 1);
+                    QCOMPARE(images, 1);
+                    const auto sound = soundKindFromName(tc.variant);
+                    QVERIFY2(sound.has_value(), tc.variant.c_str());
+                    QVERIFY(tc.detail.rfind(tc.variant + " ", 0) == 0);
+                    Scene expect = *first;
+                    expect.pattern = soundPattern(*sound);
+                    QVERIFY(expect == *tc.expectedScene);
+                    QVERIFY(first->pattern != tc.expectedScene->pattern);
+                    QVERIFY(tc.sourceScene && *tc.sourceScene == *first);
+                    QVERIFY(tc.namedCells.empty());
+                    QVERIFY(first->objectCount() >= 1);
+                    break;
+                }
+                case TaskKind::SpokenRequest: {
+                    // `[audio]` alone, speech of `draw {caption}` with at most two objects and no
+                    // creature.
+                    QCOMPARE(int(tc.messages.size()), 1);
+                    const auto& segs = tc.messages.back().segments;
+                    QCOMPARE(int(segs.size()), 1);
+                    QCOMPARE(int(segs[0].kind), int(weft::SegmentKind::Audio));
+                    QCOMPARE(images, 0);
+                    QCOMPARE(tc.spokenText, "draw " + caption(*tc.expectedScene));
+                    QVERIFY(tc.expectedScene->objectCount() <= 2);
+                    for (const auto& cell : tc.expectedScene->cells)
+                        QVERIFY(cell.kind != Cell::Kind::Creature);
+                    const auto& voices = speechVoices(Split::Train);
+                    QVERIFY(std::find(voices.begin(), voices.end(), tc.variant) != voices.end());
+                    QVERIFY(tc.detail.rfind("voice=" + tc.variant + " speed=", 0) == 0);
+                    break;
+                }
                 default: QFAIL("unexpected task");
                 }
             }
         }
     }
 
-    void audioTasksAndBadOptions()
+    void badOptions()
     {
         std::mt19937_64 rng(1);
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, generateTask(TaskKind::SoundAtmosphere, rng, Split::Train));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, generateTask(TaskKind::SpokenRequest, rng, Split::Test));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, generateTask(static_cast<TaskKind>(0), rng, Split::Test));
         TaskOptions o;
         o.composition = true;
@@ -636,30 +765,37 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, randomScene(rng, so));
         QCOMPARE(int(*taskFromName("5")), 5);
         QCOMPARE(int(*taskFromName("in-context")), 9);
+        QCOMPARE(int(*taskFromName("sound")), 12);
+        QCOMPARE(int(*taskFromName("spoken")), 13);
         QVERIFY(!taskFromName("14"));
     }
 
     void determinism()
     {
+        // Speech needs espeak-ng; without it task 13 is checked without synthesis.
+        TaskOptions o;
+        o.synthesizeAudio = SpeechSynthesizer::available();
         for (int k = 1; k <= kImplementedTaskCount; ++k) {
             std::mt19937_64 a(99), b(99), c(100);
-            const TaskCase x = generateTask(static_cast<TaskKind>(k), a, Split::Test);
-            const TaskCase y = generateTask(static_cast<TaskKind>(k), b, Split::Test);
+            const TaskCase x = generateTask(static_cast<TaskKind>(k), a, Split::Test, o);
+            const TaskCase y = generateTask(static_cast<TaskKind>(k), b, Split::Test, o);
             QCOMPARE(x.messages.size(), y.messages.size());
             for (std::size_t m = 0; m < x.messages.size(); ++m) {
                 QCOMPARE(x.messages[m].segments.size(), y.messages[m].segments.size());
                 for (std::size_t s = 0; s < x.messages[m].segments.size(); ++s) {
                     QCOMPARE(x.messages[m].segments[s].text, y.messages[m].segments[s].text);
                     QVERIFY(x.messages[m].segments[s].image == y.messages[m].segments[s].image);
+                    QVERIFY(x.messages[m].segments[s].audio.samples == y.messages[m].segments[s].audio.samples);
                 }
             }
+            QCOMPARE(x.detail, y.detail);
             QVERIFY(x.imageScenes == y.imageScenes);
             QVERIFY(x.expectedScene == y.expectedScene);
             QCOMPARE(x.expectedText, y.expectedText);
             // A different seed gives a different case (over several draws).
             bool differs = false;
             for (int i = 0; i < 5 && !differs; ++i) {
-                const TaskCase z = generateTask(static_cast<TaskKind>(k), c, Split::Test);
+                const TaskCase z = generateTask(static_cast<TaskKind>(k), c, Split::Test, o);
                 differs = z.imageScenes != x.imageScenes || z.expectedText != x.expectedText || z.expectedScene != x.expectedScene;
             }
             QVERIFY(differs);
@@ -768,6 +904,280 @@ private slots:
         }
     }
 
+    void soundSynthesis()
+    {
+        // Ranges, bounds and every kind over many draws.
+        std::mt19937_64 rng(41);
+        int shortest = kSoundMaxSamples, longest = 0;
+        double quietest = 1.0;
+        for (int i = 0; i < 200; ++i) {
+            const auto kind = static_cast<SoundKind>(i % kSoundKindCount);
+            const SoundParams p = randomSoundParams(rng, kind);
+            QCOMPARE(int(p.kind), int(kind));
+            const weft::AudioClip clip = synthesizeSound(p);
+            QCOMPARE(clip.sampleRate, 16000);
+            QCOMPARE(int(clip.samples.size()), p.samples);
+            QVERIFY(p.samples >= 16000 && p.samples <= 64000); // 1-4 s
+            shortest = std::min(shortest, p.samples);
+            longest = std::max(longest, p.samples);
+            double peak = 0;
+            for (float v : clip.samples) {
+                QVERIFY(std::isfinite(v));
+                QVERIFY(v >= -1.0f && v <= 1.0f);
+                peak = std::max(peak, double(std::fabs(v)));
+            }
+            QVERIFY(peak <= p.loudnessPercent / 100.0 + 1.5 * p.humPermille / 1000.0 + 1e-6);
+            quietest = std::min(quietest, peak);
+            QCOMPARE(clip.samples.front(), 0.0f); // faded in and out
+            QCOMPARE(clip.samples.back(), 0.0f);
+        }
+        QVERIFY(shortest < 16000 * 13 / 10 && longest > 16000 * 37 / 10);
+        QVERIFY(quietest > 0.15);
+
+        // Determinism: the same engine state gives the same parameters and the same samples; the
+        // parameters alone reproduce the clip.
+        std::mt19937_64 a(7), b(7);
+        for (int k = 0; k < kSoundKindCount; ++k) {
+            const SoundParams pa = randomSoundParams(a, static_cast<SoundKind>(k));
+            const SoundParams pb = randomSoundParams(b, static_cast<SoundKind>(k));
+            QVERIFY(pa == pb);
+            QVERIFY(synthesizeSound(pa).samples == synthesizeSound(pb).samples);
+        }
+        QCOMPARE(a(), b()); // the same number of draws
+        // The same bits on every platform: a fixed clip of each kind hashes to a fixed value.
+        std::mt19937_64 g(2024);
+        std::vector<std::uint64_t> hashes;
+        for (int k = 0; k < kSoundKindCount; ++k)
+            hashes.push_back(fnv1a(synthesizeSound(randomSoundParams(g, static_cast<SoundKind>(k))).samples));
+        const std::vector<std::uint64_t> golden = kSoundGolden;
+        for (int k = 0; k < kSoundKindCount; ++k)
+            QVERIFY2(hashes[k] == golden[k], (std::string(soundKindName(static_cast<SoundKind>(k))) + " hash " +
+                                              std::to_string(hashes[k])).c_str());
+
+        // Names, patterns and bad parameters.
+        QCOMPARE(int(soundPattern(SoundKind::Rain)), int(Pattern::Rain));
+        QCOMPARE(int(soundPattern(SoundKind::Bell)), int(Pattern::Dots));
+        QCOMPARE(int(soundPattern(SoundKind::Drums)), int(Pattern::Checker));
+        QCOMPARE(int(soundPattern(SoundKind::Ocean)), int(Pattern::Stripes));
+        QVERIFY(!soundForPattern(Pattern::Plain) && !soundForPattern(Pattern::Grid));
+        QCOMPARE(int(*soundForPattern(Pattern::Checker)), int(SoundKind::Drums));
+        QCOMPARE(int(*soundKindFromName("ocean")), int(SoundKind::Ocean));
+        SoundParams bad = randomSoundParams(rng, SoundKind::Bell);
+        bad.samples = 15999;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, synthesizeSound(bad));
+        bad = randomSoundParams(rng, SoundKind::Bell);
+        bad.pitchHz = 2000;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, synthesizeSound(bad));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, soundKindName(static_cast<SoundKind>(4)));
+
+        const auto t0 = std::chrono::steady_clock::now();
+        double seconds = 0;
+        for (int i = 0; i < 40; ++i) {
+            const auto clip = synthesizeSound(randomSoundParams(rng, static_cast<SoundKind>(i % 4)));
+            seconds += clip.samples.size() / 16000.0;
+        }
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        qInfo("atmosphere synthesis: %.2f ms per clip (%.2f ms per second of audio)", ms / 40, ms / seconds);
+    }
+
+    // The task is learnable: a nearest-centroid classifier on four simple features, fitted on
+    // 400 clips, names the kind of 400 other clips.
+    void soundKindsDistinguishable()
+    {
+        std::mt19937_64 rng(11);
+        std::vector<std::array<double, 4>> x;
+        std::vector<int> y;
+        for (int i = 0; i < 800; ++i) {
+            x.push_back(soundFeatures(synthesizeSound(randomSoundParams(rng, static_cast<SoundKind>(i % 4)))));
+            y.push_back(i % 4);
+        }
+        std::array<double, 4> mu{}, sd{};
+        for (int i = 0; i < 400; ++i)
+            for (int d = 0; d < 4; ++d)
+                mu[d] += x[i][d] / 400;
+        for (int i = 0; i < 400; ++i)
+            for (int d = 0; d < 4; ++d)
+                sd[d] += (x[i][d] - mu[d]) * (x[i][d] - mu[d]) / 400;
+        for (auto& v : sd)
+            v = std::sqrt(v);
+        std::array<std::array<double, 4>, 4> centre{};
+        for (int i = 0; i < 400; ++i)
+            for (int d = 0; d < 4; ++d)
+                centre[y[i]][d] += (x[i][d] - mu[d]) / sd[d] / 100;
+        int right = 0;
+        std::array<int, 4> perKind{};
+        for (int i = 400; i < 800; ++i) {
+            int best = 0;
+            double bestDistance = 1e300;
+            for (int k = 0; k < 4; ++k) {
+                double dist = 0;
+                for (int d = 0; d < 4; ++d) {
+                    const double z = (x[i][d] - mu[d]) / sd[d] - centre[k][d];
+                    dist += z * z;
+                }
+                if (dist < bestDistance) {
+                    bestDistance = dist;
+                    best = k;
+                }
+            }
+            right += best == y[i] ? 1 : 0;
+            perKind[y[i]] += best == y[i] ? 1 : 0;
+        }
+        qInfo("nearest-centroid accuracy %.3f (rain %d, bell %d, drums %d, ocean %d of 100)", right / 400.0, perKind[0],
+              perKind[1], perKind[2], perKind[3]);
+        QVERIFY(right >= 380);
+        for (int k = 0; k < 4; ++k)
+            QVERIFY(perKind[k] >= 90);
+    }
+
+    void soundTaskCases()
+    {
+        // Synthesis does not change the rng stream: with and without audio the cases agree.
+        std::mt19937_64 a(3), b(3);
+        TaskOptions noAudio;
+        noAudio.synthesizeAudio = false;
+        std::set<std::string> kinds;
+        for (int i = 0; i < 60; ++i) {
+            const TaskCase x = generateTask(TaskKind::SoundAtmosphere, a, Split::Train);
+            const TaskCase y = generateTask(TaskKind::SoundAtmosphere, b, Split::Train, noAudio);
+            QVERIFY(x.imageScenes == y.imageScenes && x.expectedScene == y.expectedScene);
+            QCOMPARE(x.detail, y.detail);
+            const auto& clip = x.messages.back().segments[1].audio;
+            QCOMPARE(clip.sampleRate, 16000);
+            QVERIFY(clip.samples.size() >= 16000 && clip.samples.size() <= 64000);
+            QVERIFY(y.messages.back().segments[1].audio.empty());
+            QCOMPARE(audioCount(x.messages.back()), 1);
+            kinds.insert(x.variant);
+        }
+        QCOMPARE(int(kinds.size()), kSoundKindCount);
+    }
+
+    void heldOutVoiceStaysOut()
+    {
+        const std::string held = heldOutSpeechVoice();
+        const auto& train = speechVoices(Split::Train);
+        QVERIFY(std::find(train.begin(), train.end(), held) == train.end());
+        QVERIFY(train.size() >= 6);
+        QVERIFY(speechVoices(Split::Test) == std::vector<std::string>{held});
+        std::mt19937_64 rng(8);
+        std::set<std::string> seen;
+        for (int i = 0; i < 2000; ++i) {
+            const SpeechParams p = randomSpeechParams(rng, Split::Train);
+            QVERIFY(p.voice != held);
+            QVERIFY(p.wordsPerMinute >= kSpeechMinWordsPerMinute && p.wordsPerMinute <= kSpeechMaxWordsPerMinute);
+            QVERIFY(p.pitch >= kSpeechMinPitch && p.pitch <= kSpeechMaxPitch);
+            seen.insert(p.voice);
+            QCOMPARE(randomSpeechParams(rng, Split::Test).voice, held);
+        }
+        QCOMPARE(seen.size(), train.size());
+        TaskOptions noAudio;
+        noAudio.synthesizeAudio = false;
+        for (int i = 0; i < 300; ++i) {
+            QVERIFY(generateTask(TaskKind::SpokenRequest, rng, Split::Train, noAudio).variant != held);
+            QCOMPARE(generateTask(TaskKind::SpokenRequest, rng, Split::Test, noAudio).variant, held);
+        }
+    }
+
+    void speechSynthesis()
+    {
+        // A missing program is a clear, typed error (and never a crash), whatever is installed.
+        SpeechSynthesizer::Options missing;
+        missing.program = "/nonexistent/espeak-ng";
+        QVERIFY(!SpeechSynthesizer::available(missing.program));
+        SpeechSynthesizer none(missing);
+        QVERIFY_THROWS_EXCEPTION(SpeechUnavailableError, none.speak("draw it", SpeechParams{}));
+        TaskOptions viaMissing;
+        viaMissing.speech = std::make_shared<SpeechSynthesizer>(missing);
+        std::mt19937_64 r0(1);
+        QVERIFY_THROWS_EXCEPTION(SpeechUnavailableError,
+                                 generateTask(TaskKind::SpokenRequest, r0, Split::Train, viaMissing));
+        SpeechSynthesizer checks;
+        for (const char* bad : {"", "-v xx", "draw [[h@@]]", "draw\na circle"})
+            QVERIFY_THROWS_EXCEPTION(std::invalid_argument, checks.speak(bad, SpeechParams{}));
+        SpeechParams badParams;
+        badParams.voice = "en;rm";
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, checks.speak("draw it", badParams));
+
+        if (!SpeechSynthesizer::available())
+            QSKIP("espeak-ng is not installed (apt-get install espeak-ng); spoken requests cannot be synthesized");
+        const std::string longest =
+            "draw a large orange triangle at the bottom-right, a large purple diamond at the bottom-left on a yellow "
+            "checker background";
+        const std::string shortest = "draw an empty red background";
+        SpeechSynthesizer::Options uncachedOptions;
+        uncachedOptions.cacheBytes = 0;
+        SpeechSynthesizer uncached(uncachedOptions);
+        std::vector<std::string> voices = speechVoices(Split::Train);
+        voices.push_back(heldOutSpeechVoice());
+        std::set<std::uint64_t> distinct;
+        const auto t0 = std::chrono::steady_clock::now();
+        int utterances = 0;
+        for (const auto& voice : voices) {
+            for (const auto& text : {shortest, longest}) {
+                SpeechParams p;
+                p.voice = voice;
+                p.wordsPerMinute = kSpeechMinWordsPerMinute; // the slowest: the longest clips
+                p.pitch = 50;
+                const weft::AudioClip clip = uncached.speak(text, p);
+                ++utterances;
+                QCOMPARE(clip.sampleRate, 16000);
+                QVERIFY2(clip.samples.size() >= 16000 / 2, voice.c_str());      // real speech
+                QVERIFY2(clip.samples.size() <= 4 * 16000, voice.c_str());      // fits the model's 4 s
+                double peak = 0;
+                for (float v : clip.samples) {
+                    QVERIFY(v >= -1.0f && v <= 1.0f);
+                    peak = std::max(peak, double(std::fabs(v)));
+                }
+                QVERIFY(peak > 0.05);
+                distinct.insert(fnv1a(clip.samples));
+            }
+        }
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        qInfo("speech: %.1f ms per utterance (espeak-ng, decode, resample; %d utterances)", ms / utterances,
+              utterances);
+        QCOMPARE(int(distinct.size()), int(2 * voices.size())); // every voice sounds different
+
+        // Deterministic, and the cache serves repeats.
+        SpeechParams p;
+        p.voice = heldOutSpeechVoice();
+        const auto once = uncached.speak(shortest, p).samples;
+        QVERIFY(once == uncached.speak(shortest, p).samples);
+        SpeechSynthesizer cached;
+        QVERIFY(cached.speak(shortest, p).samples == once);
+        QVERIFY(cached.speak(shortest, p).samples == once);
+        const auto stats = cached.stats();
+        QCOMPARE(int(stats.misses), 1);
+        QCOMPARE(int(stats.hits), 1);
+        QCOMPARE(int(stats.entries), 1);
+        // A bounded cache evicts the least recently used clip.
+        SpeechSynthesizer::Options small;
+        small.cacheBytes = once.size() * sizeof(float) * 3 / 2;
+        SpeechSynthesizer bounded(small);
+        bounded.speak(shortest, p);
+        p.pitch = 30;
+        bounded.speak(shortest, p);
+        QCOMPARE(int(bounded.stats().entries), 1);
+        QVERIFY(bounded.stats().bytes <= small.cacheBytes);
+    }
+
+    void spokenTaskCases()
+    {
+        if (!SpeechSynthesizer::available())
+            QSKIP("espeak-ng is not installed (apt-get install espeak-ng); spoken requests cannot be synthesized");
+        TaskOptions o;
+        o.speech = std::make_shared<SpeechSynthesizer>();
+        std::mt19937_64 rng(17);
+        for (int i = 0; i < 12; ++i) {
+            const Split split = i % 2 ? Split::Test : Split::Train;
+            const TaskCase tc = generateTask(TaskKind::SpokenRequest, rng, split, o);
+            const auto& clip = tc.messages.back().segments.at(0).audio;
+            QCOMPARE(clip.sampleRate, 16000);
+            QVERIFY(clip.samples.size() >= 8000 && clip.samples.size() <= 64000);
+            QVERIFY(clip.samples == o.speech->speak(tc.spokenText, randomSpeechParamsFromDetail(tc.detail)).samples);
+        }
+        QCOMPARE(int(o.speech->stats().misses), 12);
+    }
+
     void corpusCoversVocabulary()
     {
         const auto corpus = textCorpus(3000, 5);
@@ -793,7 +1203,7 @@ private slots:
             QVERIFY(words.count(shapePlural(static_cast<Shape>(i))));
         }
         for (const char* w : {"creature.", "again", "style", "same", "changed", "now", "zero", "four", "center",
-                              "bottom-right", "rain", "checker", "empty", "how", "many", "describe"})
+                              "bottom-right", "rain", "checker", "empty", "how", "many", "describe", "sound", "like"})
             QVERIFY2(words.count(w), w);
         QVERIFY(!words.count("plain"));
     }

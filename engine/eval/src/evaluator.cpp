@@ -1,5 +1,6 @@
 #include "weft/eval/evaluator.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -15,6 +16,7 @@
 #include "weft/world/image_parser.h"
 #include "weft/world/render.h"
 #include "weft/world/score.h"
+#include "weft/world/speech.h"
 
 namespace weft::eval {
 namespace {
@@ -59,6 +61,7 @@ std::string subgroup(const world::TaskCase& c)
     case TaskKind::WhatChanged:
     case TaskKind::MultiTurn: return c.variant;
     case TaskKind::InContext: return c.variant == "composition" ? "composition" : "k=" + std::to_string(c.examples);
+    case TaskKind::SoundAtmosphere: return c.variant; // per sound kind: is one kind never heard?
     default: return {};
     }
 }
@@ -114,6 +117,7 @@ nlohmann::json metricsJson(const Metrics& m)
             {"scene_exact", ratio(m.sceneExact, m.sceneCases)},
             {"attribute_accuracy", ratio(m.attributeSum, m.sceneCases)},
             {"preservation", ratio(m.preservedKept, m.preservedTotal)},
+            {"background_exact", ratio(m.backgroundExact, m.backgroundCases)},
             {"creature_fidelity", ratio(m.creatureSum, m.creatureCells)},
             {"text_exact", ratio(m.textExact, m.textCases)},
             {"retrieval_correct", ratio(m.retrievalCorrect, m.retrievalCases)},
@@ -142,6 +146,8 @@ void Metrics::add(const Metrics& o)
     attributeSum += o.attributeSum;
     preservedKept += o.preservedKept;
     preservedTotal += o.preservedTotal;
+    backgroundCases += o.backgroundCases;
+    backgroundExact += o.backgroundExact;
     creatureCells += o.creatureCells;
     creatureSum += o.creatureSum;
     textCases += o.textCases;
@@ -166,10 +172,17 @@ Metrics scoreReply(const world::TaskCase& c, const Message& reply)
             m.sceneExact = world::sceneExact(expected, *produced) ? 1 : 0;
             m.attributeSum = world::attributeAccuracy(expected, *produced);
         }
-        if (c.sourceScene && (c.kind == TaskKind::Edit || c.kind == TaskKind::MultiTurn)) {
+        // A sound names no object (namedCells is empty), so every object of the scene counts.
+        if (c.sourceScene &&
+            (c.kind == TaskKind::Edit || c.kind == TaskKind::MultiTurn || c.kind == TaskKind::SoundAtmosphere)) {
             const auto p = world::preservation(expected, produced ? *produced : world::Scene{}, c.namedCells);
             m.preservedTotal = p.total;
             m.preservedKept = produced ? p.kept : 0;
+        }
+        if (c.kind == TaskKind::SoundAtmosphere) {
+            m.backgroundCases = 1;
+            m.backgroundExact =
+                produced && produced->background == expected.background && produced->pattern == expected.pattern ? 1 : 0;
         }
         for (int i = 0; i < world::kCellCount; ++i)
             if (expected.cells[i].kind == world::Cell::Kind::Creature) {
@@ -197,7 +210,8 @@ Result<EvalReport> runEvaluation(const EvalOptions& options)
             options.log(LogLevel::Info, line);
     };
     if (options.casesPerTask < 1)
-        return Error{ErrorCode::InvalidArgument, "expected at least 1 case per task, found " + std::to_string(options.casesPerTask)};
+        return Error{ErrorCode::InvalidArgument,
+                     "expected at least 1 case per task, found " + std::to_string(options.casesPerTask)};
     if (options.sheetCases < 0)
         return Error{ErrorCode::InvalidArgument, "expected --sheet >= 0, found " + std::to_string(options.sheetCases)};
     std::vector<TaskKind> tasks = options.tasks;
@@ -207,7 +221,7 @@ Result<EvalReport> runEvaluation(const EvalOptions& options)
     for (TaskKind t : tasks)
         if (static_cast<int>(t) < 1 || static_cast<int>(t) > world::kImplementedTaskCount)
             return Error{ErrorCode::InvalidArgument,
-                         "expected tasks 1..11, found task " + std::to_string(static_cast<int>(t))};
+                         "expected tasks 1..13, found task " + std::to_string(static_cast<int>(t))};
 
     std::error_code ec;
     fs::create_directories(options.outDirectory, ec);
@@ -227,17 +241,45 @@ Result<EvalReport> runEvaluation(const EvalOptions& options)
     if (options.compression != Compression::Off)
         modes.push_back(true);
 
+    // Why a task cannot be run on this model or machine; empty when it can.
+    const bool espeak = world::SpeechSynthesizer::available();
+    auto skipReason = [&](TaskKind task) -> std::string {
+        if (!world::taskNeedsAudio(task))
+            return {};
+        if (!model->info().hasAudio)
+            return "the model has no audio input (config audio.enabled is false)";
+        if (task == TaskKind::SpokenRequest && !espeak)
+            return "espeak-ng is not installed (needed to speak the requests)";
+        return {};
+    };
+    // One synthesizer for the run: the second compression mode hears the same utterances again.
+    world::TaskOptions taskOptions;
+    taskOptions.speech = std::make_shared<world::SpeechSynthesizer>();
+
     EvalReport report;
     std::vector<std::vector<Image>> sheetRows;
     nlohmann::json results = nlohmann::json::array();
     for (std::size_t mode = 0; mode < modes.size(); ++mode) {
         const std::string compression = modes[mode] ? "on" : "off";
         for (TaskKind task : tasks) {
+            if (const std::string why = skipReason(task); !why.empty()) {
+                log(std::string(world::taskName(task)) + " (compression " + compression + "): skipped: " + why);
+                GroupResult g{world::taskName(task), static_cast<int>(task), "all", compression, Metrics{}, why};
+                nlohmann::json j = metricsJson(g.metrics);
+                j["task"] = g.task;
+                j["task_number"] = g.taskNumber;
+                j["group"] = g.group;
+                j["compression"] = g.compression;
+                j["skipped"] = why;
+                results.push_back(j);
+                report.groups.push_back(std::move(g));
+                continue;
+            }
             // The same cases in every mode: each task's cases come from the seed alone.
             std::mt19937_64 rng(options.seed * 1000003ULL + static_cast<std::uint64_t>(task));
             std::vector<world::TaskCase> cases;
             for (int i = 0; i < options.casesPerTask; ++i)
-                cases.push_back(world::generateTask(task, rng, world::Split::Test));
+                cases.push_back(world::generateTask(task, rng, world::Split::Test, taskOptions));
             if (task == TaskKind::InContext) {
                 world::TaskOptions composition;
                 composition.composition = true;
@@ -279,7 +321,7 @@ Result<EvalReport> runEvaluation(const EvalOptions& options)
             log(std::string(world::taskName(task)) + " (compression " + compression + "): " +
                 std::to_string(groups["all"].cases) + " cases");
             for (const auto& [name, metrics] : groups) {
-                GroupResult g{world::taskName(task), static_cast<int>(task), name, compression, metrics};
+                GroupResult g{world::taskName(task), static_cast<int>(task), name, compression, metrics, {}};
                 nlohmann::json j = metricsJson(metrics);
                 j["task"] = g.task;
                 j["task_number"] = g.taskNumber;
@@ -304,18 +346,35 @@ Result<EvalReport> runEvaluation(const EvalOptions& options)
     std::ostringstream md;
     md << "# Evaluation of " << model->info().name << "\n\n"
        << "Seed " << options.seed << ", " << options.casesPerTask
-       << " held-out test cases per task (task 9 adds as many held-out compositions), greedy decoding. "
+       << " held-out test cases per task (task 9 adds as many held-out compositions, task 13 is spoken by "
+          "the held-out voice " << world::heldOutSpeechVoice() << "), greedy decoding. "
           "Scores in %, latency in ms; – where a metric does not apply.\n\n"
        << "| task | group | compression | cases | errors | scene exact | attribute acc. | preservation | "
-          "creature fidelity | text exact | retrieval | latency ms |\n"
-       << "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
-    for (const auto& r : results)
+          "background exact | creature fidelity | text exact | retrieval | latency ms |\n"
+       << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    std::vector<std::string> skippedLines;
+    for (const auto& r : results) {
         md << "| " << r["task_number"].get<int>() << " " << r["task"].get<std::string>() << " | "
-           << r["group"].get<std::string>() << " | " << r["compression"].get<std::string>() << " | "
-           << r["cases"].get<int>() << " | " << r["errors"].get<int>() << " | " << cellText(r["scene_exact"], true)
+           << r["group"].get<std::string>() << " | " << r["compression"].get<std::string>() << " | ";
+        if (r.contains("skipped")) {
+            md << "skipped | | | | | | | | | |\n";
+            const std::string line = "- task " + std::to_string(r["task_number"].get<int>()) + " (" +
+                                     r["task"].get<std::string>() + ") skipped: " + r["skipped"].get<std::string>();
+            if (std::find(skippedLines.begin(), skippedLines.end(), line) == skippedLines.end())
+                skippedLines.push_back(line);
+            continue;
+        }
+        md << r["cases"].get<int>() << " | " << r["errors"].get<int>() << " | " << cellText(r["scene_exact"], true)
            << " | " << cellText(r["attribute_accuracy"], true) << " | " << cellText(r["preservation"], true) << " | "
-           << cellText(r["creature_fidelity"], true) << " | " << cellText(r["text_exact"], true) << " | "
-           << cellText(r["retrieval_correct"], true) << " | " << cellText(r["latency_ms"], false) << " |\n";
+           << cellText(r["background_exact"], true) << " | " << cellText(r["creature_fidelity"], true) << " | "
+           << cellText(r["text_exact"], true) << " | " << cellText(r["retrieval_correct"], true) << " | "
+           << cellText(r["latency_ms"], false) << " |\n";
+    }
+    if (!skippedLines.empty()) {
+        md << "\n";
+        for (const auto& line : skippedLines)
+            md << line << "\n";
+    }
     report.markdown = md.str();
 
     const fs::path out(options.outDirectory);

@@ -7,6 +7,8 @@
 #include "weft/world/random_scene.h"
 #include "weft/world/render.h"
 #include "weft/world/sampling.h"
+#include "weft/world/sound.h"
+#include "weft/world/speech.h"
 #include "weft/world/transforms.h"
 
 namespace weft::world {
@@ -38,6 +40,22 @@ public:
             m_case.imageScenes.push_back(s);
         }
         m.segments.push_back(weft::Segment::makeText(text));
+        m_case.messages.push_back(std::move(m));
+    }
+
+    // Images, then audio clips, then the text (none when `text` is empty: task 13).
+    void userWithAudio(const std::vector<Scene>& images, std::vector<weft::AudioClip> audio, const std::string& text)
+    {
+        weft::Message m;
+        m.role = weft::Role::User;
+        for (const Scene& s : images) {
+            m.segments.push_back(image(s));
+            m_case.imageScenes.push_back(s);
+        }
+        for (auto& a : audio)
+            m.segments.push_back(weft::Segment::makeAudio(std::move(a)));
+        if (!text.empty())
+            m.segments.push_back(weft::Segment::makeText(text));
         m_case.messages.push_back(std::move(m));
     }
 
@@ -359,6 +377,52 @@ void generateRetrieval(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split 
     (void)o;
 }
 
+// --- tasks 12 and 13 ---------------------------------------------------------------------
+
+void generateSound(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split split, const TaskOptions& o)
+{
+    const Scene before = randomScene(rng, sceneOptions(1, kMaxObjects, o.creaturePercent, split));
+    // Only sounds that change the picture: a sound naming the current pattern would be a no-op.
+    std::vector<SoundKind> kinds;
+    for (int k = 0; k < kSoundKindCount; ++k)
+        if (soundPattern(static_cast<SoundKind>(k)) != before.pattern)
+            kinds.push_back(static_cast<SoundKind>(k));
+    const SoundKind kind = pick(kinds, rng);
+    const SoundParams params = randomSoundParams(rng, kind);
+    Scene after = before;
+    after.pattern = soundPattern(kind);
+    std::vector<weft::AudioClip> audio(1);
+    if (o.synthesizeAudio)
+        audio[0] = synthesizeSound(params);
+    b.userWithAudio({before}, std::move(audio), "make it sound like this");
+    b.answerImage(after);
+    c.variant = soundKindName(kind);
+    c.detail = soundDetail(params);
+    c.sourceScene = before;
+}
+
+void generateSpoken(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split split, const TaskOptions& o)
+{
+    const Scene s = randomScene(rng, sceneOptions(0, 2, 0, split));
+    const SpeechParams params = randomSpeechParams(rng, split);
+    const std::string text = "draw " + caption(s);
+    std::vector<weft::AudioClip> audio(1);
+    if (o.synthesizeAudio) {
+        if (o.speech) {
+            audio[0] = o.speech->speak(text, params);
+        } else {
+            SpeechSynthesizer::Options uncached;
+            uncached.cacheBytes = 0;
+            audio[0] = SpeechSynthesizer(uncached).speak(text, params);
+        }
+    }
+    b.userWithAudio({}, std::move(audio), {});
+    b.answerImage(s);
+    c.variant = params.voice;
+    c.detail = speechDetail(params);
+    c.spokenText = text;
+}
+
 } // namespace
 
 const char* taskName(TaskKind kind)
@@ -488,11 +552,8 @@ TaskCase generateTask(TaskKind kind, std::mt19937_64& rng, Split split, const Ta
     case TaskKind::InContext: generateInContext(c, b, rng, split, o); break;
     case TaskKind::MultiTurn: generateMultiTurn(c, b, rng, split, o); break;
     case TaskKind::Retrieval: generateRetrieval(c, b, rng, split, o); break;
-    case TaskKind::SoundAtmosphere:
-    case TaskKind::SpokenRequest:
-        throw std::invalid_argument(std::string("expected a task without audio (1..11), found task ") +
-                                    std::to_string(static_cast<int>(kind)) + " (" + taskName(kind) +
-                                    "), which needs audio and is not generated yet");
+    case TaskKind::SoundAtmosphere: generateSound(c, b, rng, split, o); break;
+    case TaskKind::SpokenRequest: generateSpoken(c, b, rng, split, o); break;
     default:
         throw std::invalid_argument("expected a task number 1..13, found " + std::to_string(static_cast<int>(kind)));
     }

@@ -26,7 +26,7 @@ std::vector<std::string> textCorpus(std::size_t n, std::uint64_t seed)
                   "draw describe this image", "how many are there what color is the",
                   "make the move the remove the add a change the background to",
                   "what changed", "this is my creature. draw it with", "in the style of this image",
-                  "do the same now", "show me the image with the again"};
+                  "do the same now", "show me the image with the again", "make it sound like this"};
     for (const auto& v : vocabulary) {
         if (out.size() >= n)
             return out;
@@ -35,6 +35,7 @@ std::vector<std::string> textCorpus(std::size_t n, std::uint64_t seed)
     std::mt19937_64 rng(seed);
     TaskOptions options;
     options.renderImages = false;
+    options.synthesizeAudio = false; // only the text matters here, and espeak-ng may be missing
     int task = 0;
     while (out.size() < n) {
         const auto kind = static_cast<TaskKind>(1 + task % kImplementedTaskCount);

@@ -18,7 +18,7 @@ enum class Compression { Off, On, Both };
 
 struct EvalOptions {
     std::string modelDirectory;                 ///< model folder (Model::load)
-    std::vector<world::TaskKind> tasks;         ///< tasks 1..11; empty = all of them
+    std::vector<world::TaskKind> tasks;         ///< tasks 1..13; empty = all of them
     int casesPerTask = 20;                      ///< n; task 9 adds n held-out composition cases
     std::uint64_t seed = 1;                     ///< cases are drawn from this seed, per task
     std::string outDirectory;                   ///< eval.json, eval.md, contact_sheet.png
@@ -35,8 +35,10 @@ struct Metrics {
     int sceneCases = 0;          ///< cases with an expected scene
     int sceneExact = 0;
     double attributeSum = 0.0;   ///< summed attribute accuracy over sceneCases
-    int preservedKept = 0;       ///< edits: unnamed objects unchanged
+    int preservedKept = 0;       ///< edits: unnamed objects unchanged; sound: every object unchanged
     int preservedTotal = 0;
+    int backgroundCases = 0;     ///< sound atmosphere: cases scored on the background
+    int backgroundExact = 0;     ///< background colour and pattern both right
     int creatureCells = 0;       ///< expected creature cells
     double creatureSum = 0.0;    ///< summed creature fidelity
     int textCases = 0;
@@ -54,6 +56,9 @@ struct GroupResult {
     std::string group;       ///< "all", or a variant ("recolor", "k=2", "composition")
     std::string compression; ///< "on" or "off"
     Metrics metrics;
+    /// Non-empty when the task was not run, saying why: tasks 12-13 on a model without audio
+    /// input (config audio.enabled false), task 13 without espeak-ng. Metrics are then empty.
+    std::string skipped;
 };
 
 struct EvalReport {
@@ -64,12 +69,17 @@ struct EvalReport {
 
 /// Loads the model once and evaluates every task; writes eval.json, eval.md and
 /// contact_sheet.png into outDirectory (created when missing). Blocking, single-threaded over
-/// cases. Fails with the model loader's errors, InvalidArgument for bad options (n < 1, tasks
-/// outside 1..11) or Io when the outputs cannot be written; a failing reply is counted as an
-/// error of its case, not a failure of the run.
+/// cases. Audio tasks are reported as skipped (one "all" group with `skipped` set, no cases)
+/// when the model has no audio input, and task 13 also when espeak-ng is not installed. Task 13
+/// is spoken by the held-out voice only (Split::Test). Fails with the model loader's errors,
+/// InvalidArgument for bad options (n < 1, tasks outside 1..13) or Io when the outputs cannot be
+/// written; a failing reply is counted as an error of its case, not a failure of the run.
 Result<EvalReport> runEvaluation(const EvalOptions& options);
 
 /// Scores one reply against a case (pure; exposed for tests). `reply` may be empty (failed).
+/// Image answers: scene exact and attribute accuracy; edits and multi-turn: preservation of the
+/// objects the instruction does not name; sound atmosphere: background exact (colour and
+/// pattern) and preservation of every object; creatures: fidelity.
 Metrics scoreReply(const world::TaskCase& c, const Message& reply);
 
 } // namespace weft::eval

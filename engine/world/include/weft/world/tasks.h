@@ -1,9 +1,11 @@
 #pragma once
-// Task generator for the canonical task phrasings of WORLD.md (tasks 1-11; 12-13 need audio
-// and are declared only). Deterministic: the same engine state, kind, split and options give
-// the same case on every platform. Thread-safe for distinct engines.
+// Task generator for the canonical task phrasings of WORLD.md (tasks 1-13). Deterministic: the
+// same engine state, kind, split and options give the same case on every platform (the speech
+// of task 13 is the same only for one espeak-ng version; see speech.h). Thread-safe for distinct
+// engines (a shared SpeechSynthesizer is itself thread-safe).
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -12,6 +14,7 @@
 #include "weft/message.h"
 #include "weft/world/edits.h"
 #include "weft/world/scene.h"
+#include "weft/world/speech.h"
 
 namespace weft::world {
 
@@ -20,7 +23,12 @@ enum class TaskKind {
     InContext, MultiTurn, Retrieval, SoundAtmosphere, SpokenRequest
 };
 constexpr int kTaskCount = 13;
-constexpr int kImplementedTaskCount = 11; ///< tasks 1..11
+constexpr int kImplementedTaskCount = 13; ///< tasks 1..13
+/// Tasks 12 (sound) and 13 (spoken) put audio in the user message.
+inline bool taskNeedsAudio(TaskKind kind)
+{
+    return kind == TaskKind::SoundAtmosphere || kind == TaskKind::SpokenRequest;
+}
 
 /// "generate", "describe", "count", "color-query", "edit", "what-changed", "subject",
 /// "style", "in-context", "multi-turn", "retrieval", "sound", "spoken".
@@ -35,15 +43,25 @@ struct TaskOptions {
     bool composition = false;    ///< in-context, Split::Test only: a held-out two-family composition (k = 3)
     std::optional<EditKind> editKind; ///< edit / what-changed / multi-turn last edit; empty = uniform
     int creaturePercent = 15;    ///< chance of creatures in scenes of tasks that allow them
+    /// false: audio segments stay empty (the drawn sound or speech parameters are still in
+    /// variant/detail and the rng advances exactly as with synthesis), for fast text-only use and
+    /// for machines without espeak-ng.
+    bool synthesizeAudio = true;
+    /// Task 13: the synthesizer (and its clip cache) to speak with; share one across cases.
+    /// Null: each case runs a one-off synthesizer without a cache.
+    std::shared_ptr<SpeechSynthesizer> speech;
 };
 
 struct TaskCase {
     TaskKind kind = TaskKind::Generate;
-    std::string variant;  ///< edit kind ("recolor"), in-context transformation kind or "composition", ...
-    std::string detail;   ///< full parameters, e.g. "recolor-red-blue+flip-left-right"; may be empty
+    std::string variant;  ///< edit kind ("recolor"), in-context transformation kind or "composition",
+                          ///< sound kind ("rain"), voice of a spoken request ("en-us+f3"), ...
+    std::string detail;   ///< full parameters, e.g. "recolor-red-blue+flip-left-right" or the sound's
+                          ///< soundDetail / the speech's speechDetail; may be empty
     int examples = 0;     ///< in-context: number of example pairs k
     /// The conversation up to and including the last user turn. User messages: images first,
-    /// then one text segment. Earlier assistant turns hold their correct answers.
+    /// then audio, then one text segment (task 13: one audio segment and no text). Earlier
+    /// assistant turns hold their correct answers.
     std::vector<weft::Message> messages;
     /// The expected assistant message: one text segment, or one image segment with the rendered
     /// expected image, or (retrieval) an image segment with retrieved = true and retrievedFrom.
@@ -54,11 +72,14 @@ struct TaskCase {
     std::optional<Scene> sourceScene; ///< edits: the scene being edited
     std::vector<int> namedCells;      ///< cells the instruction names, excluded from preservation
     std::vector<Scene> imageScenes;   ///< the scene of every image in `messages`, in order
+    std::string spokenText;           ///< task 13: the words of the speech ("draw ...")
 };
 
-/// Generates one case of a task. Tasks 12-13 (audio) throw std::invalid_argument, as do
-/// options out of range or `composition` with Split::Train. Apart from rendering (about
-/// 10 us per image) a case takes a few microseconds.
+/// Generates one case of a task. Options out of range or `composition` with Split::Train throw
+/// std::invalid_argument. Apart from rendering (about 10 us per image) a case takes a few
+/// microseconds; task 12 adds the atmosphere's synthesis (a few ms), task 13 one espeak-ng run
+/// (tens of ms, or a cache hit) and throws SpeechUnavailableError when espeak-ng is missing
+/// (unless synthesizeAudio is false).
 TaskCase generateTask(TaskKind kind, std::mt19937_64& rng, Split split, const TaskOptions& options = {});
 
 /// `n` sentences covering every word the tasks use (captions, instructions, answers), for

@@ -9,5 +9,7 @@
 #include "weft/world/sampling.h"
 #include "weft/world/scene.h"
 #include "weft/world/score.h"
+#include "weft/world/sound.h"
+#include "weft/world/speech.h"
 #include "weft/world/tasks.h"
 #include "weft/world/transforms.h"
