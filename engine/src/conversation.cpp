@@ -6,10 +6,9 @@
 #include <limits>
 #include <memory>
 
-#include <sndfile.h>
-
 #include <nlohmann/json.hpp>
 
+#include "audio_file.h"
 #include "errors.h"
 #include "file_io.h"
 #include "strict_json.h"
@@ -184,61 +183,6 @@ std::string readCapped(const std::string& path, std::int64_t cap) {
     return text;
 }
 
-struct SndFileCloser {
-    void operator()(SNDFILE* f) const noexcept { sf_close(f); }
-};
-
-// Native-rate mono samples; the engine resamples later, so nothing is lost here.
-AudioClip loadAudioFile(const std::string& path, const MediaLimits& limits) {
-    std::error_code ec;
-    if (!fs::exists(path, ec)) throw NotFoundError("audio file '" + path + "' does not exist");
-    const auto size = fs::file_size(path, ec);
-    if (ec) throw IoError("cannot read the size of '" + path + "': " + ec.message());
-    if (static_cast<std::int64_t>(size) > limits.maxFileBytes)
-        throw LimitError("audio file '" + path + "' is " + std::to_string(size) + " bytes, more than the cap of " +
-                         std::to_string(limits.maxFileBytes));
-    SF_INFO info{};
-    std::unique_ptr<SNDFILE, SndFileCloser> f(sf_open(path.c_str(), SFM_READ, &info));
-    if (!f)
-        throw FormatError("audio file '" + path + "': expected WAV, FLAC or Ogg audio (" +
-                          std::string(sf_strerror(nullptr)) + ")");
-    if (info.channels < 1 || info.channels > limits.maxAudioChannels)
-        throw LimitError("audio file '" + path + "': " + std::to_string(info.channels) +
-                         " channels, expected 1 to " + std::to_string(limits.maxAudioChannels));
-    if (info.samplerate < 1 || info.samplerate > limits.maxAudioSampleRate)
-        throw LimitError("audio file '" + path + "': sample rate " + std::to_string(info.samplerate) +
-                         " Hz, expected 1 to " + std::to_string(limits.maxAudioSampleRate));
-    const double maxFramesD = limits.maxAudioSeconds * info.samplerate;
-    const auto maxFrames = static_cast<sf_count_t>(std::min(maxFramesD, 1e12));
-    if (info.frames > maxFrames)
-        throw LimitError("audio file '" + path + "': " + std::to_string(double(info.frames) / info.samplerate) +
-                         " s long, more than the cap of " + std::to_string(limits.maxAudioSeconds) + " s");
-
-    AudioClip clip;
-    clip.sampleRate = info.samplerate;
-    // Read in blocks rather than trusting info.frames, which some containers only estimate.
-    const sf_count_t kBlock = 4096;
-    std::vector<float> block(static_cast<std::size_t>(kBlock) * static_cast<std::size_t>(info.channels));
-    for (;;) {
-        const sf_count_t got = sf_readf_float(f.get(), block.data(), kBlock);
-        if (got <= 0) break;
-        if (static_cast<sf_count_t>(clip.samples.size()) + got > maxFrames)
-            throw LimitError("audio file '" + path + "': longer than the cap of " +
-                             std::to_string(limits.maxAudioSeconds) + " s");
-        for (sf_count_t i = 0; i < got; ++i) {
-            float sum = 0.f;
-            for (int c = 0; c < info.channels; ++c) sum += block[static_cast<std::size_t>(i * info.channels + c)];
-            float v = sum / static_cast<float>(info.channels);
-            if (!std::isfinite(v)) v = 0.f;
-            clip.samples.push_back(std::clamp(v, -1.f, 1.f));
-        }
-    }
-    if (sf_error(f.get()) != SF_ERR_NO_ERROR)
-        throw FormatError("audio file '" + path + "': decoding failed (" + std::string(sf_strerror(f.get())) + ")");
-    if (clip.samples.empty()) throw FormatError("audio file '" + path + "': expected samples, found none");
-    return clip;
-}
-
 } // namespace
 
 Result<Conversation> parseConversation(const std::string& text, const std::string& baseDir,
@@ -327,7 +271,7 @@ Result<void> loadConversationMedia(Conversation& conversation, const MediaLimits
                     s.image = std::move(img).value();
                 } else if (s.kind == SegmentKind::Audio && s.audio.empty()) {
                     if (s.path.empty()) throw ArgumentError("audio segment has neither samples nor a path");
-                    s.audio = loadAudioFile(s.path, limits);
+                    s.audio = readAudioFile(s.path, limits);
                 }
             }
         }

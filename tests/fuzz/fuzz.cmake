@@ -37,6 +37,7 @@ add_library(weft_fuzz_parsers STATIC
   ${WEFT_ENGINE_DIR}/src/tensor_table.cpp
   ${WEFT_ENGINE_DIR}/src/codec_tensors.cpp
   ${WEFT_ENGINE_DIR}/src/conversation.cpp
+  ${WEFT_ENGINE_DIR}/src/audio_file.cpp
   ${WEFT_ENGINE_DIR}/src/media.cpp
   ${WEFT_ENGINE_DIR}/src/tokenizer.cpp
 )
