@@ -4,6 +4,9 @@
 // WEFT_GUI_INIT_MODEL=<dir> writes the random test model there and exits.
 #include <QAction>
 #include <QApplication>
+#include <QAudioDevice>
+#include <QAudioFormat>
+#include <QBuffer>
 #include <QClipboard>
 #include <QDir>
 #include <QDropEvent>
@@ -11,7 +14,10 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QCheckBox>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
+#include <QMediaDevices>
 #include <QMimeData>
 #include <QPainter>
 #include <QProcess>
@@ -27,12 +33,14 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <exception>
 #include <filesystem>
 #include <memory>
 
 #include "ui/attachment.h"
+#include "ui/audio_recorder.h"
 #include "ui/chat_controller.h"
 #include "ui/chat_view.h"
 #include "ui/composer.h"
@@ -43,6 +51,7 @@
 #include "ui/image_viewer.h"
 #include "ui/image_tile.h"
 #include "ui/main_window.h"
+#include "weft/audio.h"
 #include "weft/conversation.h"
 #include "weft/model.h"
 // Engine internals (no torch): to edit the test model's weights.
@@ -106,11 +115,12 @@ void dropFiles(QWidget* target, const QStringList& files)
 // every embedding gets +1 along e0, the final norm keeps e0 positive, and only the boi row of
 // output.weight is non-zero, reading e0 with a weight large enough that sampling at any
 // temperature picks it. Returns an empty string on success, else the error.
-std::string writeImageSteeredModel(const QString& from, const QString& to)
+std::string writeImageSteeredModel(const QString& from, const QString& to,
+                                   const std::string& configPath = WEFT_SOURCE_DIR "/tests/data/configs/tiny.json")
 {
     namespace fs = std::filesystem;
     try {
-        const auto config = weft::ModelConfig::read(WEFT_SOURCE_DIR "/tests/data/configs/tiny.json");
+        const auto config = weft::ModelConfig::read(configPath);
         const int d = config.transformer.dModel;
         fs::create_directories(to.toStdString());
         for (const auto& f : fs::directory_iterator(from.toStdString()))
@@ -155,6 +165,35 @@ std::string writeImageSteeredModel(const QString& from, const QString& to)
     return {};
 }
 
+// A sine tone (or silence for amplitude 0) at `rate` Hz, mono.
+std::vector<float> tone(double seconds, double amplitude, int rate = weft::ui::kRecordSampleRate, double hz = 440.0)
+{
+    std::vector<float> out(static_cast<std::size_t>(std::llround(seconds * rate)));
+    for (std::size_t i = 0; i < out.size(); ++i)
+        out[i] = static_cast<float>(amplitude * std::sin(2.0 * M_PI * hz * double(i) / rate));
+    return out;
+}
+
+// Interleaved 16-bit little-endian PCM, what a microphone delivers for QAudioFormat::Int16.
+QByteArray pcm16(const std::vector<float>& samples)
+{
+    QByteArray out(qsizetype(samples.size() * 2), Qt::Uninitialized);
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        const qint16 v = static_cast<qint16>(std::lround(std::clamp(samples[i], -1.0f, 1.0f) * 32767.0f));
+        std::memcpy(out.data() + i * 2, &v, 2);
+    }
+    return out;
+}
+
+QAudioFormat monoInt16(int rate = weft::ui::kRecordSampleRate)
+{
+    QAudioFormat format;
+    format.setSampleRate(rate);
+    format.setChannelCount(1);
+    format.setSampleFormat(QAudioFormat::Int16);
+    return format;
+}
+
 int saveLoop(const QString& spec)
 {
     const QString root = spec.section(QLatin1Char('|'), 0, 0);
@@ -196,10 +235,23 @@ private slots:
     void examplePairsMakeOneMessage();
     void exportFolderAndHtml();
     void contextOverflowIsShown();
+    void recordButtonNeedsAMicrophone();
+    void recorderWritesWavOfRecordedLength();
+    void levelMeterMovesAndCancelAttachesNothing();
+    void recordingStopsAtTheLimit();
+    void recordingWriteFailureLosesNothing();
+    void soundChipShowsDurationAndRefusalIsAMessage();
+    void imageAndSoundAnswerWithAnImage();
 
 private:
     bool waitForReply(int timeoutMs = 90000);
     bool loadModelAndWait(const QString& directory);
+    // Feeds `pcm` to the composer's recorder and waits until it has read all of it (or
+    // stopped by itself). False when it did not start or stalled.
+    bool recordFrom(QBuffer& pcm, const QAudioFormat& format);
+    QString writeWavFixture(const QString& name, double seconds);
+    // Empties the composer and opens a new conversation.
+    Composer* freshComposer();
 
     QTemporaryDir m_tmp;
     QString m_modelDir;
@@ -642,6 +694,10 @@ void GuiTest::translationsAreCompiledIn()
                  qPrintable(language));
         QCOMPARE(translator.translate("weft::ui::Composer", "Send"), send);
         QVERIFY(!translator.translate("weft::ui::ChatController", "Stopped. Press Retry to answer again.").isEmpty());
+        // The recording strings too (added with the Record button).
+        QVERIFY(!translator.translate("weft::ui::Composer", "● Record").isEmpty());
+        QVERIFY(!translator.translate("weft::ui::AudioRecorder",
+                                      "No microphone was found: recording needs an audio input device.").isEmpty());
     }
 }
 
@@ -759,6 +815,428 @@ void GuiTest::contextOverflowIsShown()
     QVERIFY(controller.send(QStringLiteral("draw a small red circle"), {}));
     QVERIFY(waitForReply());
     QVERIFY(!note->isVisibleTo(m_window.get()));
+}
+
+Composer* GuiTest::freshComposer()
+{
+    m_window->composer()->clear();
+    m_window->newChatAction()->trigger();
+    return m_window->composer();
+}
+
+bool GuiTest::recordFrom(QBuffer& pcm, const QAudioFormat& format)
+{
+    AudioRecorder* recorder = m_window->composer()->recorder();
+    if (!recorder->start(&pcm, format))
+        return false;
+    // The recorder polls every 50 ms; a buffer is read in one go.
+    return QTest::qWaitFor([&] { return !recorder->isRecording() || pcm.bytesAvailable() == 0; }, 5000);
+}
+
+QString GuiTest::writeWavFixture(const QString& name, double seconds)
+{
+    weft::AudioClip clip;
+    clip.sampleRate = kRecordSampleRate;
+    clip.samples = tone(seconds, 0.4, clip.sampleRate, 330.0);
+    const QString path = m_tmp.filePath(name);
+    auto saved = weft::saveAudioWav(clip, path.toStdString());
+    return saved.ok() ? path : QString();
+}
+
+void GuiTest::recordButtonNeedsAMicrophone()
+{
+    Composer* composer = m_window->composer();
+    QString why;
+    const bool microphone = AudioRecorder::inputAvailable(&why);
+    // A look at it: the composer with its record button, and while recording.
+    const QString shots = qEnvironmentVariable("WEFT_GUI_SHOTS");
+    if (!shots.isEmpty()) {
+        composer->grab().save(QDir(shots).filePath(QStringLiteral("composer.png")));
+        QByteArray data = pcm16(tone(0.7, 0.3));
+        QBuffer pcm(&data);
+        QVERIFY(pcm.open(QIODevice::ReadOnly | QIODevice::Unbuffered));
+        QVERIFY(composer->recorder()->start(&pcm, monoInt16()));
+        QTRY_VERIFY(pcm.bytesAvailable() == 0);
+        QTest::qWait(60);
+        composer->grab().save(QDir(shots).filePath(QStringLiteral("composer-recording.png")));
+        composer->recorder()->cancel();
+    }
+    QCOMPARE(composer->recordButton()->isEnabled(), microphone);
+    QVERIFY(composer->recordButton()->isVisibleTo(m_window.get()));
+    QVERIFY(!composer->recordButton()->accessibleName().isEmpty());
+    if (!microphone) {
+        // The offscreen platform and CI machines: disabled, and the tooltip says why.
+        QVERIFY2(composer->recordButton()->toolTip().contains(QStringLiteral("microphone")),
+                 qPrintable(composer->recordButton()->toolTip()));
+        QCOMPARE(composer->recordButton()->toolTip(), why);
+        // start() on the missing device reports instead of crashing.
+        QSignalSpy errors(composer->recorder(), &AudioRecorder::errorOccurred);
+        QVERIFY(!composer->recorder()->start());
+        QCOMPARE(errors.count(), 1);
+        QVERIFY(!composer->recorder()->isRecording());
+    } else {
+        QVERIFY(composer->recordButton()->toolTip().contains(QStringLiteral("4 s")));
+    }
+}
+
+void GuiTest::recorderWritesWavOfRecordedLength()
+{
+    ChatController& controller = m_window->controller();
+    Composer* composer = freshComposer();
+    const QString id = controller.current().id;
+    QVERIFY(!id.isEmpty());
+    // 1.5 s of a tone, as a 16 kHz mono 16-bit microphone would deliver it.
+    const std::vector<float> samples = tone(1.5, 0.5);
+    QByteArray data = pcm16(samples);
+    QBuffer pcm(&data);
+    QVERIFY(pcm.open(QIODevice::ReadOnly));
+    QSignalSpy started(composer->recorder(), &AudioRecorder::started);
+    QVERIFY(recordFrom(pcm, monoInt16()));
+    QCOMPARE(started.count(), 1);
+    QVERIFY(composer->recorder()->isRecording());
+    // While recording: the panel with the meter, time and Stop/Cancel replaces Record.
+    QVERIFY(composer->levelMeter()->isVisibleTo(m_window.get()));
+    QVERIFY(composer->stopRecordingButton()->isVisibleTo(m_window.get()));
+    QVERIFY(!composer->recordButton()->isVisibleTo(m_window.get()));
+    QTRY_VERIFY(std::abs(composer->recorder()->elapsedSeconds() - 1.5) < 1e-9);
+    QVERIFY2(composer->recordTimeLabel()->text().contains(QStringLiteral("1.5 / 4.0 s")),
+             qPrintable(composer->recordTimeLabel()->text()));
+    QTest::mouseClick(composer->stopRecordingButton(), Qt::LeftButton);
+    QVERIFY(!composer->recorder()->isRecording());
+    QVERIFY(composer->recordButton()->isVisibleTo(m_window.get()));
+    QVERIFY2(composer->lastMessage().isEmpty(), qPrintable(composer->lastMessage()));
+
+    QCOMPARE(composer->attachments().size(), 1);
+    const Attachment a = composer->attachments().first();
+    QCOMPARE(a.kind, Attachment::Kind::Audio);
+    QVERIFY(std::abs(a.seconds - 1.5) < 1e-6);
+    // Written into this conversation's media folder as a WAV, 16 kHz mono, the whole clip.
+    QVERIFY2(m_store->isMediaOf(id, a.sourcePath), qPrintable(a.sourcePath));
+    QVERIFY(a.sourcePath.endsWith(QStringLiteral(".wav")));
+    QFile wav(a.sourcePath);
+    QVERIFY(wav.open(QIODevice::ReadOnly));
+    const QByteArray head = wav.read(12);
+    QVERIFY(head.startsWith("RIFF") && head.mid(8, 4) == "WAVE");
+    wav.close();
+    auto clip = weft::loadAudioFile(a.sourcePath.toStdString());
+    QVERIFY2(clip.ok(), clip.ok() ? "" : clip.error().message.c_str());
+    QCOMPARE(clip.value().sampleRate, kRecordSampleRate);
+    QCOMPARE(clip.value().samples.size(), samples.size());
+    float worst = 0.0f;
+    for (std::size_t i = 0; i < samples.size(); ++i)
+        worst = std::max(worst, std::fabs(clip.value().samples[i] - samples[i]));
+    QVERIFY2(worst < 2.0f / 32767.0f, qPrintable(QString::number(worst)));
+
+    // Sending uses that file as is (no second copy in media/).
+    const QStringList before = QDir(QFileInfo(a.sourcePath).absolutePath()).entryList(QDir::Files);
+    QVERIFY(controller.send(QStringLiteral("what is this sound"), composer->attachments()));
+    composer->clear();
+    QVERIFY(waitForReply());
+    QCOMPARE(QDir(QFileInfo(a.sourcePath).absolutePath()).entryList(QDir::Files), before);
+    const auto& question = controller.current().tree.node(controller.current().tree.activePath().front()).message;
+    QCOMPARE(question.segments.front().kind, weft::SegmentKind::Audio);
+    QCOMPARE(QFileInfo(QString::fromStdString(question.segments.front().path)).canonicalFilePath(),
+             QFileInfo(a.sourcePath).canonicalFilePath());
+
+    // Another microphone format: 48 kHz stereo float is averaged to mono and resampled to 16 kHz.
+    QAudioFormat stereo;
+    stereo.setSampleRate(48000);
+    stereo.setChannelCount(2);
+    stereo.setSampleFormat(QAudioFormat::Float);
+    const std::vector<float> left = tone(1.0, 0.6, 48000, 200.0);
+    QByteArray interleaved(qsizetype(left.size() * 2 * sizeof(float)), Qt::Uninitialized);
+    for (std::size_t i = 0; i < left.size(); ++i) {
+        const float frame[2] = {left[i], left[i] * 0.5f};
+        std::memcpy(interleaved.data() + i * sizeof(frame), frame, sizeof(frame));
+    }
+    QBuffer stereoPcm(&interleaved);
+    QVERIFY(stereoPcm.open(QIODevice::ReadOnly));
+    QSignalSpy finished(composer->recorder(), &AudioRecorder::finished);
+    QVERIFY(recordFrom(stereoPcm, stereo));
+    composer->recorder()->stop();
+    QCOMPARE(finished.count(), 1);
+    const auto resampled = finished.first().first().value<weft::AudioClip>();
+    QCOMPARE(resampled.sampleRate, kRecordSampleRate);
+    QVERIFY2(std::abs(int(resampled.samples.size()) - 16000) <= 1, qPrintable(QString::number(resampled.samples.size())));
+    const float peak = *std::max_element(resampled.samples.begin(), resampled.samples.end());
+    QVERIFY2(peak > 0.40f && peak < 0.50f, qPrintable(QString::number(peak))); // (0.6 + 0.3) / 2
+    QCOMPARE(composer->attachments().size(), 1);
+    composer->clear();
+}
+
+void GuiTest::levelMeterMovesAndCancelAttachesNothing()
+{
+    ChatController& controller = m_window->controller();
+    Composer* composer = freshComposer();
+    AudioRecorder* recorder = composer->recorder();
+    const QString media = QDir(m_store->folderOf(controller.current().id)).filePath(QStringLiteral("media"));
+    const QStringList filesBefore = QDir(media).entryList(QDir::Files);
+
+    // Sound arrives while recording, as from a microphone: silence, a loud tone, silence.
+    QByteArray data = pcm16(tone(0.3, 0.0));
+    QBuffer pcm(&data);
+    QVERIFY(pcm.open(QIODevice::ReadOnly | QIODevice::Unbuffered));
+    QSignalSpy levels(recorder, &AudioRecorder::levelChanged);
+    QVERIFY(recorder->start(&pcm, monoInt16()));
+    QTRY_VERIFY(recorder->elapsedSeconds() >= 0.3 - 1e-9);
+    QCOMPARE(composer->levelMeter()->value(), 0);
+    QCOMPARE(levels.count(), 6); // one level per 50 ms of sound
+    data += pcm16(tone(0.3, 0.5));
+    QTRY_VERIFY(recorder->elapsedSeconds() >= 0.6 - 1e-9);
+    // A peak of 0.5 is -6 dBFS: 90 % of the -60..0 dB meter.
+    QVERIFY2(composer->levelMeter()->value() >= 85 && composer->levelMeter()->value() <= 95,
+             qPrintable(QString::number(composer->levelMeter()->value())));
+    QVERIFY(std::abs(recorder->level() - 0.5f) < 0.01f);
+    QVERIFY2(composer->recordTimeLabel()->text().contains(QStringLiteral("0.6")), qPrintable(composer->recordTimeLabel()->text()));
+    data += pcm16(tone(0.1, 0.0));
+    QTRY_VERIFY(recorder->elapsedSeconds() >= 0.7 - 1e-9);
+    QCOMPARE(composer->levelMeter()->value(), 0);
+    QCOMPARE(levels.count(), 14);
+    float loudest = 0.0f;
+    for (const auto& args : levels)
+        loudest = std::max(loudest, args.first().toFloat());
+    QVERIFY(loudest > 0.49f);
+
+    // Cancel: nothing attached, nothing written, the Record button is back.
+    QSignalSpy cancelled(recorder, &AudioRecorder::cancelled);
+    QSignalSpy finished(recorder, &AudioRecorder::finished);
+    QTest::mouseClick(composer->cancelRecordingButton(), Qt::LeftButton);
+    QCOMPARE(cancelled.count(), 1);
+    QCOMPARE(finished.count(), 0);
+    QVERIFY(!recorder->isRecording());
+    QCOMPARE(composer->attachments().size(), 0);
+    QCOMPARE(QDir(media).entryList(QDir::Files), filesBefore);
+    QVERIFY(!composer->levelMeter()->isVisibleTo(m_window.get()));
+    QVERIFY(composer->recordButton()->isVisibleTo(m_window.get()));
+    // Sound arriving after the cancel is ignored.
+    data += pcm16(tone(0.2, 0.5));
+    QTest::qWait(120);
+    QCOMPARE(finished.count(), 0);
+    QCOMPARE(composer->attachments().size(), 0);
+}
+
+void GuiTest::recordingStopsAtTheLimit()
+{
+    ChatController& controller = m_window->controller();
+    Composer* composer = freshComposer();
+    AudioRecorder* recorder = composer->recorder();
+    QCOMPARE(recorder->maxSeconds(), kDefaultRecordSeconds);
+    QCOMPARE(m_settings.recordSeconds, kDefaultRecordSeconds);
+    // Six seconds of sound: the recording ends by itself at 4 s and is attached.
+    QByteArray data = pcm16(tone(6.0, 0.3));
+    QBuffer pcm(&data);
+    QVERIFY(pcm.open(QIODevice::ReadOnly));
+    QSignalSpy finished(recorder, &AudioRecorder::finished);
+    QVERIFY(recorder->start(&pcm, monoInt16()));
+    QTRY_VERIFY(!recorder->isRecording());
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().at(1).toBool(), true);
+    QCOMPARE(composer->attachments().size(), 1);
+    auto clip = weft::loadAudioFile(composer->attachments().first().sourcePath.toStdString());
+    QVERIFY2(clip.ok(), clip.ok() ? "" : clip.error().message.c_str());
+    QCOMPARE(clip.value().samples.size(), std::size_t(4 * kRecordSampleRate));
+    QVERIFY(m_store->isMediaOf(controller.current().id, composer->attachments().first().sourcePath));
+
+    // A configured limit applies from the next recording; out-of-range values are clamped.
+    composer->setRecordLimit(1.25);
+    QVERIFY(composer->recordButton()->toolTip().contains(QStringLiteral("1.25")) || !composer->recordButton()->isEnabled());
+    QBuffer again(&data);
+    QVERIFY(again.open(QIODevice::ReadOnly));
+    QVERIFY(recorder->start(&again, monoInt16()));
+    QTRY_VERIFY(!recorder->isRecording());
+    QCOMPARE(composer->attachments().size(), 2);
+    QVERIFY(std::abs(composer->attachments().at(1).seconds - 1.25) < 1e-6);
+    composer->setRecordLimit(1000.0);
+    QCOMPARE(recorder->maxSeconds(), kMaxRecordSeconds);
+    composer->setRecordLimit(m_settings.recordSeconds);
+    composer->clear();
+}
+
+void GuiTest::recordingWriteFailureLosesNothing()
+{
+    ChatController& controller = m_window->controller();
+    Composer* composer = freshComposer();
+    const QString id = controller.current().id;
+    // A file where media/ should be: no writer, root included, can create the folder.
+    const QString media = QDir(m_store->folderOf(id)).filePath(QStringLiteral("media"));
+    QVERIFY(!QFileInfo::exists(media));
+    QFile blocker(media);
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    // What the user already has in the composer must survive the failure.
+    const QString image = writeSceneImage(m_tmp.filePath(QStringLiteral("kept.png")));
+    QCOMPARE(composer->addFiles({image}), 1);
+    composer->setText(QStringLiteral("keep this text"));
+
+    QByteArray data = pcm16(tone(0.5, 0.4));
+    QBuffer pcm(&data);
+    QVERIFY(pcm.open(QIODevice::ReadOnly));
+    QSignalSpy refused(composer, &Composer::refused);
+    QVERIFY(recordFrom(pcm, monoInt16()));
+    composer->recorder()->stop();
+    QVERIFY(!refused.isEmpty());
+    const QString message = composer->lastMessage();
+    QVERIFY2(message.contains(QStringLiteral("could not be saved")) && message.contains(QStringLiteral("media")),
+             qPrintable(message));
+    QCOMPARE(composer->attachments().size(), 1);
+    QCOMPARE(composer->attachments().first().kind, Attachment::Kind::Image);
+    QCOMPARE(composer->text(), QStringLiteral("keep this text"));
+    QVERIFY(composer->hasUnsavedRecording());
+    QVERIFY(composer->saveRecordingButton()->isVisibleTo(m_window.get()));
+    QVERIFY(!composer->recordButton()->isEnabled()); // no second recording over the kept one
+    QVERIFY(QFileInfo(media).isFile()); // nothing was written over the blocker
+
+    // Once the folder can be made, Save recording writes the kept sound, whole.
+    QVERIFY(QFile::remove(media));
+    QTest::mouseClick(composer->saveRecordingButton(), Qt::LeftButton);
+    QVERIFY2(!composer->hasUnsavedRecording(), qPrintable(composer->lastMessage()));
+    QVERIFY(!composer->saveRecordingButton()->isVisibleTo(m_window.get()));
+    QCOMPARE(composer->attachments().size(), 2);
+    QCOMPARE(composer->attachments().at(1).kind, Attachment::Kind::Audio);
+    auto clip = weft::loadAudioFile(composer->attachments().at(1).sourcePath.toStdString());
+    QVERIFY2(clip.ok(), clip.ok() ? "" : clip.error().message.c_str());
+    QCOMPARE(clip.value().samples.size(), std::size_t(kRecordSampleRate / 2));
+    QCOMPARE(composer->text(), QStringLiteral("keep this text"));
+    QCOMPARE(composer->recordButton()->isEnabled(), AudioRecorder::inputAvailable());
+
+    // Discard drops a kept recording on request only (in a fresh chat, blocked the same way).
+    composer->clear();
+    m_window->newChatAction()->trigger();
+    QFile blocker2(QDir(m_store->folderOf(controller.current().id)).filePath(QStringLiteral("media")));
+    QVERIFY(blocker2.open(QIODevice::WriteOnly));
+    blocker2.close();
+    QBuffer again(&data);
+    QVERIFY(again.open(QIODevice::ReadOnly));
+    QVERIFY(recordFrom(again, monoInt16()));
+    composer->recorder()->stop();
+    QVERIFY(composer->hasUnsavedRecording());
+    composer->discardUnsavedRecording();
+    QVERIFY(!composer->hasUnsavedRecording());
+    QVERIFY(QFile::remove(blocker2.fileName()));
+    composer->clear();
+}
+
+void GuiTest::soundChipShowsDurationAndRefusalIsAMessage()
+{
+    // The random test model has no audio encoder (audio.enabled false): a sound is attached,
+    // saved and shown with its duration, and the model's refusal is a message, not a crash.
+    ChatController& controller = m_window->controller();
+    Composer* composer = freshComposer();
+    const QString wav = writeWavFixture(QStringLiteral("voice.wav"), 1.5);
+    QVERIFY(!wav.isEmpty());
+    dropFiles(m_window->chatView()->viewport(), {wav});
+    QCOMPARE(composer->attachments().size(), 1);
+    QCOMPARE(composer->attachments().first().kind, Attachment::Kind::Audio);
+    QVERIFY(std::abs(composer->attachments().first().seconds - 1.5) < 1e-6);
+    const auto previews = composer->findChildren<QLabel*>();
+    QVERIFY(std::any_of(previews.begin(), previews.end(), [](QLabel* l) { return l->text() == QStringLiteral("♪ 1.5 s"); }));
+    // A damaged sound is refused at once, with the file's name.
+    const QString broken = m_tmp.filePath(QStringLiteral("broken.wav"));
+    QFile b(broken);
+    QVERIFY(b.open(QIODevice::WriteOnly));
+    static const char kBroken[] = "RIFF\x24\x00\x00\x00WAVEfmt garbage that is not a header";
+    b.write(kBroken, sizeof(kBroken) - 1);
+    b.close();
+    QCOMPARE(composer->addFiles({broken}), 0);
+    QVERIFY2(composer->lastMessage().contains(QStringLiteral("broken.wav")), qPrintable(composer->lastMessage()));
+
+    composer->setText(QStringLiteral("what is this sound"));
+    QTest::keyClick(composer->editor(), Qt::Key_Return);
+    QVERIFY(waitForReply());
+    const auto& tree = controller.current().tree;
+    QCOMPARE(tree.node(tree.activePath().front()).message.segments.front().kind, weft::SegmentKind::Audio);
+    const auto chips = m_window->chatView()->findChildren<QPushButton*>();
+    const auto chip = std::find_if(chips.begin(), chips.end(), [](QPushButton* p) {
+        return p->isCheckable() && p->text().startsWith(QStringLiteral("▶"));
+    });
+    QVERIFY(chip != chips.end());
+    QVERIFY2((*chip)->text().endsWith(QStringLiteral("· 1.5 s")), qPrintable((*chip)->text()));
+    if (!m_engine->model().hasAudio) {
+        QVERIFY(controller.needsAnswer());
+        QVERIFY2(controller.notice().contains(QStringLiteral("audio")), qPrintable(controller.notice()));
+        QVERIFY(m_window->chatView()->noticeLabel()->isVisibleTo(m_window.get()));
+    }
+    // Playing with no output device (offscreen, CI) says so and un-toggles; with one, it plays.
+    if (QMediaDevices::defaultAudioOutput().isNull()) {
+        QSignalSpy failed(m_window->chatView(), &ChatView::playbackFailed);
+        QTest::mouseClick(*chip, Qt::LeftButton);
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(failed.first().first().toString().contains(QStringLiteral("output")));
+        QVERIFY(!(*chip)->isChecked());
+        QVERIFY(m_window->chatView()->player() == nullptr);
+    }
+    // The app stays usable after the refusal (the refused question stays, answerable later).
+    m_window->newChatAction()->trigger();
+    QVERIFY(controller.send(QStringLiteral("draw a small red circle"), {}));
+    QVERIFY(waitForReply());
+    QVERIFY(!controller.needsAnswer());
+}
+
+void GuiTest::imageAndSoundAnswerWithAnImage()
+{
+    // An audio-capable random model: tiny.json with audio.enabled, steered to answer with an image.
+    QFile tiny(QStringLiteral(WEFT_SOURCE_DIR "/tests/data/configs/tiny.json"));
+    QVERIFY(tiny.open(QIODevice::ReadOnly));
+    QJsonObject config = QJsonDocument::fromJson(tiny.readAll()).object();
+    QJsonObject audio = config.value(QStringLiteral("audio")).toObject();
+    audio.insert(QStringLiteral("enabled"), true);
+    config.insert(QStringLiteral("audio"), audio);
+    const QString configPath = m_tmp.filePath(QStringLiteral("tiny-audio.json"));
+    QFile out(configPath);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(QJsonDocument(config).toJson());
+    out.close();
+    const QString audioModel = m_tmp.filePath(QStringLiteral("model-audio"));
+    auto made = weft::initModel(configPath.toStdString(), audioModel.toStdString(), 11, tokenizerCorpus());
+    if (!made.ok())
+        QSKIP(qPrintable(QStringLiteral("no audio-capable model yet (the model side's audio encoder has not landed): "
+                                        "init-model refuses audio.enabled: %1").arg(QString::fromStdString(made.error().message))));
+    const QString steeredDir = m_tmp.filePath(QStringLiteral("model-audio-image"));
+    const std::string steered = writeImageSteeredModel(audioModel, steeredDir, configPath.toStdString());
+    QVERIFY2(steered.empty(), steered.c_str());
+    auto restoreModel = qScopeGuard([this] {
+        if (!loadModelAndWait(m_modelDir))
+            qWarning("could not reload the test model");
+    });
+    const bool loaded = loadModelAndWait(steeredDir);
+    if (!loaded || !m_engine->model().hasAudio)
+        QSKIP("no audio-capable model yet (the model side's audio encoder has not landed): a model made with "
+              "audio.enabled does not load or does not read audio");
+
+    ChatController& controller = m_window->controller();
+    Composer* composer = freshComposer();
+    const QString image = writeSceneImage(m_tmp.filePath(QStringLiteral("sound-scene.png")));
+    const QString wav = writeWavFixture(QStringLiteral("like-this.wav"), 1.5);
+    QVERIFY(!wav.isEmpty());
+    dropFiles(composer, {image, wav});
+    QCOMPARE(composer->attachments().size(), 2);
+    composer->setText(QStringLiteral("make it sound like this"));
+    QTest::keyClick(composer->editor(), Qt::Key_Return);
+    QVERIFY(controller.isGenerating());
+    QVERIFY(waitForReply());
+    QVERIFY2(controller.notice().isEmpty(), qPrintable(controller.notice()));
+    const auto path = controller.current().tree.activePath();
+    QCOMPARE(path.size(), std::size_t(2));
+    const auto& question = controller.current().tree.node(path[0]).message;
+    QCOMPARE(question.segments.size(), std::size_t(3));
+    QCOMPARE(question.segments[0].kind, weft::SegmentKind::Image);
+    QCOMPARE(question.segments[1].kind, weft::SegmentKind::Audio);
+    QVERIFY(m_store->isMediaOf(controller.current().id, QString::fromStdString(question.segments[1].path)));
+    QCOMPARE(QString::fromStdString(question.segments[2].text), QStringLiteral("make it sound like this"));
+    const auto& answer = controller.current().tree.node(path[1]).message;
+    QCOMPARE(answer.role, weft::Role::Assistant);
+    QVERIFY(std::any_of(answer.segments.begin(), answer.segments.end(),
+                        [](const weft::Segment& s) { return s.kind == weft::SegmentKind::Image && !s.image.empty(); }));
+    // The chat shows the question's image, its sound chip with the duration, and the answer's image.
+    const auto tiles = m_window->chatView()->findChildren<ImageTile*>();
+    QVERIFY(tiles.size() >= 2);
+    const auto chips = m_window->chatView()->findChildren<QPushButton*>();
+    QVERIFY(std::any_of(chips.begin(), chips.end(), [](QPushButton* p) { return p->text().endsWith(QStringLiteral("· 1.5 s")); }));
+    const QString shots = qEnvironmentVariable("WEFT_GUI_SHOTS");
+    if (!shots.isEmpty()) {
+        QTest::qWait(100); // the rebuilt canvas is laid out and scrolled on the next events
+        m_window->grab().save(QDir(shots).filePath(QStringLiteral("chat-sound.png")));
+    }
 }
 
 int main(int argc, char** argv)

@@ -47,6 +47,10 @@
         <source>Images, sounds and text (*.png *.jpg *.jpeg *.webp *.bmp *.wav *.flac *.ogg *.txt *.md)</source>
         <translation>Bilder, Klänge und Text (*.png *.jpg *.jpeg *.webp *.bmp *.wav *.flac *.ogg *.txt *.md)</translation>
     </message>
+    <message>
+        <source>%1 cannot be used as a sound: %2</source>
+        <translation>%1 kann nicht als Klang verwendet werden: %2</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -73,6 +77,57 @@
     <message>
         <source>With --prompt: attach this file.</source>
         <translation type="vanished">Mit --prompt: diese Datei anhängen.</translation>
+    </message>
+</context>
+<context>
+    <name>weft::ui::AudioRecorder</name>
+    <message>
+        <source>the microphone could not be opened</source>
+        <translation>das Mikrofon konnte nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <source>the microphone stopped delivering sound</source>
+        <translation>das Mikrofon liefert keinen Ton mehr</translation>
+    </message>
+    <message>
+        <source>the audio system failed</source>
+        <translation>das Audiosystem ist ausgefallen</translation>
+    </message>
+    <message>
+        <source>the microphone failed</source>
+        <translation>das Mikrofon ist ausgefallen</translation>
+    </message>
+    <message>
+        <source>No microphone was found: recording needs an audio input device.</source>
+        <translation>Kein Mikrofon gefunden: Für Aufnahmen wird ein Audioeingabegerät benötigt.</translation>
+    </message>
+    <message>
+        <source>A recording is already running.</source>
+        <translation>Es läuft bereits eine Aufnahme.</translation>
+    </message>
+    <message>
+        <source>Recording could not start: %1.</source>
+        <translation>Die Aufnahme konnte nicht starten: %1.</translation>
+    </message>
+    <message>
+        <source>Recording could not start: the sound format is not supported.</source>
+        <translation>Die Aufnahme konnte nicht starten: Das Tonformat wird nicht unterstützt.</translation>
+    </message>
+    <message>
+        <source>Recording could not start: the sound source cannot be read.</source>
+        <translation>Die Aufnahme konnte nicht starten: Die Tonquelle kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>Nothing was recorded: the microphone delivered no sound.</source>
+        <translation>Nichts aufgenommen: Das Mikrofon hat keinen Ton geliefert.</translation>
+    </message>
+    <message>
+        <source>Recording ended early: %1. The sound so far is kept.</source>
+        <translation>Die Aufnahme endete vorzeitig: %1. Der bisher aufgenommene Ton bleibt erhalten.</translation>
+    </message>
+    <message>
+        <source>Recording failed: %1.</source>
+        <translation>Die Aufnahme ist fehlgeschlagen: %1.</translation>
     </message>
 </context>
 <context>
@@ -154,6 +209,18 @@
     <message>
         <source> and </source>
         <translation> und </translation>
+    </message>
+    <message>
+        <source>The recording could not be saved: %1</source>
+        <translation>Die Aufnahme konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>it holds no sound</source>
+        <translation>sie enthält keinen Ton</translation>
+    </message>
+    <message>
+        <source>no conversation could be created</source>
+        <translation>es konnte keine Unterhaltung angelegt werden</translation>
     </message>
 </context>
 <context>
@@ -274,6 +341,22 @@
         <source>…</source>
         <translation>…</translation>
     </message>
+    <message>
+        <source>This sound cannot be played: %1</source>
+        <translation>Dieser Klang kann nicht abgespielt werden: %1</translation>
+    </message>
+    <message>
+        <source>▶ %1 · %2 s</source>
+        <translation>▶ %1 · %2 s</translation>
+    </message>
+    <message>
+        <source>▶ %1 (unreadable)</source>
+        <translation>▶ %1 (unlesbar)</translation>
+    </message>
+    <message>
+        <source>Play sound %1, %2 seconds</source>
+        <translation>Klang %1 abspielen, %2 Sekunden</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::Composer</name>
@@ -360,6 +443,84 @@
     <message>
         <source>Remove attachment %1</source>
         <translation>Anhang %1 entfernen</translation>
+    </message>
+    <message>
+        <source>● Record</source>
+        <translation>● Aufnehmen</translation>
+    </message>
+    <message>
+        <source>Record a sound</source>
+        <translation>Einen Klang aufnehmen</translation>
+    </message>
+    <message>
+        <source>Recording</source>
+        <translation>Aufnahme</translation>
+    </message>
+    <message>
+        <source>Recording time</source>
+        <translation>Aufnahmedauer</translation>
+    </message>
+    <message>
+        <source>Microphone level</source>
+        <translation>Mikrofonpegel</translation>
+    </message>
+    <message>
+        <source>■ Stop</source>
+        <translation>■ Stopp</translation>
+    </message>
+    <message>
+        <source>Stop recording and attach the sound</source>
+        <translation>Aufnahme beenden und den Klang anhängen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Discard the recording</source>
+        <translation>Aufnahme verwerfen</translation>
+    </message>
+    <message>
+        <source>Save recording</source>
+        <translation>Aufnahme speichern</translation>
+    </message>
+    <message>
+        <source>Try to save the recording again</source>
+        <translation>Erneut versuchen, die Aufnahme zu speichern</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <source>Discard the recording that could not be saved</source>
+        <translation>Die nicht gespeicherte Aufnahme verwerfen</translation>
+    </message>
+    <message>
+        <source>Save or discard the last recording first.</source>
+        <translation>Speichere oder verwirf zuerst die letzte Aufnahme.</translation>
+    </message>
+    <message>
+        <source>Record up to %1 s from the microphone</source>
+        <translation>Bis zu %1 s über das Mikrofon aufnehmen</translation>
+    </message>
+    <message>
+        <source>● %1 / %2 s</source>
+        <translation>● %1 / %2 s</translation>
+    </message>
+    <message>
+        <source>Recordings cannot be saved here.</source>
+        <translation>Aufnahmen können hier nicht gespeichert werden.</translation>
+    </message>
+    <message>
+        <source>%1
+The recording is kept: press Save recording to try again, or Discard.</source>
+        <translation>%1
+Die Aufnahme bleibt erhalten: „Aufnahme speichern“ versucht es erneut, „Verwerfen“ verwirft sie.</translation>
+    </message>
+    <message>
+        <source>♪ %1 s</source>
+        <translation>♪ %1 s</translation>
     </message>
 </context>
 <context>

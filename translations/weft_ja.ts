@@ -47,6 +47,10 @@
         <source>Images, sounds and text (*.png *.jpg *.jpeg *.webp *.bmp *.wav *.flac *.ogg *.txt *.md)</source>
         <translation>画像・音声・テキスト (*.png *.jpg *.jpeg *.webp *.bmp *.wav *.flac *.ogg *.txt *.md)</translation>
     </message>
+    <message>
+        <source>%1 cannot be used as a sound: %2</source>
+        <translation>%1 は音声として使えません: %2</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -73,6 +77,57 @@
     <message>
         <source>With --prompt: attach this file.</source>
         <translation type="vanished">--prompt と併用: このファイルを添付します。</translation>
+    </message>
+</context>
+<context>
+    <name>weft::ui::AudioRecorder</name>
+    <message>
+        <source>the microphone could not be opened</source>
+        <translation>マイクを開けませんでした</translation>
+    </message>
+    <message>
+        <source>the microphone stopped delivering sound</source>
+        <translation>マイクからの音声が途切れました</translation>
+    </message>
+    <message>
+        <source>the audio system failed</source>
+        <translation>オーディオシステムでエラーが発生しました</translation>
+    </message>
+    <message>
+        <source>the microphone failed</source>
+        <translation>マイクでエラーが発生しました</translation>
+    </message>
+    <message>
+        <source>No microphone was found: recording needs an audio input device.</source>
+        <translation>マイクが見つかりません。録音には音声入力デバイスが必要です。</translation>
+    </message>
+    <message>
+        <source>A recording is already running.</source>
+        <translation>すでに録音中です。</translation>
+    </message>
+    <message>
+        <source>Recording could not start: %1.</source>
+        <translation>録音を開始できませんでした: %1。</translation>
+    </message>
+    <message>
+        <source>Recording could not start: the sound format is not supported.</source>
+        <translation>録音を開始できませんでした: この音声形式には対応していません。</translation>
+    </message>
+    <message>
+        <source>Recording could not start: the sound source cannot be read.</source>
+        <translation>録音を開始できませんでした: 音源を読み取れません。</translation>
+    </message>
+    <message>
+        <source>Nothing was recorded: the microphone delivered no sound.</source>
+        <translation>何も録音されませんでした。マイクから音声が届いていません。</translation>
+    </message>
+    <message>
+        <source>Recording ended early: %1. The sound so far is kept.</source>
+        <translation>録音が途中で終了しました: %1。それまでの音声は保持されています。</translation>
+    </message>
+    <message>
+        <source>Recording failed: %1.</source>
+        <translation>録音に失敗しました: %1。</translation>
     </message>
 </context>
 <context>
@@ -152,6 +207,18 @@
     <message>
         <source> and </source>
         <translation>、また</translation>
+    </message>
+    <message>
+        <source>The recording could not be saved: %1</source>
+        <translation>録音を保存できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>it holds no sound</source>
+        <translation>音声が含まれていません</translation>
+    </message>
+    <message>
+        <source>no conversation could be created</source>
+        <translation>会話を作成できませんでした</translation>
     </message>
 </context>
 <context>
@@ -272,6 +339,22 @@
         <source>…</source>
         <translation>…</translation>
     </message>
+    <message>
+        <source>This sound cannot be played: %1</source>
+        <translation>この音声は再生できません: %1</translation>
+    </message>
+    <message>
+        <source>▶ %1 · %2 s</source>
+        <translation>▶ %1 · %2 秒</translation>
+    </message>
+    <message>
+        <source>▶ %1 (unreadable)</source>
+        <translation>▶ %1（読み取れません）</translation>
+    </message>
+    <message>
+        <source>Play sound %1, %2 seconds</source>
+        <translation>音声 %1 を再生（%2 秒）</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::Composer</name>
@@ -358,6 +441,84 @@
     <message>
         <source>Remove attachment %1</source>
         <translation>添付ファイル %1 を削除</translation>
+    </message>
+    <message>
+        <source>● Record</source>
+        <translation>● 録音</translation>
+    </message>
+    <message>
+        <source>Record a sound</source>
+        <translation>音声を録音</translation>
+    </message>
+    <message>
+        <source>Recording</source>
+        <translation>録音中</translation>
+    </message>
+    <message>
+        <source>Recording time</source>
+        <translation>録音時間</translation>
+    </message>
+    <message>
+        <source>Microphone level</source>
+        <translation>マイクの音量</translation>
+    </message>
+    <message>
+        <source>■ Stop</source>
+        <translation>■ 停止</translation>
+    </message>
+    <message>
+        <source>Stop recording and attach the sound</source>
+        <translation>録音を止めて音声を添付</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Discard the recording</source>
+        <translation>録音を破棄</translation>
+    </message>
+    <message>
+        <source>Save recording</source>
+        <translation>録音を保存</translation>
+    </message>
+    <message>
+        <source>Try to save the recording again</source>
+        <translation>録音の保存を再試行</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>破棄</translation>
+    </message>
+    <message>
+        <source>Discard the recording that could not be saved</source>
+        <translation>保存できなかった録音を破棄</translation>
+    </message>
+    <message>
+        <source>Save or discard the last recording first.</source>
+        <translation>先に前回の録音を保存するか破棄してください。</translation>
+    </message>
+    <message>
+        <source>Record up to %1 s from the microphone</source>
+        <translation>マイクから最大 %1 秒録音</translation>
+    </message>
+    <message>
+        <source>● %1 / %2 s</source>
+        <translation>● %1 / %2 秒</translation>
+    </message>
+    <message>
+        <source>Recordings cannot be saved here.</source>
+        <translation>ここでは録音を保存できません。</translation>
+    </message>
+    <message>
+        <source>%1
+The recording is kept: press Save recording to try again, or Discard.</source>
+        <translation>%1
+録音は保持されています。「録音を保存」で再試行するか、「破棄」を押してください。</translation>
+    </message>
+    <message>
+        <source>♪ %1 s</source>
+        <translation>♪ %1 秒</translation>
     </message>
 </context>
 <context>

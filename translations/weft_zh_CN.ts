@@ -47,6 +47,10 @@
         <source>Images, sounds and text (*.png *.jpg *.jpeg *.webp *.bmp *.wav *.flac *.ogg *.txt *.md)</source>
         <translation>图像、声音和文本 (*.png *.jpg *.jpeg *.webp *.bmp *.wav *.flac *.ogg *.txt *.md)</translation>
     </message>
+    <message>
+        <source>%1 cannot be used as a sound: %2</source>
+        <translation>%1 无法用作声音：%2</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -73,6 +77,57 @@
     <message>
         <source>With --prompt: attach this file.</source>
         <translation type="vanished">与 --prompt 一起使用：附加此文件。</translation>
+    </message>
+</context>
+<context>
+    <name>weft::ui::AudioRecorder</name>
+    <message>
+        <source>the microphone could not be opened</source>
+        <translation>无法打开麦克风</translation>
+    </message>
+    <message>
+        <source>the microphone stopped delivering sound</source>
+        <translation>麦克风不再传来声音</translation>
+    </message>
+    <message>
+        <source>the audio system failed</source>
+        <translation>音频系统出错</translation>
+    </message>
+    <message>
+        <source>the microphone failed</source>
+        <translation>麦克风出错</translation>
+    </message>
+    <message>
+        <source>No microphone was found: recording needs an audio input device.</source>
+        <translation>未找到麦克风：录音需要音频输入设备。</translation>
+    </message>
+    <message>
+        <source>A recording is already running.</source>
+        <translation>已经在录音。</translation>
+    </message>
+    <message>
+        <source>Recording could not start: %1.</source>
+        <translation>无法开始录音：%1。</translation>
+    </message>
+    <message>
+        <source>Recording could not start: the sound format is not supported.</source>
+        <translation>无法开始录音：不支持该音频格式。</translation>
+    </message>
+    <message>
+        <source>Recording could not start: the sound source cannot be read.</source>
+        <translation>无法开始录音：无法读取音源。</translation>
+    </message>
+    <message>
+        <source>Nothing was recorded: the microphone delivered no sound.</source>
+        <translation>未录到任何内容：麦克风没有传来声音。</translation>
+    </message>
+    <message>
+        <source>Recording ended early: %1. The sound so far is kept.</source>
+        <translation>录音提前结束：%1。已录制的声音会保留。</translation>
+    </message>
+    <message>
+        <source>Recording failed: %1.</source>
+        <translation>录音失败：%1。</translation>
     </message>
 </context>
 <context>
@@ -152,6 +207,18 @@
     <message>
         <source> and </source>
         <translation>，并且</translation>
+    </message>
+    <message>
+        <source>The recording could not be saved: %1</source>
+        <translation>无法保存录音：%1</translation>
+    </message>
+    <message>
+        <source>it holds no sound</source>
+        <translation>其中没有声音</translation>
+    </message>
+    <message>
+        <source>no conversation could be created</source>
+        <translation>无法创建对话</translation>
     </message>
 </context>
 <context>
@@ -272,6 +339,22 @@
         <source>…</source>
         <translation>…</translation>
     </message>
+    <message>
+        <source>This sound cannot be played: %1</source>
+        <translation>无法播放此声音：%1</translation>
+    </message>
+    <message>
+        <source>▶ %1 · %2 s</source>
+        <translation>▶ %1 · %2 秒</translation>
+    </message>
+    <message>
+        <source>▶ %1 (unreadable)</source>
+        <translation>▶ %1（无法读取）</translation>
+    </message>
+    <message>
+        <source>Play sound %1, %2 seconds</source>
+        <translation>播放声音 %1，%2 秒</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::Composer</name>
@@ -358,6 +441,84 @@
     <message>
         <source>Remove attachment %1</source>
         <translation>移除附件 %1</translation>
+    </message>
+    <message>
+        <source>● Record</source>
+        <translation>● 录音</translation>
+    </message>
+    <message>
+        <source>Record a sound</source>
+        <translation>录制声音</translation>
+    </message>
+    <message>
+        <source>Recording</source>
+        <translation>录音中</translation>
+    </message>
+    <message>
+        <source>Recording time</source>
+        <translation>录音时长</translation>
+    </message>
+    <message>
+        <source>Microphone level</source>
+        <translation>麦克风电平</translation>
+    </message>
+    <message>
+        <source>■ Stop</source>
+        <translation>■ 停止</translation>
+    </message>
+    <message>
+        <source>Stop recording and attach the sound</source>
+        <translation>停止录音并附加声音</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Discard the recording</source>
+        <translation>丢弃录音</translation>
+    </message>
+    <message>
+        <source>Save recording</source>
+        <translation>保存录音</translation>
+    </message>
+    <message>
+        <source>Try to save the recording again</source>
+        <translation>再次尝试保存录音</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>丢弃</translation>
+    </message>
+    <message>
+        <source>Discard the recording that could not be saved</source>
+        <translation>丢弃未能保存的录音</translation>
+    </message>
+    <message>
+        <source>Save or discard the last recording first.</source>
+        <translation>请先保存或丢弃上一段录音。</translation>
+    </message>
+    <message>
+        <source>Record up to %1 s from the microphone</source>
+        <translation>从麦克风录制最长 %1 秒</translation>
+    </message>
+    <message>
+        <source>● %1 / %2 s</source>
+        <translation>● %1 / %2 秒</translation>
+    </message>
+    <message>
+        <source>Recordings cannot be saved here.</source>
+        <translation>此处无法保存录音。</translation>
+    </message>
+    <message>
+        <source>%1
+The recording is kept: press Save recording to try again, or Discard.</source>
+        <translation>%1
+录音已保留：按“保存录音”重试，或按“丢弃”。</translation>
+    </message>
+    <message>
+        <source>♪ %1 s</source>
+        <translation>♪ %1 秒</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@
 #include <QSettings>
 
 #include <algorithm>
+#include <cmath>
 
 #include "weft/model.h"
 
@@ -26,6 +27,9 @@ AppSettings AppSettings::load(QSettings& s)
     a.maxTextTokens = std::clamp(s.value(QStringLiteral("generation/maxTextTokens"), a.maxTextTokens).toInt(), 1, 4096);
     a.compressExamples = s.value(QStringLiteral("generation/compressExamples"), a.compressExamples).toBool();
     a.language = s.value(QStringLiteral("ui/language"), a.language).toString();
+    const double record = s.value(QStringLiteral("audio/recordSeconds"), a.recordSeconds).toDouble();
+    if (std::isfinite(record))
+        a.recordSeconds = std::clamp(record, kMinRecordSeconds, kMaxRecordSeconds);
     return a;
 }
 
@@ -43,6 +47,7 @@ void AppSettings::save(QSettings& s) const
     s.setValue(QStringLiteral("generation/maxTextTokens"), maxTextTokens);
     s.setValue(QStringLiteral("generation/compressExamples"), compressExamples);
     s.setValue(QStringLiteral("ui/language"), language);
+    s.setValue(QStringLiteral("audio/recordSeconds"), recordSeconds);
 }
 
 weft::ReplyOptions AppSettings::replyOptions(quint64 seed) const

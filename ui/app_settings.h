@@ -3,6 +3,7 @@
 
 #include <QString>
 
+#include "ui/audio_recorder.h"
 #include "weft/session.h"
 
 class QSettings;
@@ -23,6 +24,7 @@ struct AppSettings {
     int maxTextTokens = 96;
     bool compressExamples = true;
     QString language;                ///< empty: follow the system; else "en", "de", "ja", "zh_CN"
+    double recordSeconds = kDefaultRecordSeconds; ///< microphone recording limit, s (key audio/recordSeconds)
 
     /// Reads every key, keeping the defaults above for missing or out-of-range values.
     static AppSettings load(QSettings& settings);

@@ -10,6 +10,7 @@
 
 #include "ui/conversation_store.h"
 #include "ui/image_convert.h"
+#include "weft/audio.h"
 #include "weft/media.h"
 
 namespace weft::ui {
@@ -138,6 +139,15 @@ bool attachmentFromFile(const QString& path, Attachment& out, QString& error, co
             error = QCoreApplication::translate("Attachment", "%1 is not a readable sound file.").arg(info.fileName());
             return false;
         }
+        file.close();
+        // Decoding now refuses a damaged or over-long clip while the user still has the
+        // file at hand, instead of failing the reply later.
+        QString reason;
+        out.seconds = audioFileSeconds(path, &reason, limits);
+        if (out.seconds < 0) {
+            error = QCoreApplication::translate("Attachment", "%1 cannot be used as a sound: %2").arg(info.fileName(), reason);
+            return false;
+        }
         return true;
     }
     if (kTextSuffixes.contains(suffix)) {
@@ -179,6 +189,20 @@ bool attachmentFromImage(const QImage& image, const QString& name, Attachment& o
     image.save(&buffer, "PNG");
     out.thumbnail = makeThumbnail(image);
     return true;
+}
+
+double audioFileSeconds(const QString& path, QString* error, const AttachmentLimits& limits)
+{
+    weft::MediaLimits mediaLimits;
+    mediaLimits.maxFileBytes = limits.maxAudioBytes;
+    auto clip = weft::loadAudioFile(path.toStdString(), mediaLimits);
+    if (!clip.ok()) {
+        if (error)
+            *error = QString::fromStdString(clip.error().message);
+        return -1.0;
+    }
+    const auto& value = clip.value();
+    return value.sampleRate > 0 ? double(value.samples.size()) / value.sampleRate : -1.0;
 }
 
 QString attachmentFileFilter()

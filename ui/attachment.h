@@ -15,6 +15,7 @@ struct Attachment {
     QByteArray bytes;    ///< pasted data (PNG-encoded image) when sourcePath is empty
     QString text;        ///< Text attachments: the file's contents
     QImage thumbnail;    ///< Image attachments: a small preview
+    double seconds = 0.0; ///< Audio attachments: the clip's duration
 };
 
 /// Limits on what can be attached; beyond them files are refused with a message.
@@ -26,8 +27,10 @@ struct AttachmentLimits {
 };
 
 /// Builds an attachment from a file, checking its extension, size and content (the image
-/// header or audio magic bytes). On failure returns false and a user-facing `error`
-/// (translated). Reads the file on the calling thread; files are capped in size.
+/// header; for sounds the magic bytes, then a full decode by the engine, which also gives
+/// `seconds` and refuses clips over MediaLimits' 30 s). On failure returns false and a
+/// user-facing `error` (translated). Reads the file on the calling thread; files are capped
+/// in size.
 bool attachmentFromFile(const QString& path, Attachment& out, QString& error, const AttachmentLimits& limits = {});
 
 /// Builds an image attachment from a pasted or dropped image (stored as PNG).
@@ -49,6 +52,13 @@ void applyImageAllocationLimit(const AttachmentLimits& limits = {});
 /// limits.maxImagePixels (from the header) before decoding; Qt's readers first, then the
 /// engine's decoder (WebP, which Qt lacks here). Null image when refused or unreadable. GUI thread.
 QImage readImageCapped(const QString& path, const AttachmentLimits& limits = {});
+
+/// The duration of a WAV/FLAC/OGG file in seconds, from a full decode by the engine (the
+/// header's frame count is only an estimate for some containers), under the attachment
+/// limits (maxAudioBytes, 30 s). Negative when the file is unreadable or over a limit; the
+/// engine's reason then goes to `error` when given (English). Calling thread; a few ms for a
+/// 4 s clip, up to ~100 ms for a 32 MiB file.
+double audioFileSeconds(const QString& path, QString* error = nullptr, const AttachmentLimits& limits = {});
 
 /// The file name filter for open dialogs ("Images and sounds (*.png ...)").
 QString attachmentFileFilter();

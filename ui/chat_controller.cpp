@@ -4,6 +4,7 @@
 #include <QFileInfo>
 
 #include "ui/engine_host.h"
+#include "weft/audio.h"
 
 namespace weft::ui {
 namespace {
@@ -167,8 +168,11 @@ bool ChatController::send(const QString& text, const QList<Attachment>& attachme
             continue;
         }
         QString error;
-        const QString stored = a.sourcePath.isEmpty()
-                                   ? m_store.writeMedia(m_current.id, a.bytes, QStringLiteral("png"), &error)
+        // A recording was written into this chat's media/ already (saveRecording); a second
+        // copy would only double it on disk.
+        const QString stored = a.sourcePath.isEmpty() ? m_store.writeMedia(m_current.id, a.bytes, QStringLiteral("png"), &error)
+                               : m_store.isMediaOf(m_current.id, a.sourcePath)
+                                   ? QFileInfo(a.sourcePath).absoluteFilePath()
                                    : m_store.importMedia(m_current.id, a.sourcePath, &error);
         if (stored.isEmpty()) {
             emit errorOccurred(tr("%1 could not be added: %2").arg(a.name, error));
@@ -197,6 +201,27 @@ bool ChatController::send(const QString& text, const QList<Attachment>& attachme
     emit conversationChanged();
     const quint64 seed = m_settings.seedPolicy == SeedPolicy::Fixed ? m_settings.fixedSeed : randomSeed();
     return startReply(nodeId, m_settings.replyOptions(seed));
+}
+
+QString ChatController::saveRecording(const weft::AudioClip& clip, QString* error)
+{
+    auto fail = [error](const QString& why) {
+        if (error)
+            *error = tr("The recording could not be saved: %1").arg(why);
+        return QString();
+    };
+    if (clip.empty())
+        return fail(tr("it holds no sound"));
+    if (!hasConversation() && createNew().isEmpty())
+        return fail(tr("no conversation could be created"));
+    QString why;
+    const QString path = m_store.newMediaPath(m_current.id, QStringLiteral("rec-"), QStringLiteral("wav"), &why);
+    if (path.isEmpty())
+        return fail(why);
+    const auto saved = weft::saveAudioWav(clip, path.toStdString());
+    if (!saved.ok())
+        return fail(QString::fromStdString(saved.error().message));
+    return path;
 }
 
 bool ChatController::startReply(int parentNodeId, const weft::ReplyOptions& options)

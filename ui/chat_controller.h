@@ -43,6 +43,13 @@ public:
     /// Sends a user turn: attachments (in order) then the text. Creates a conversation when
     /// none is open. Refuses (false + errorOccurred) while a reply runs or when empty.
     bool send(const QString& text, const QList<Attachment>& attachments);
+    /// Writes a recorded clip as a 16-bit PCM mono WAV (weft::saveAudioWav: temporary file then
+    /// rename) into the open conversation's media/ folder as `rec-<16 hex digits>.wav`,
+    /// creating a conversation first when none is open. Returns the file's absolute path, or
+    /// an empty string and a translated `error` when nothing could be written (no file is left
+    /// behind and no existing file is touched). Attachments inside media/ are not copied
+    /// again on send. GUI thread; blocks on the disk for the write (~130 KB for 4 s).
+    QString saveRecording(const weft::AudioClip& clip, QString* error = nullptr);
     /// Regenerates an assistant message with a new seed as a new branch (-1: the last one).
     bool regenerate(int assistantNodeId = -1);
     /// Regenerates with the seed and options stored in the message's meta (same output).

@@ -18,6 +18,7 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include "ui/attachment.h"
 #include "ui/chat_controller.h"
 #include "ui/image_convert.h"
 
@@ -95,38 +96,76 @@ void ChatView::ensurePlayer()
     m_audioOutput = new QAudioOutput(this);
     m_player = new QMediaPlayer(this);
     m_player->setAudioOutput(m_audioOutput);
+    // Un-toggle the chip when its sound ends, fails or another one starts.
+    connect(m_player, &QMediaPlayer::playbackStateChanged, this, [this](QMediaPlayer::PlaybackState s) {
+        if (s != QMediaPlayer::StoppedState || !m_playingChip)
+            return;
+        QPushButton* chip = m_playingChip;
+        m_playingChip = nullptr;
+        chip->setChecked(false);
+    });
+    connect(m_player, &QMediaPlayer::errorOccurred, this, [this](QMediaPlayer::Error, const QString& reason) {
+        QPushButton* chip = m_playingChip;
+        m_playingChip = nullptr;
+        refusePlayback(chip, tr("This sound cannot be played: %1").arg(reason));
+    });
+}
+
+void ChatView::refusePlayback(QPushButton* chip, const QString& message)
+{
+    if (chip) {
+        chip->setChecked(false);
+        chip->setToolTip(message);
+        QToolTip::showText(chip->mapToGlobal(QPoint(0, chip->height())), message, chip);
+    }
+    emit playbackFailed(message);
+}
+
+double ChatView::audioSeconds(const QString& path)
+{
+    auto it = m_audioSeconds.constFind(path);
+    if (it != m_audioSeconds.constEnd())
+        return *it;
+    // Decoded once: a chat is rebuilt after every turn and branch switch.
+    const double seconds = audioFileSeconds(path, nullptr, AttachmentLimits{});
+    m_audioSeconds.insert(path, seconds);
+    return seconds;
 }
 
 QWidget* ChatView::makeAudioChip(const QString& path)
 {
-    auto* chip = new QPushButton(QStringLiteral("▶ ") + QFileInfo(path).fileName());
-    chip->setAccessibleName(tr("Play sound %1").arg(QFileInfo(path).fileName()));
+    const QString name = QFileInfo(path).fileName();
+    const double seconds = audioSeconds(path);
+    auto* chip = new QPushButton(seconds >= 0 ? tr("▶ %1 · %2 s").arg(name).arg(seconds, 0, 'f', 1)
+                                              : tr("▶ %1 (unreadable)").arg(name));
+    chip->setAccessibleName(seconds >= 0 ? tr("Play sound %1, %2 seconds").arg(name).arg(seconds, 0, 'f', 1)
+                                         : tr("Play sound %1").arg(name));
     chip->setCheckable(true);
     connect(chip, &QPushButton::toggled, this, [this, chip, path](bool play) {
         if (!play) {
-            if (m_player)
+            if (m_player && m_playingChip == chip) {
+                m_playingChip = nullptr;
                 m_player->stop();
+            }
             return;
         }
         // Without an output device the media backends crash inside play() (seen with both the
         // GStreamer and the FFmpeg backend of Qt 6.4), so refuse before creating a player.
         if (QMediaDevices::defaultAudioOutput().isNull()) {
-            chip->setChecked(false);
-            QToolTip::showText(chip->mapToGlobal(QPoint(0, chip->height())),
-                               tr("No audio output device is available."), chip);
+            refusePlayback(chip, tr("No audio output device is available."));
             return;
         }
         ensurePlayer();
+        // Cleared before setSource(): the Stopped state it causes must not un-toggle the chip
+        // being started; the previous chip is un-toggled here instead.
+        QPointer<QPushButton> previous = m_playingChip;
+        m_playingChip = nullptr;
+        if (previous && previous != chip)
+            previous->setChecked(false);
         m_player->setSource(QUrl::fromLocalFile(path));
+        m_playingChip = chip;
+        chip->setToolTip(QString());
         m_player->play();
-        // Un-toggle the chip when the sound ends or another one starts.
-        auto* watcher = new QObject(chip);
-        connect(m_player, &QMediaPlayer::playbackStateChanged, watcher, [chip, watcher](QMediaPlayer::PlaybackState s) {
-            if (s == QMediaPlayer::StoppedState) {
-                chip->setChecked(false);
-                watcher->deleteLater();
-            }
-        });
     });
     return chip;
 }

@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QImage>
 #include <QMimeData>
+#include <QPointer>
 #include <QScrollArea>
 
 #include "ui/image_tile.h"
@@ -38,6 +39,9 @@ public:
     QLabel* noticeLabel() const { return m_notice; }
     /// The sound player, created on the first play (nullptr before).
     QMediaPlayer* player() const { return m_player; }
+    /// The duration shown on a sound chip, in seconds (decoded once per file and cached);
+    /// negative when the file cannot be decoded.
+    double audioSeconds(const QString& path);
 
 signals:
     void imageAction(weft::ui::ImageAction action, const QString& path, const QImage& image, int nodeId);
@@ -46,6 +50,9 @@ signals:
     void reproduceRequested(int nodeId);
     void retryRequested();
     void mediaDropped(const QMimeData* mime);
+    /// A sound could not be played (no output device, a backend error); translated. The chip
+    /// also shows it as its tooltip.
+    void playbackFailed(const QString& message);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -57,6 +64,7 @@ private:
     QWidget* makeAudioChip(const QString& path);
     void updatePending();
     void ensurePlayer();
+    void refusePlayback(QPushButton* chip, const QString& message);
     QImage cachedImage(const QString& path, const weft::Image& decoded);
     void scrollToEnd();
 
@@ -71,7 +79,9 @@ private:
     QPushButton* m_retry = nullptr;
     QMediaPlayer* m_player = nullptr;
     QAudioOutput* m_audioOutput = nullptr;
+    QPointer<QPushButton> m_playingChip; ///< the chip whose sound the player holds
     QHash<QString, QImage> m_imageCache;
+    QHash<QString, double> m_audioSeconds;
     int m_messageCount = 0;
 };
 

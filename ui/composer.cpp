@@ -5,13 +5,35 @@
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QMediaDevices>
 #include <QMimeData>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <cmath>
+
+#include "ui/audio_recorder.h"
+
 namespace weft::ui {
+namespace {
+
+// The meter spans -60 dBFS (empty) to 0 dBFS (full), as level meters do: speech peaks around
+// -20 dBFS, which a linear bar would show as a sliver.
+constexpr double kMeterFloorDb = -60.0;
+
+int meterValue(float peak)
+{
+    if (!(peak > 0.0f))
+        return 0;
+    const double db = 20.0 * std::log10(double(peak));
+    return static_cast<int>(std::lround(std::clamp((db - kMeterFloorDb) / -kMeterFloorDb, 0.0, 1.0) * 100.0));
+}
+
+} // namespace
 
 ComposerEdit::ComposerEdit(QWidget* parent) : QPlainTextEdit(parent)
 {
@@ -81,9 +103,44 @@ Composer::Composer(QWidget* parent) : QWidget(parent)
     m_stop->setAccessibleName(tr("Stop generating"));
     m_stop->hide();
 
+    m_recorder = new AudioRecorder(this);
+    m_record = new QPushButton(tr("● Record"), this);
+    m_record->setAccessibleName(tr("Record a sound"));
+    m_recordPanel = new QWidget(this);
+    m_recordPanel->setAccessibleName(tr("Recording"));
+    auto* panel = new QHBoxLayout(m_recordPanel);
+    panel->setContentsMargins(0, 0, 0, 0);
+    m_recordTime = new QLabel(m_recordPanel);
+    m_recordTime->setAccessibleName(tr("Recording time"));
+    m_recordTime->setStyleSheet(QStringLiteral("color: #b00020;"));
+    m_level = new QProgressBar(m_recordPanel);
+    m_level->setAccessibleName(tr("Microphone level"));
+    m_level->setRange(0, 100);
+    m_level->setValue(0);
+    m_level->setTextVisible(false);
+    m_level->setFixedSize(96, 12);
+    m_stopRecording = new QPushButton(tr("■ Stop"), m_recordPanel);
+    m_stopRecording->setAccessibleName(tr("Stop recording and attach the sound"));
+    m_cancelRecording = new QPushButton(tr("Cancel"), m_recordPanel);
+    m_cancelRecording->setAccessibleName(tr("Discard the recording"));
+    panel->addWidget(m_recordTime);
+    panel->addWidget(m_level);
+    panel->addWidget(m_stopRecording);
+    panel->addWidget(m_cancelRecording);
+    m_recordPanel->hide();
+    m_saveRecording = new QPushButton(tr("Save recording"), this);
+    m_saveRecording->setAccessibleName(tr("Try to save the recording again"));
+    m_discardRecording = new QPushButton(tr("Discard"), this);
+    m_discardRecording->setAccessibleName(tr("Discard the recording that could not be saved"));
+    m_devices = new QMediaDevices(this);
+
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_attach);
     buttons->addWidget(m_examples);
+    buttons->addWidget(m_record);
+    buttons->addWidget(m_recordPanel);
+    buttons->addWidget(m_saveRecording);
+    buttons->addWidget(m_discardRecording);
     buttons->addStretch();
     buttons->addWidget(m_stop);
     buttons->addWidget(m_send);
@@ -97,6 +154,10 @@ Composer::Composer(QWidget* parent) : QWidget(parent)
     auto submit = [this] {
         if (m_stop->isVisible())
             return;
+        // Sending while recording sends the sound too: stop() delivers and attaches it
+        // synchronously.
+        if (m_recorder->isRecording())
+            m_recorder->stop();
         emit sendRequested(text(), m_attachments);
     };
     connect(m_edit, &ComposerEdit::submit, this, submit);
@@ -105,6 +166,21 @@ Composer::Composer(QWidget* parent) : QWidget(parent)
     connect(m_attach, &QPushButton::clicked, this, &Composer::browse);
     connect(m_examples, &QPushButton::clicked, this, &Composer::examplesRequested);
     connect(m_edit, &ComposerEdit::mediaReceived, this, &Composer::takeMimeData);
+    connect(m_record, &QPushButton::clicked, this, &Composer::startRecording);
+    connect(m_stopRecording, &QPushButton::clicked, m_recorder, &AudioRecorder::stop);
+    connect(m_cancelRecording, &QPushButton::clicked, m_recorder, &AudioRecorder::cancel);
+    connect(m_saveRecording, &QPushButton::clicked, this, &Composer::retrySaveRecording);
+    connect(m_discardRecording, &QPushButton::clicked, this, &Composer::discardUnsavedRecording);
+    connect(m_recorder, &AudioRecorder::started, this, &Composer::onRecordingStarted);
+    connect(m_recorder, &AudioRecorder::levelChanged, this, &Composer::onLevel);
+    connect(m_recorder, &AudioRecorder::finished, this, &Composer::onRecorded);
+    connect(m_recorder, &AudioRecorder::cancelled, this, &Composer::onRecordingEnded);
+    connect(m_recorder, &AudioRecorder::errorOccurred, this, [this](const QString& message) {
+        onRecordingEnded();
+        showMessage(message);
+    });
+    connect(m_devices, &QMediaDevices::audioInputsChanged, this, &Composer::updateRecordAvailability);
+    updateRecordAvailability();
 }
 
 QString Composer::text() const
@@ -218,6 +294,110 @@ void Composer::setGenerating(bool generating)
     m_stop->setVisible(generating);
 }
 
+void Composer::setRecordLimit(double seconds)
+{
+    m_recorder->setMaxSeconds(seconds);
+    updateRecordControls();
+}
+
+void Composer::updateRecordAvailability()
+{
+    m_noInputReason.clear();
+    AudioRecorder::inputAvailable(&m_noInputReason);
+    updateRecordControls();
+}
+
+void Composer::updateRecordControls()
+{
+    const bool recording = m_recorder->isRecording();
+    const bool unsaved = hasUnsavedRecording();
+    m_recordPanel->setVisible(recording);
+    m_record->setVisible(!recording);
+    m_record->setEnabled(m_noInputReason.isEmpty() && !unsaved);
+    if (!m_noInputReason.isEmpty())
+        m_record->setToolTip(m_noInputReason);
+    else if (unsaved)
+        m_record->setToolTip(tr("Save or discard the last recording first."));
+    else
+        m_record->setToolTip(tr("Record up to %1 s from the microphone").arg(m_recorder->maxSeconds(), 0, 'g', 3));
+    m_saveRecording->setVisible(unsaved);
+    m_discardRecording->setVisible(unsaved);
+}
+
+void Composer::startRecording()
+{
+    if (hasUnsavedRecording() || m_recorder->isRecording())
+        return;
+    m_recorder->start(); // failures arrive through errorOccurred
+}
+
+void Composer::onRecordingStarted()
+{
+    showMessage({});
+    onLevel(0.0f, 0.0);
+    updateRecordControls();
+    m_stopRecording->setFocus();
+}
+
+void Composer::onLevel(float peak, double seconds)
+{
+    m_level->setValue(meterValue(peak));
+    m_recordTime->setText(tr("● %1 / %2 s").arg(seconds, 0, 'f', 1).arg(m_recorder->maxSeconds(), 0, 'f', 1));
+}
+
+void Composer::onRecordingEnded()
+{
+    m_level->setValue(0);
+    updateRecordControls();
+}
+
+void Composer::onRecorded(const weft::AudioClip& clip, bool /*reachedLimit*/)
+{
+    onRecordingEnded();
+    storeRecording(clip);
+}
+
+bool Composer::storeRecording(const weft::AudioClip& clip)
+{
+    QString error;
+    const QString path = m_recordingWriter ? m_recordingWriter(clip, &error) : QString();
+    if (path.isEmpty()) {
+        // The sound stays in memory until a write succeeds or the user discards it.
+        m_unsavedClip = clip;
+        updateRecordControls();
+        if (error.isEmpty())
+            error = tr("Recordings cannot be saved here.");
+        showMessage(tr("%1\nThe recording is kept: press Save recording to try again, or Discard.").arg(error));
+        return false;
+    }
+    m_unsavedClip = weft::AudioClip();
+    updateRecordControls();
+    Attachment a;
+    QString refused;
+    if (!attachmentFromFile(path, a, refused)) {
+        showMessage(refused);
+        return false;
+    }
+    m_attachments.append(a);
+    rebuildStrip();
+    showMessage({});
+    return true;
+}
+
+bool Composer::retrySaveRecording()
+{
+    if (!hasUnsavedRecording())
+        return false;
+    return storeRecording(m_unsavedClip);
+}
+
+void Composer::discardUnsavedRecording()
+{
+    m_unsavedClip = weft::AudioClip();
+    showMessage({});
+    updateRecordControls();
+}
+
 void Composer::browse()
 {
     const QStringList files = QFileDialog::getOpenFileNames(this, tr("Attach files"), QString(), attachmentFileFilter());
@@ -245,7 +425,9 @@ void Composer::rebuildStrip()
         if (a.kind == Attachment::Kind::Image)
             preview->setPixmap(QPixmap::fromImage(a.thumbnail));
         else
-            preview->setText(a.kind == Attachment::Kind::Audio ? tr("♪ sound") : tr("¶ text"));
+            preview->setText(a.kind != Attachment::Kind::Audio ? tr("¶ text")
+                             : a.seconds > 0 ? tr("♪ %1 s").arg(a.seconds, 0, 'f', 1)
+                                             : tr("♪ sound"));
         preview->setFixedSize(96, 96);
         preview->setAlignment(Qt::AlignCenter);
         preview->setFrameShape(QFrame::StyledPanel);

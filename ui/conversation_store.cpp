@@ -367,13 +367,9 @@ QString ConversationStore::writeMedia(const QString& id, const QByteArray& bytes
         setError(error, QStringLiteral("file larger than %1 MiB").arg(kMaxMediaBytes / (1024 * 1024)));
         return {};
     }
-    QDir folder(folderOf(id));
-    if (!folder.mkpath(kMediaDir)) {
-        setError(error, QStringLiteral("%1: cannot create folder").arg(folder.filePath(kMediaDir)));
+    const QString path = newMediaPath(id, QString(), extension, error);
+    if (path.isEmpty())
         return {};
-    }
-    const QString name = QUuid::createUuid().toString(QUuid::Id128).left(16) + QLatin1Char('.') + extension.toLower();
-    const QString path = QDir(folder.filePath(kMediaDir)).filePath(name);
     // Temporary file + rename without fsync: a killed process never leaves a half file under
     // the final name, and the GUI thread does not wait tens of milliseconds on the disk for
     // every attachment (the conversation files that refer to it are fsynced by the writer).
@@ -391,6 +387,27 @@ QString ConversationStore::writeMedia(const QString& id, const QByteArray& bytes
         return {};
     }
     return QFileInfo(path).absoluteFilePath();
+}
+
+QString ConversationStore::newMediaPath(const QString& id, const QString& prefix, const QString& extension,
+                                        QString* error) const
+{
+    QDir folder(folderOf(id));
+    // mkpath also fails when "media" exists as a file, which the caller then reports.
+    if (!folder.mkpath(kMediaDir) || !QFileInfo(folder.filePath(kMediaDir)).isDir()) {
+        setError(error, QStringLiteral("%1: cannot create folder").arg(folder.filePath(kMediaDir)));
+        return {};
+    }
+    const QString name = prefix + QUuid::createUuid().toString(QUuid::Id128).left(16) + QLatin1Char('.') +
+                         extension.toLower();
+    return QFileInfo(QDir(folder.filePath(kMediaDir)).filePath(name)).absoluteFilePath();
+}
+
+bool ConversationStore::isMediaOf(const QString& id, const QString& path) const
+{
+    const QFileInfo file(path);
+    const QString media = QFileInfo(QDir(folderOf(id)).filePath(kMediaDir)).canonicalFilePath();
+    return file.isFile() && !media.isEmpty() && file.canonicalPath() == media;
 }
 
 QString ConversationStore::importMedia(const QString& id, const QString& sourcePath, QString* error) const

@@ -82,6 +82,15 @@ public:
     /// Writes encoded bytes (e.g. a pasted PNG) into media/. Returns the path, empty on failure.
     QString writeMedia(const QString& id, const QByteArray& bytes, const QString& extension,
                        QString* error = nullptr) const;
+    /// A fresh path in the conversation's media/ folder, `<prefix><16 hex digits>.<extension>`
+    /// (extension lower-cased), for a writer that makes the file itself (e.g. a recorded WAV).
+    /// Creates media/ when missing; writes no file. Returns the absolute path, or empty with
+    /// `error` (English, for logs and notices) when the folder cannot be created.
+    QString newMediaPath(const QString& id, const QString& prefix, const QString& extension,
+                         QString* error = nullptr) const;
+    /// True when `path` names an existing file directly inside the conversation's media/
+    /// folder (compared after resolving links), i.e. it needs no copy to belong to it.
+    bool isMediaOf(const QString& id, const QString& path) const;
 
     /// Brings a branches.json object of an older version up to kBranchesVersion. Returns false
     /// for versions newer than this build (the file is then left alone) or unknown ones.

@@ -34,6 +34,7 @@ struct ModelSummary {
     QString device;
     qint64 parameterCount = 0;
     int imageSize = 0;
+    bool hasAudio = false; ///< the model reads audio segments (config audio.enabled)
 };
 
 /// The finished answer: the message (generated images saved, paths set), alt texts keyed

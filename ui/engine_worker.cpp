@@ -59,6 +59,7 @@ void EngineWorker::loadModel(const QString& directory, const QString& device, in
     summary.device = QString::fromStdString(info.device);
     summary.parameterCount = info.parameterCount;
     summary.imageSize = info.imageSize;
+    summary.hasAudio = info.hasAudio;
     emit loadProgress(1.0);
     emit modelLoaded(summary);
 }

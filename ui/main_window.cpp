@@ -43,6 +43,10 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
     m_sidebar = new ConversationSidebar(*m_list, this);
     m_chat = new ChatView(*m_controller, this);
     m_composer = new Composer(this);
+    m_composer->setRecordLimit(settings.recordSeconds);
+    m_composer->setRecordingWriter([this](const weft::AudioClip& clip, QString* error) {
+        return m_controller->saveRecording(clip, error);
+    });
 
     m_undoBar = new QWidget(this);
     auto* undoLayout = new QHBoxLayout(m_undoBar);
@@ -116,6 +120,7 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
     connect(m_composer, &Composer::examplesRequested, this, [this] { openExampleBuilder(); });
     connect(m_composer, &Composer::refused, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     connect(m_chat, &ChatView::mediaDropped, m_composer, &Composer::takeMimeData);
+    connect(m_chat, &ChatView::playbackFailed, this, &MainWindow::showError);
     connect(m_chat, &ChatView::imageAction, this, &MainWindow::onImageAction);
     connect(m_chat, &ChatView::editRequested, this, &MainWindow::editMessage);
     connect(m_chat, &ChatView::regenerateRequested, m_controller, [this](int id) { m_controller->regenerate(id); });
@@ -339,6 +344,7 @@ void MainWindow::openSettings()
     QSettings settings;
     after.save(settings);
     m_controller->setSettings(after);
+    m_composer->setRecordLimit(after.recordSeconds);
     if (before.modelDirectory != after.modelDirectory || before.device != after.device || before.threads != after.threads)
         startModelLoad();
     if (before.language != after.language)
