@@ -3,13 +3,17 @@
 // torch first: Qt's "slots" macro would otherwise break torch headers.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <set>
+
+#include <nlohmann/json.hpp>
 
 #include "errors.h"
 #include "model_config.h"
@@ -357,7 +361,7 @@ private Q_SLOTS:
             buildStream({withAudio}, nullptr, tok, m_config, codes, true);
             QFAIL("audio accepted by a model without an audio encoder");
         } catch (const ArgumentError& e) {
-            QCOMPARE(std::string(e.what()), std::string("model has no audio encoder"));
+            QCOMPARE(std::string(e.what()), std::string("this model has no audio encoder and cannot read audio"));
         }
 
         // A retrieved answer image is written as `ret`.
@@ -465,6 +469,134 @@ private Q_SLOTS:
         // Bad drops are refused.
         QVERIFY_THROWS_EXCEPTION(ArgumentError, cache.dropSlots(0, {cache.used()}));
         QVERIFY_THROWS_EXCEPTION(ArgumentError, cache.dropSlots(1, {0}));
+    }
+
+    // A model with the audio encoder: tensor table, stream layout, the encoder's embeddings
+    // replacing the placeholders, a reply from audio, and a file missing an audio tensor.
+    void audioEncoderInTheStream()
+    {
+        auto json = nlohmann::json::parse(std::ifstream(kTinyConfig));
+        json["audio"]["enabled"] = true;
+        json["audio"]["encoder_channels"] = 16;
+        const std::string configPath = path("audio.json");
+        std::ofstream(configPath) << json.dump(2);
+        const auto config = ModelConfig::read(configPath);
+        QVERIFY(config.audio.enabled);
+
+        torch::manual_seed(2);
+        Network net(config);
+        std::set<std::string> params;
+        for (const auto& p : net->named_parameters()) params.insert(p.key());
+        std::set<std::string> table;
+        for (const auto& spec : config.tensorSpecs()) table.insert(spec.name);
+        QCOMPARE(params, table);
+        QVERIFY(table.count("audio.conv1.weight") && table.count("audio.proj.bias"));
+
+        const std::string dir = path("audio-model");
+        auto made = initModel(configPath, dir, 7, corpus());
+        QVERIFY2(made.ok(), made.ok() ? "" : made.error().message.c_str());
+        auto model = loadOrFail(dir);
+        QVERIFY(model);
+        QVERIFY(model->info().hasAudio);
+
+        // One second at 16 kHz: 1 + 16000 / 320 = 51 mel frames -> ceil(51 / 4) = 13 tokens.
+        AudioClip clip;
+        clip.sampleRate = 16000;
+        clip.samples.resize(16000);
+        for (std::size_t i = 0; i < clip.samples.size(); ++i)
+            clip.samples[i] = 0.3f * static_cast<float>(std::sin(2.0 * M_PI * 440.0 * static_cast<double>(i) / 16000.0));
+        const auto& v = config.vocab;
+        const auto& tok = model->impl().tokenizer;
+        int featureCalls = 0;
+        AudioFeatureFunction features = [&](const AudioClip& c) {
+            ++featureCalls;
+            return torch::full({1 + static_cast<int64_t>(c.samples.size()) / 320, config.audio.melBins}, 0.5f);
+        };
+        auto codes = [](const Image&) { return std::vector<int>(64, 0); };
+        Message ask = userMessage({Segment::makeAudio(clip), Segment::makeText("make it sound like this")});
+        auto s = buildStream({ask}, nullptr, tok, config, codes, false, features);
+        QCOMPARE(featureCalls, 1);
+        QCOMPARE(s.ids[1], v.user);
+        QCOMPARE(s.ids[2], v.boa);
+        QCOMPARE(s.audioSpans.size(), std::size_t(1));
+        QCOMPARE(s.audioSpans[0].start, 3);
+        QCOMPARE(audioTokenCount(51, config.audio), 13);
+        QCOMPARE(s.ids[3 + 13], v.eoa);
+        for (int i = 0; i < 17; ++i) QCOMPARE(int(s.lossMask[static_cast<std::size_t>(i)]), 0);
+        // No feature function, an empty clip, or features of the wrong width are refused.
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, buildStream({ask}, nullptr, tok, config, codes, false));
+        Message silent = userMessage({Segment::makeAudio(AudioClip{}, "gone.wav")});
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, buildStream({silent}, nullptr, tok, config, codes, false, features));
+        AudioFeatureFunction narrow = [](const AudioClip&) { return torch::zeros({10, 3}); };
+        QVERIFY_THROWS_EXCEPTION(ShapeError, buildStream({ask}, nullptr, tok, config, codes, false, narrow));
+
+        // The encoder's output replaces the placeholders: tokens before the clip are unchanged,
+        // the clip and everything after it change when the sound changes.
+        auto batch = batchStreams({s}, v.eos);
+        auto& netImpl = *model->impl().network;
+        torch::NoGradGuard noGrad;
+        auto h1 = netImpl.forwardHidden(batch.ids, batch.positions, batch.mask, batch.audio);
+        auto louder = batch.audio;
+        louder[0].mel = louder[0].mel * 3.0;
+        auto h2 = netImpl.forwardHidden(batch.ids, batch.positions, batch.mask, louder);
+        QVERIFY((h1[0].narrow(0, 0, 3) - h2[0].narrow(0, 0, 3)).abs().max().item<double>() < 1e-6);
+        QVERIFY((h1[0][3] - h2[0][3]).abs().max().item<double>() > 1e-4);
+        QVERIFY((h1[0][s.size() - 1] - h2[0][s.size() - 1]).abs().max().item<double>() > 1e-4);
+        // The encoder (matrix products over unfolded windows) computes the two convolutions of
+        // MODEL_FORMAT.md: compare with torch's conv1d, alone and batched with a longer clip.
+        {
+            AudioEncoder enc(config.audio, config.transformer.dModel);
+            auto params = enc->named_parameters();
+            auto mel = torch::randn({50, config.audio.melBins});
+            auto xin = torch::constant_pad_nd(mel, {0, 0, 0, 2}).t().unsqueeze(0); // [1, M, 52]
+            auto ref = torch::gelu(torch::conv1d(xin, params["conv1.weight"], params["conv1.bias"], 1, 1));
+            ref = torch::gelu(torch::conv1d(ref, params["conv2.weight"], params["conv2.bias"], config.audio.framesPerToken));
+            ref = torch::linear(ref[0].t(), params["proj.weight"], params["proj.bias"]);
+            QCOMPARE(ref.size(0), int64_t(13));
+            const auto alone = enc->forward({mel});
+            const auto batched = enc->forward({mel, torch::randn({90, config.audio.melBins})});
+            QCOMPARE(alone[0].size(0), int64_t(13));
+            QVERIFY((alone[0] - ref).abs().max().item<double>() < 1e-5);
+            QVERIFY((batched[0] - ref).abs().max().item<double>() < 1e-5);
+            QCOMPARE(batched[1].size(0), int64_t(23));
+            QVERIFY_THROWS_EXCEPTION(ShapeError, enc->forward({torch::zeros({0, config.audio.melBins})}));
+        }
+        auto misplaced = batch.audio;
+        misplaced[0].start = s.size() - 2;
+        QVERIFY_THROWS_EXCEPTION(ShapeError, netImpl.forwardHidden(batch.ids, batch.positions, batch.mask, misplaced));
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, m_model->impl().network->forwardHidden(batch.ids, batch.positions,
+                                                                                        batch.mask, batch.audio));
+
+        // A reply from real features, at a foreign rate and with an image first (task 12's form).
+        AudioClip cd = clip;
+        cd.sampleRate = 44100;
+        Session session(model);
+        ReplyOptions o;
+        o.seed = 5;
+        o.maxTextTokens = 4;
+        Message sound = userMessage({Segment::makeImage(solidImage(64, 40, 80, 220)), Segment::makeAudio(cd),
+                                     Segment::makeText("make it sound like this")});
+        auto r = session.reply({sound}, o);
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+        auto again = session.reply({sound}, o);
+        QVERIFY(again.ok());
+        QCOMPARE(again.value().segments.size(), r.value().segments.size());
+        QVERIFY(again.value().segments[0].image == r.value().segments[0].image);
+        QCOMPARE(again.value().segments[0].text, r.value().segments[0].text);
+        // The model without an encoder refuses audio with a message, not a crash.
+        Session plain(m_model);
+        auto refused = plain.reply({sound}, o);
+        QVERIFY(!refused.ok() && refused.error().code == ErrorCode::InvalidArgument);
+
+        // A file that lacks an audio tensor the config promises does not load.
+        copyModel(dir, path("audio-missing"), [](std::vector<Entry>& entries) {
+            entries.erase(std::remove_if(entries.begin(), entries.end(),
+                                         [](const Entry& e) { return e.name == "audio.conv2.weight"; }),
+                          entries.end());
+        });
+        auto missing = Model::load(path("audio-missing"), LoadOptions{});
+        QVERIFY(!missing.ok());
+        QVERIFY2(missing.error().message.find("audio.conv2.weight") != std::string::npos, missing.error().message.c_str());
     }
 
     void samplerDeterminism()

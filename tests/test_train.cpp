@@ -50,6 +50,24 @@ weft::train::CodecTrainOptions codecOptions(const std::string& run, long long st
     return o;
 }
 
+// Runs stages 1-2 into `run` (tokenizer, two codec steps) and returns options for stage 3
+// on the tiny config, seed 3, two sequences per step.
+weft::train::LmTrainOptions preparedLmRun(const std::string& run)
+{
+    weft::train::TokenizerStageOptions t;
+    t.configPath = kConfig;
+    t.runDir = run;
+    t.sentences = 3000;
+    weft::train::trainTokenizerStage(t);
+    weft::train::trainCodec(codecOptions(run, 2));
+    weft::train::LmTrainOptions l;
+    l.configPath = kConfig;
+    l.runDir = run;
+    l.seed = 3;
+    l.batch = 2;
+    return l;
+}
+
 } // namespace
 
 class TestTrain : public QObject {
@@ -148,17 +166,7 @@ private slots:
     {
         QTemporaryDir dir;
         const auto run = dir.path().toStdString();
-        weft::train::TokenizerStageOptions t;
-        t.configPath = kConfig;
-        t.runDir = run;
-        t.sentences = 3000;
-        weft::train::trainTokenizerStage(t);
-        weft::train::trainCodec(codecOptions(run, 2));
-        weft::train::LmTrainOptions l;
-        l.configPath = kConfig;
-        l.runDir = run;
-        l.seed = 3;
-        l.batch = 2;
+        auto l = preparedLmRun(run);
         l.steps = 3;
         l.checkpointEvery = 2;
         l.threads = 1;
@@ -187,6 +195,46 @@ private slots:
         // Unknown task names are refused before any work.
         l.tasks = "juggling";
         QVERIFY_THROWS_EXCEPTION(std::exception, weft::train::trainLanguageModel(l));
+    }
+
+    // An audio-enabled config trains on the audio tasks, warm-started from a model without
+    // audio: the shared tensors are copied, the audio encoder starts fresh and learns.
+    void languageModelStageTrainsAudioFromAWarmStart()
+    {
+        QTemporaryDir dir;
+        const auto run = dir.path().toStdString();
+        auto json = nlohmann::json::parse(std::ifstream(kConfig));
+        json["audio"]["enabled"] = true;
+        json["audio"]["encoder_channels"] = 8;
+        const auto audioConfig = run + "/audio.json";
+        std::ofstream(audioConfig) << json.dump(2);
+
+        auto l = preparedLmRun(run);
+        l.steps = 2;
+        l.threads = 1;
+        l.tasks = "generate";
+        weft::train::trainLanguageModel(l);
+        weft::train::exportModel(kConfig, run, run + "/plain");
+
+        // Audio tasks on a config without audio are refused before any work.
+        l.tasks = "sound";
+        QVERIFY_THROWS_EXCEPTION(weft::ArgumentError, weft::train::trainLanguageModel(l));
+
+        fs::remove(run + "/lm.ckpt");
+        std::string logText;
+        l.configPath = audioConfig;
+        l.initFrom = run + "/plain";
+        l.tasks = "sound,spoken";
+        l.log = [&](weft::LogLevel, const std::string& m) { logText += m + "\n"; };
+        weft::train::trainLanguageModel(l);
+        QVERIFY2(logText.find("warm start") != std::string::npos, logText.c_str());
+        QVERIFY2(logText.find("fresh: audio.conv1.weight") != std::string::npos, logText.c_str());
+        weft::train::exportModel(audioConfig, run, run + "/audio");
+        auto plain = weft::Model::load(run + "/plain");
+        auto audio = weft::Model::load(run + "/audio");
+        QVERIFY2(audio.ok(), audio.ok() ? "" : audio.error().message.c_str());
+        QVERIFY(audio.value()->info().hasAudio);
+        QVERIFY(!plain.value()->info().hasAudio);
     }
 
     void exportWithoutCheckpointFails()

@@ -44,6 +44,8 @@ struct TrainArgs {
     int threads = 0;
     int corpusSentences = 20000;
     std::string tasks = "all";
+    std::string lmInit;
+    double lmRate = 1e-3;
 };
 
 int runTrain(const TrainArgs& a)
@@ -105,6 +107,8 @@ int runTrain(const TrainArgs& a)
         l.maxSeconds = a.lmMinutes * 60.0;
         l.threads = a.threads;
         l.tasks = a.tasks;
+        l.initFrom = a.lmInit;
+        l.learningRate = a.lmRate;
         l.cancel = &g_stopRequested;
         l.log = log;
         train::trainLanguageModel(l);
@@ -139,6 +143,11 @@ void registerTrainCommand(CLI::App& app, CliContext& ctx)
     cmd->add_option("--lm-steps", args->lmSteps, "transformer optimisation steps");
     cmd->add_option("--lm-minutes", args->lmMinutes, "stop the transformer stage after this wall time (0 = off)");
     cmd->add_option("--lm-batch", args->lmBatch, "sequences per transformer step");
+    cmd->add_option("--lm-init", args->lmInit,
+                    "warm start: a model folder whose transformer tensors of matching name and shape seed the "
+                    "network (new ones, e.g. an audio encoder, start fresh)")
+        ->check(CLI::ExistingDirectory);
+    cmd->add_option("--lm-rate", args->lmRate, "peak transformer learning rate (warm-up, cosine decay to 10%)");
     cmd->add_option("--tasks", args->tasks, "comma-separated task names or numbers for the mixture, or all");
     cmd->add_option("--corpus", args->corpusSentences, "sentences of world text for the tokenizer");
     cmd->add_option("--threads", args->threads, "intra-op threads (0 = every core)");

@@ -44,10 +44,19 @@ std::vector<torch::Tensor> AudioEncoderImpl::forward(const std::vector<torch::Te
     rows.reserve(mels.size());
     for (const auto& mel : mels)
         rows.push_back(torch::constant_pad_nd(mel.to(device, torch::kFloat), {0, 0, 0, padded - mel.size(0)}));
-    auto x = torch::stack(rows).transpose(1, 2);         // [N, M, F]
-    x = torch::gelu(m_conv1(x));
-    x = torch::gelu(m_conv2(x)).transpose(1, 2);         // [N, F/R, C]
-    x = m_proj(x);                                       // [N, F/R, d]
+    // Both convolutions run as matrix products over unfolded windows. libtorch 1.13's CPU
+    // conv1d backward gave sporadic non-finite weight gradients here (seen within 20 training
+    // steps, not reproducible run to run); the unfolded form is plain BLAS work and computes
+    // the same function with the same [out, in, kernel] weights.
+    const int64_t n = static_cast<int64_t>(mels.size());
+    const int64_t c = m_config.encoderChannels;
+    auto x = torch::stack(rows);                                          // [N, F, M]
+    x = torch::constant_pad_nd(x, {0, 0, 1, 1});                          // [N, F+2, M]
+    x = x.unfold(1, 3, 1).reshape({n, padded, -1});                       // [N, F, M*3]
+    x = torch::gelu(torch::addmm(m_conv1->bias, x.reshape({n * padded, -1}), m_conv1->weight.reshape({c, -1}).t()));
+    x = x.view({n, padded / r, r, c}).transpose(2, 3).reshape({n * (padded / r), c * r}); // [N*F/R, C*R]
+    x = torch::gelu(torch::addmm(m_conv2->bias, x, m_conv2->weight.reshape({c, -1}).t()));
+    x = m_proj(x).view({n, padded / r, -1});                              // [N, F/R, d]
     for (std::size_t i = 0; i < mels.size(); ++i)
         out.push_back(x[static_cast<int64_t>(i)].narrow(0, 0, audioTokenCount(static_cast<int>(mels[i].size(0)), m_config)));
     return out;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "audio_features.h"
 #include "errors.h"
 #include "model_loader.h"
 #include "sampler.h"
@@ -213,9 +214,12 @@ Message Session::Impl::reply(const std::vector<Message>& messages, const ReplyOp
     const int context = config.transformer.contextLength;
     const int reserve = grid2 + 5;
     auto codesOf = [this](const Image& image) { return imageCodes(image); };
+    const AudioFeatureFunction audioOf = [&config](const AudioClip& clip) {
+        return logMelFeatures(prepareAudio(clip, config.audio), config.audio);
+    };
     auto streamOf = [&](const std::vector<Message>& window) {
         stopIf(false);
-        return buildStream(window, nullptr, m.tokenizer, config, codesOf, options.compressExamples);
+        return buildStream(window, nullptr, m.tokenizer, config, codesOf, options.compressExamples, audioOf);
     };
     notice = ContextNotice{};
     notice.contextTokens = context;
@@ -230,7 +234,9 @@ Message Session::Impl::reply(const std::vector<Message>& messages, const ReplyOp
     std::vector<std::int64_t> ids(stream.ids.begin(), stream.ids.end());
     std::vector<std::int64_t> positions(stream.positions.begin(), stream.positions.end());
     auto mask = attentionMask(stream).view({1, 1, promptLength, promptLength});
-    auto hidden = net.forwardCached(tokenTensor(ids, 1, device), tokenTensor(positions, 1, device), mask, {}, cache);
+    std::vector<AudioInput> audio;
+    for (const auto& span : stream.audioSpans) audio.push_back({0, span.start, span.mel});
+    auto hidden = net.forwardCached(tokenTensor(ids, 1, device), tokenTensor(positions, 1, device), mask, {}, cache, audio);
     if (!stream.groupEnd.empty()) {
         std::vector<int> raw;
         for (int i = 0; i < promptLength; ++i)

@@ -8,16 +8,19 @@
 #include <sstream>
 
 
+#include "audio_features.h"
 #include "errors.h"
 #include "file_io.h"
 #include "model_config.h"
 #include "model_loader.h"
 #include "network.h"
+#include "safetensors.h"
 #include "token_stream.h"
 #include "tokenizer.h"
 #include "train_common.h"
 #include "train_log.h"
 #include "weft/world/sampling.h"
+#include "weft/world/speech.h"
 #include "weft/world/tasks.h"
 
 namespace fs = std::filesystem;
@@ -46,11 +49,18 @@ const std::vector<MixtureEntry> kDefaultMixture = {
     {world::TaskKind::InContext, 2.0},    {world::TaskKind::MultiTurn, 1.5},
     {world::TaskKind::Retrieval, 1.0},
 };
+// Added to the default mixture when the model has an audio encoder.
+const std::vector<MixtureEntry> kAudioMixture = {
+    {world::TaskKind::SoundAtmosphere, 2.0}, {world::TaskKind::SpokenRequest, 2.5},
+};
 
-std::vector<MixtureEntry> parseMixture(const std::string& tasks)
+std::vector<MixtureEntry> parseMixture(const std::string& tasks, bool audio)
 {
-    if (tasks.empty() || tasks == "all")
-        return kDefaultMixture;
+    if (tasks.empty() || tasks == "all") {
+        auto all = kDefaultMixture;
+        if (audio) all.insert(all.end(), kAudioMixture.begin(), kAudioMixture.end());
+        return all;
+    }
     std::vector<MixtureEntry> out;
     std::stringstream ss(tasks);
     std::string item;
@@ -58,10 +68,13 @@ std::vector<MixtureEntry> parseMixture(const std::string& tasks)
         const auto kind = world::taskFromName(item);
         if (!kind)
             throw ArgumentError("--tasks: expected a task name or number, found '" + item + "'");
+        if ((*kind == world::TaskKind::SoundAtmosphere || *kind == world::TaskKind::SpokenRequest) && !audio)
+            throw ArgumentError("--tasks: task '" + item + "' needs audio, but the config's audio encoder is disabled");
         double w = 1.0;
-        for (const auto& e : kDefaultMixture)
-            if (e.kind == *kind)
-                w = e.weight;
+        for (const auto* list : {&kDefaultMixture, &kAudioMixture})
+            for (const auto& e : *list)
+                if (e.kind == *kind)
+                    w = e.weight;
         out.push_back({*kind, w});
     }
     if (out.empty())
@@ -93,6 +106,29 @@ bool answerIsImage(const Message& answer)
     return false;
 }
 
+// Copies every non-codec tensor of `modelDir`'s weights whose name and shape match.
+void warmStart(NetworkImpl& net, const std::string& modelDir, const LogCallback& log)
+{
+    const auto file = SafetensorsFile::read((fs::path(modelDir) / kWeightsFile).string());
+    torch::NoGradGuard noGrad;
+    int copied = 0;
+    std::string fresh;
+    for (auto& item : net.named_parameters(true)) {
+        if (item.key().rfind("codec.", 0) == 0) continue; // the run's own codec is loaded separately
+        const TensorView* view = file.find(item.key());
+        auto& p = item.value();
+        if (!view || view->dtype != DType::F32 || view->shape != std::vector<int64_t>(p.sizes().begin(), p.sizes().end())) {
+            fresh += (fresh.empty() ? "" : ", ") + item.key();
+            continue;
+        }
+        const auto src = torch::from_blob(const_cast<std::uint8_t*>(file.data(*view)), p.sizes(), torch::kFloat);
+        p.copy_(src);
+        ++copied;
+    }
+    logInfo(log, "lm: warm start from " + modelDir + ": " + std::to_string(copied) + " tensors copied; fresh: " +
+                     (fresh.empty() ? "none" : fresh));
+}
+
 struct Example {
     TokenStream stream;
     std::vector<std::vector<int>> imageCodes; // conversation images, in order
@@ -118,14 +154,22 @@ void trainLanguageModel(const LmTrainOptions& o)
     }
     torch::optim::AdamW optimizer(trainable,
                                   torch::optim::AdamWOptions(o.learningRate).betas({0.9, 0.95}).weight_decay(0.01));
-    const auto mixture = parseMixture(o.tasks);
+    const auto mixture = parseMixture(o.tasks, config.audio.enabled);
+    const AudioFeatureFunction audioFeatures = [&config](const AudioClip& clip) {
+        return logMelFeatures(prepareAudio(clip, config.audio), config.audio);
+    };
 
     const auto ckpt = (fs::path(o.runDir) / kCheckpoint).string();
     CheckpointState resumed;
     if (loadCheckpoint(*net, optimizer, ckpt, resumed))
         logInfo(o.log, "lm: resumed at step " + std::to_string(resumed.step));
+    else if (!o.initFrom.empty())
+        warmStart(*net, o.initFrom, o.log);
     long long step = resumed.step;
     const StageClock clock(resumed.seconds);
+    // One cache for the whole run: spoken requests repeat captions, and espeak-ng costs ~70 ms.
+    world::TaskOptions taskOptions;
+    if (config.audio.enabled) taskOptions.speech = std::make_shared<world::SpeechSynthesizer>();
     auto elapsed = [&] { return clock.elapsed(); };
     auto checkpoint = [&] { saveCheckpoint(*net, optimizer, ckpt, {step, elapsed()}); };
 
@@ -155,7 +199,7 @@ void trainLanguageModel(const LmTrainOptions& o)
         int maxLen = 0;
         int tooLong = 0;
         while (static_cast<int>(examples.size()) < o.batch) {
-            auto task = world::generateTask(kind, rng, world::Split::Train);
+            auto task = world::generateTask(kind, rng, world::Split::Train, taskOptions);
             std::vector<Message> messages = task.messages;
             // Condition dropout: the unconditional stream of guidance is an empty user turn.
             if (answerIsImage(task.answer) && world::chance(rng, kConditionDropPercent, 100))
@@ -167,7 +211,7 @@ void trainLanguageModel(const LmTrainOptions& o)
                 ex.imageCodes.push_back(v);
                 return v;
             };
-            ex.stream = buildStream(messages, &task.answer, tokenizer, config, encode, compress);
+            ex.stream = buildStream(messages, &task.answer, tokenizer, config, encode, compress, audioFeatures);
             ex.retrievedIndex = task.expectedRetrievedIndex;
             if (ex.stream.size() > config.transformer.contextLength) {
                 // Never train on a truncated target; a context too small for the task is an error.
@@ -189,7 +233,8 @@ void trainLanguageModel(const LmTrainOptions& o)
             streams.push_back(e.stream);
         const auto batch = batchStreams(streams, config.vocab.eos);
         const auto device = net->device();
-        auto hidden = net->forwardHidden(batch.ids.to(device), batch.positions.to(device), batch.mask.to(device));
+        auto hidden = net->forwardHidden(batch.ids.to(device), batch.positions.to(device), batch.mask.to(device),
+                                         batch.audio);
         const auto T = batch.ids.size(1);
         auto logits = net->logits(hidden.slice(1, 0, T - 1));
         auto targets = batch.ids.slice(1, 1, T).to(device);

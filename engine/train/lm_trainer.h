@@ -23,6 +23,10 @@ struct LmTrainOptions {
     long long pauseAtStep = 0;   ///< stop (checkpointed) at this step without changing the schedule; 0 = off
     int checkpointEvery = 200;
     std::string tasks = "all";   ///< comma-separated names/numbers of the mixture
+    /// Warm start: a model folder whose transformer tensors of the same name and shape seed
+    /// the network before step 0 (ignored when resuming from a checkpoint). Tensors it lacks
+    /// (e.g. a new audio encoder) keep their fresh initialisation. Empty = off.
+    std::string initFrom;
     int threads = 0;
     const std::atomic<bool>* cancel = nullptr;
     LogCallback log;
