@@ -238,6 +238,30 @@ private Q_SLOTS:
         QVERIFY(r.exitCode > 0);
         QCOMPARE(nonEmptyLines(r.err).size(), 1);
     }
+
+    // A task-12 case becomes a folder with its image and its sound; a model without an audio
+    // encoder refuses that conversation with one line naming the reason.
+    void worldSampleWritesSoundsAndReplyRefusesThemWithoutAudio()
+    {
+        const QString dir = at(QStringLiteral("sound-case"));
+        const Run r = runCli({QStringLiteral("world"), QStringLiteral("sample"), QStringLiteral("--task"),
+                              QStringLiteral("sound"), QStringLiteral("--seed"), QStringLiteral("4"),
+                              QStringLiteral("--out"), dir});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(QFile::exists(dir + QStringLiteral("/image_0.png")));
+        QVERIFY(QFile::exists(dir + QStringLiteral("/sound_0.wav")));
+        QFile conv(dir + QStringLiteral("/conversation.json"));
+        QVERIFY(conv.open(QIODevice::ReadOnly));
+        const QByteArray text = conv.readAll();
+        QVERIFY(text.contains("\"sound_0.wav\"") && text.contains("\"audio\""));
+        QVERIFY(text.contains("make it sound like this"));
+        const Run reply = runCli({QStringLiteral("reply"), dir + QStringLiteral("/conversation.json"),
+                                  QStringLiteral("--out"), at(QStringLiteral("o4")), QStringLiteral("--model"), m_model});
+        QVERIFY(reply.exitCode > 0);
+        const auto lines = nonEmptyLines(reply.err);
+        QCOMPARE(lines.size(), 1);
+        QVERIFY2(lines.front().contains(QStringLiteral("no audio encoder")), qPrintable(reply.err));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "weft/audio.h"
 #include "weft/conversation.h"
 #include "weft/media.h"
 #include "weft/world/caption.h"
@@ -73,12 +74,13 @@ int runParse(const ParseArgs& a)
     return status;
 }
 
-// Writes every image of the case beside conversation.json and points the segments at them.
+// Writes every image (PNG) and sound (16-bit WAV) of the case beside conversation.json and
+// points the segments at them.
 int runSample(const SampleArgs& a)
 {
     const auto kind = world::taskFromName(a.task);
     if (!kind) {
-        std::cerr << "weft-cli world sample: expected a task number 1..11 or name, found '" << a.task << "'\n";
+        std::cerr << "weft-cli world sample: expected a task number 1..13 or name, found '" << a.task << "'\n";
         return 1;
     }
     if (a.split != "train" && a.split != "test") {
@@ -103,13 +105,15 @@ int runSample(const SampleArgs& a)
     Conversation conversation;
     conversation.title = std::string("Shapes World task ") + std::to_string(static_cast<int>(*kind)) + " (" +
                          world::taskName(*kind) + ")";
-    int index = 0;
+    int index = 0, sounds = 0;
     for (auto message : tc.messages) {
         for (auto& segment : message.segments) {
-            if (segment.kind != SegmentKind::Image)
+            if (segment.kind == SegmentKind::Text)
                 continue;
-            const fs::path file = dir / ("image_" + std::to_string(index++) + ".png");
-            const auto saved = saveImagePng(segment.image, file.string());
+            const bool image = segment.kind == SegmentKind::Image;
+            const fs::path file =
+                dir / (image ? "image_" + std::to_string(index++) + ".png" : "sound_" + std::to_string(sounds++) + ".wav");
+            const auto saved = image ? saveImagePng(segment.image, file.string()) : saveAudioWav(segment.audio, file.string());
             if (!saved) {
                 std::cerr << file.string() << ": " << saved.error().message << "\n";
                 return 1;
@@ -184,9 +188,9 @@ void registerWorldCommand(CLI::App& app, CliContext& ctx)
 
     auto sample = std::make_shared<SampleArgs>();
     auto* sampleCmd = world->add_subcommand("sample", "Write a generated task case as a conversation folder");
-    sampleCmd->add_option("--task", sample->task, "Task number 1..11 or name (generate, describe, ...)")->required();
+    sampleCmd->add_option("--task", sample->task, "Task number 1..13 or name (generate, describe, ..., sound, spoken)")->required();
     sampleCmd->add_option("--seed", sample->seed, "Random seed")->capture_default_str();
-    sampleCmd->add_option("--out", sample->out, "Output folder (conversation.json, PNGs, expected.json)")->required();
+    sampleCmd->add_option("--out", sample->out, "Output folder (conversation.json, PNGs, WAVs, expected.json)")->required();
     sampleCmd->add_option("--split", sample->split, "train or test (held-out creatures)")->capture_default_str();
     sampleCmd->callback([sample, &ctx] { ctx.exitCode = runSample(*sample); });
 }
