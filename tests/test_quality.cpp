@@ -16,7 +16,7 @@ using namespace weft;
 
 namespace {
 
-enum class Score { SceneExact, Attributes, TextExact, Retrieval };
+enum class Score { SceneExact, Attributes, TextExact, Retrieval, BackgroundExact };
 
 struct Expected {
     world::TaskKind task;
@@ -28,17 +28,19 @@ struct Expected {
 // Attribute accuracy is here as well as scene exact: it varies far less between samples,
 // so its floor is close to the card's value.
 constexpr Expected kShipped[] = {
-    {world::TaskKind::Generate, Score::Attributes, 0.796},
-    {world::TaskKind::Describe, Score::TextExact, 0.03},
-    {world::TaskKind::Count, Score::TextExact, 0.62},
-    {world::TaskKind::ColorQuery, Score::TextExact, 0.105},
-    {world::TaskKind::Edit, Score::Attributes, 0.755},
-    {world::TaskKind::WhatChanged, Score::TextExact, 0.0},
-    {world::TaskKind::SubjectByExample, Score::Attributes, 0.877},
-    {world::TaskKind::StyleByExample, Score::Attributes, 0.806},
+    {world::TaskKind::Generate, Score::Attributes, 0.823},
+    {world::TaskKind::Describe, Score::TextExact, 0.155},
+    {world::TaskKind::Count, Score::TextExact, 0.615},
+    {world::TaskKind::ColorQuery, Score::TextExact, 0.595},
+    {world::TaskKind::Edit, Score::Attributes, 0.784},
+    {world::TaskKind::WhatChanged, Score::TextExact, 0.045},
+    {world::TaskKind::SubjectByExample, Score::Attributes, 0.920},
+    {world::TaskKind::StyleByExample, Score::Attributes, 0.835},
     {world::TaskKind::InContext, Score::Attributes, 0.763},
-    {world::TaskKind::MultiTurn, Score::Attributes, 0.741},
-    {world::TaskKind::Retrieval, Score::Retrieval, 0.325},
+    {world::TaskKind::MultiTurn, Score::Attributes, 0.750},
+    {world::TaskKind::Retrieval, Score::Retrieval, 0.295},
+    {world::TaskKind::SoundAtmosphere, Score::BackgroundExact, 1.0},
+    {world::TaskKind::SpokenRequest, Score::Attributes, 0.844},
 };
 
 constexpr int kCases = 16;
@@ -51,6 +53,7 @@ double value(const eval::Metrics& m, Score s)
     case Score::Attributes: return ratio(m.attributeSum, m.sceneCases);
     case Score::TextExact: return ratio(m.textExact, m.textCases);
     case Score::Retrieval: return ratio(m.retrievalCorrect, m.retrievalCases);
+    case Score::BackgroundExact: return ratio(m.backgroundExact, m.backgroundCases);
     }
     return 0.0;
 }
@@ -96,12 +99,17 @@ private slots:
                 if (g.taskNumber != static_cast<int>(e.task) || g.group != "all")
                     continue;
                 QCOMPARE(g.metrics.errors, 0);
+                ++checked;
+                if (!g.skipped.empty()) { // e.g. espeak-ng missing: scripts/deps.sh installs it
+                    failures << QStringLiteral("%1 skipped: %2").arg(QString::fromStdString(g.task),
+                                                                      QString::fromStdString(g.skipped));
+                    continue;
+                }
                 const double got = value(g.metrics, e.score);
                 const double floor = floorFor(e, g.metrics.cases);
                 qInfo("%-16s %.3f (card %.3f, floor %.3f, n %d)", g.task.c_str(), got, e.card, floor, g.metrics.cases);
                 if (got < floor)
                     failures << QStringLiteral("%1: %2 < floor %3").arg(QString::fromStdString(g.task)).arg(got).arg(floor);
-                ++checked;
             }
         }
         QCOMPARE(checked, int(std::size(kShipped)));
