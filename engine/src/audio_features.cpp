@@ -98,4 +98,9 @@ torch::Tensor logMelFeatures(const AudioClip& clip, const AudioConfig& config) {
     return logMel.t().contiguous();
 }
 
+torch::Tensor modelAudioFeatures(const AudioClip& clip, const AudioConfig& config)
+{
+    return logMelFeatures(prepareAudio(clip, config), config);
+}
+
 } // namespace weft

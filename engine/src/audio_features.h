@@ -37,6 +37,11 @@ AudioClip prepareAudio(const AudioClip& clip, const AudioConfig& config);
 /// fftSize < windowLength).
 torch::Tensor logMelFeatures(const AudioClip& clip, const AudioConfig& config);
 
+/// What the model reads for a decoded clip of any rate: logMelFeatures(prepareAudio(clip)).
+/// The one definition shared by inference (Session) and training. Same threading and
+/// failures as the two steps.
+torch::Tensor modelAudioFeatures(const AudioClip& clip, const AudioConfig& config);
+
 /// Mel power below this is treated as this (log10 = -8, feature -1): above 16-bit
 /// quantisation noise, so a digitally silent recording maps to the floor exactly.
 constexpr double kLogMelFloor = 1e-8;

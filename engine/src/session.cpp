@@ -215,7 +215,7 @@ Message Session::Impl::reply(const std::vector<Message>& messages, const ReplyOp
     const int reserve = grid2 + 5;
     auto codesOf = [this](const Image& image) { return imageCodes(image); };
     const AudioFeatureFunction audioOf = [&config](const AudioClip& clip) {
-        return logMelFeatures(prepareAudio(clip, config.audio), config.audio);
+        return modelAudioFeatures(clip, config.audio);
     };
     auto streamOf = [&](const std::vector<Message>& window) {
         stopIf(false);

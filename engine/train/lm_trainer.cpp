@@ -110,20 +110,14 @@ bool answerIsImage(const Message& answer)
 void warmStart(NetworkImpl& net, const std::string& modelDir, const LogCallback& log)
 {
     const auto file = SafetensorsFile::read((fs::path(modelDir) / kWeightsFile).string());
-    torch::NoGradGuard noGrad;
     int copied = 0;
     std::string fresh;
     for (auto& item : net.named_parameters(true)) {
         if (item.key().rfind("codec.", 0) == 0) continue; // the run's own codec is loaded separately
-        const TensorView* view = file.find(item.key());
-        auto& p = item.value();
-        if (!view || view->dtype != DType::F32 || view->shape != std::vector<int64_t>(p.sizes().begin(), p.sizes().end())) {
+        if (copyTensorFrom(file, item.key(), item.value()))
+            ++copied;
+        else
             fresh += (fresh.empty() ? "" : ", ") + item.key();
-            continue;
-        }
-        const auto src = torch::from_blob(const_cast<std::uint8_t*>(file.data(*view)), p.sizes(), torch::kFloat);
-        p.copy_(src);
-        ++copied;
     }
     logInfo(log, "lm: warm start from " + modelDir + ": " + std::to_string(copied) + " tensors copied; fresh: " +
                      (fresh.empty() ? "none" : fresh));
@@ -156,7 +150,7 @@ void trainLanguageModel(const LmTrainOptions& o)
                                   torch::optim::AdamWOptions(o.learningRate).betas({0.9, 0.95}).weight_decay(0.01));
     const auto mixture = parseMixture(o.tasks, config.audio.enabled);
     const AudioFeatureFunction audioFeatures = [&config](const AudioClip& clip) {
-        return logMelFeatures(prepareAudio(clip, config.audio), config.audio);
+        return modelAudioFeatures(clip, config.audio);
     };
 
     const auto ckpt = (fs::path(o.runDir) / kCheckpoint).string();

@@ -39,19 +39,26 @@ void saveCodecTensors(ImageCodec& codec, const std::string& path)
     writer.write(path);
 }
 
+bool copyTensorFrom(const SafetensorsFile& file, const std::string& name, torch::Tensor& param)
+{
+    const TensorView* view = file.find(name);
+    const std::vector<std::int64_t> expected(param.sizes().begin(), param.sizes().end());
+    if (!view || view->dtype != DType::F32 || view->shape != expected)
+        return false;
+    torch::NoGradGuard noGrad;
+    param.copy_(torch::from_blob(const_cast<std::uint8_t*>(file.data(*view)), expected, torch::kFloat));
+    return true;
+}
+
 void loadCodecTensors(ImageCodec& codec, const std::string& path)
 {
     const auto file = SafetensorsFile::read(path);
-    torch::NoGradGuard noGrad;
     for (auto& item : codec->named_parameters(true)) {
         const std::string name = "codec." + item.key();
-        const auto& view = file.at(name);
-        auto& param = item.value();
-        std::vector<std::int64_t> expected(param.sizes().begin(), param.sizes().end());
-        if (view.dtype != DType::F32 || view.shape != expected)
+        const auto& view = file.at(name); // absent: FormatError naming the tensor
+        if (!copyTensorFrom(file, name, item.value()))
             throw ShapeError("tensor '" + name + "' in " + path + ": expected F32 of the shape the config implies, found " +
                              dtypeName(view.dtype) + " of another shape");
-        param.copy_(torch::from_blob(const_cast<std::uint8_t*>(file.data(view)), expected, torch::kFloat));
     }
 }
 

@@ -9,6 +9,10 @@
 
 #include "image_codec.h"
 
+namespace weft {
+class SafetensorsFile;
+}
+
 namespace weft::train {
 
 /// The random stream of one step: a function of (seed, step, stream) only, so a resumed run
@@ -23,6 +27,10 @@ void saveCodecTensors(ImageCodec& codec, const std::string& path);
 /// Loads "codec.*" tensors from a safetensors file (a codec file or a model.safetensors).
 /// Throws FormatError/ShapeError naming the tensor.
 void loadCodecTensors(ImageCodec& codec, const std::string& path);
+
+/// Copies tensor `name` of `file` into `param` when the file holds it as F32 of param's
+/// shape; returns false (param untouched) otherwise. No autograd; param on any device.
+bool copyTensorFrom(const weft::SafetensorsFile& file, const std::string& name, torch::Tensor& param);
 
 /// Learning rate at `step` of `steps`: linear warm-up over `warmup` steps, then cosine decay
 /// from `peak` to `floor * peak`. A function of the step only, so a resume continues it exactly.
