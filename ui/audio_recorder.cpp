@@ -17,8 +17,6 @@ namespace {
 // through readyRead, but a QBuffer (tests) or a quiet backend never signals, so the timer
 // guarantees progress at the meter's rate either way.
 constexpr int kPollMs = 50;
-// The engine's cap on any decoded sample rate; a format beyond it is not a real device.
-constexpr int kMaxCaptureRate = 384000;
 
 QString sourceErrorText(QAudio::Error error)
 {
@@ -121,7 +119,7 @@ bool AudioRecorder::start(QIODevice* pcm, const QAudioFormat& format)
 bool AudioRecorder::begin(QIODevice* pcm, const QAudioFormat& format)
 {
     if (!format.isValid() || format.bytesPerFrame() <= 0 || format.sampleRate() <= 0 ||
-        format.sampleRate() > kMaxCaptureRate) {
+        format.sampleRate() > weft::MediaLimits{}.maxAudioSampleRate) { // the engine's cap on any rate
         emit errorOccurred(tr("Recording could not start: the sound format is not supported."));
         return false;
     }
