@@ -471,6 +471,46 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(ArgumentError, cache.dropSlots(1, {0}));
     }
 
+    // decoder_code_embedding: one table row per code, in the tensor table, kept by the config
+    // round trip, and read by the decoder for exactly the patches holding that code.
+    void codecCodeEmbeddingTable()
+    {
+        auto json = nlohmann::json::parse(std::ifstream(kTinyConfig));
+        json["codec"]["decoder_code_embedding"] = true;
+        const auto config = ModelConfig::parse(json.dump());
+        QVERIFY(config.codec.decoderCodeEmbedding);
+        QVERIFY(ModelConfig::parse(config.toJson()).codec.decoderCodeEmbedding);
+        QVERIFY(!m_config.codec.decoderCodeEmbedding);
+        torch::manual_seed(4);
+        Network net(config);
+        std::set<std::string> params, table;
+        for (const auto& p : net->named_parameters()) params.insert(p.key());
+        for (const auto& spec : config.tensorSpecs()) table.insert(spec.name);
+        QCOMPARE(params, table);
+        QVERIFY(table.count("codec.decoder.code_embed"));
+        QVERIFY(!m_config.tensorSpecs().empty());
+        for (const auto& spec : m_config.tensorSpecs()) QVERIFY(spec.name != "codec.decoder.code_embed");
+
+        auto& codec = net->codec();
+        torch::NoGradGuard noGrad;
+        auto codes = torch::zeros({1, 64}, torch::kLong);
+        codes[0][5] = 7;
+        const auto values = codec->valuesFromCodes(codes);
+        const auto before = codec->decodeOutputs(values);
+        for (auto& p : codec->named_parameters())
+            if (p.key() == "decoder.code_embed") p.value()[7].add_(1.0);
+        const auto after = codec->decodeOutputs(values);
+        // Code 7 sits in patch 5 only; the decoder is bidirectional, so every patch may move,
+        // but the change must come from that one row: with it undone, nothing differs.
+        QVERIFY((after - before).abs().max().item<double>() > 1e-4);
+        for (auto& p : codec->named_parameters())
+            if (p.key() == "decoder.code_embed") p.value()[7].sub_(1.0);
+        QVERIFY((codec->decodeOutputs(values) - before).abs().max().item<double>() < 1e-5);
+        for (auto& p : codec->named_parameters())
+            if (p.key() == "decoder.code_embed") p.value()[9].add_(1.0); // a code no patch holds
+        QVERIFY((codec->decodeOutputs(values) - before).abs().max().item<double>() < 1e-5);
+    }
+
     // A model with the audio encoder: tensor table, stream layout, the encoder's embeddings
     // replacing the placeholders, a reply from audio, and a file missing an audio tensor.
     void audioEncoderInTheStream()
