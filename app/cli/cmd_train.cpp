@@ -41,6 +41,9 @@ struct TrainArgs {
     int codecBatch = 64;
     double codecObjectWeight = 4.0;
     int lmBatch = 16;
+    int lmTokens = 3072;
+    bool exampleLoss = false;
+    int dictionaryScenes = 20000;
     int threads = 0;
     int corpusSentences = 20000;
     std::string tasks = "all";
@@ -84,6 +87,7 @@ int runTrain(const TrainArgs& a)
         c.objectWeight = a.codecObjectWeight;
         c.maxSeconds = a.codecMinutes * 60.0;
         c.threads = a.threads;
+        c.dictionaryScenes = a.dictionaryScenes;
         c.cancel = &g_stopRequested;
         c.log = log;
         const auto r = train::trainCodec(c);
@@ -104,6 +108,8 @@ int runTrain(const TrainArgs& a)
         l.seed = a.seed;
         l.steps = a.lmSteps;
         l.batch = a.lmBatch;
+        l.tokenBudget = a.lmTokens;
+        l.exampleLoss = a.exampleLoss;
         l.maxSeconds = a.lmMinutes * 60.0;
         l.threads = a.threads;
         l.tasks = a.tasks;
@@ -143,6 +149,11 @@ void registerTrainCommand(CLI::App& app, CliContext& ctx)
     cmd->add_option("--lm-steps", args->lmSteps, "transformer optimisation steps");
     cmd->add_option("--lm-minutes", args->lmMinutes, "stop the transformer stage after this wall time (0 = off)");
     cmd->add_option("--lm-batch", args->lmBatch, "sequences per transformer step");
+    cmd->add_option("--lm-tokens", args->lmTokens, "tokens per transformer step, padding included");
+    cmd->add_flag("--example-loss", args->exampleLoss,
+                  "also train on the after images of in-context example pairs");
+    cmd->add_option("--dictionary-scenes", args->dictionaryScenes,
+                    "patch dictionary: training scenes whose patches are counted");
     cmd->add_option("--lm-init", args->lmInit,
                     "warm start: a model folder whose transformer tensors of matching name and shape seed the "
                     "network (new ones, e.g. an audio encoder, start fresh)")

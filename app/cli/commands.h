@@ -17,5 +17,6 @@ void registerWorldCommand(CLI::App& app, CliContext& ctx);
 void registerTrainCommand(CLI::App& app, CliContext& ctx);
 void registerEvalCommand(CLI::App& app, CliContext& ctx);
 void registerBenchCommand(CLI::App& app, CliContext& ctx);
+void registerCodecCommand(CLI::App& app, CliContext& ctx);
 
 } // namespace weft::cli

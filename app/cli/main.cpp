@@ -6,7 +6,7 @@
 
 int main(int argc, char** argv)
 {
-    CLI::App app{"weft-cli: headless Weft (reply, info, init-model, world, train, eval, bench)"};
+    CLI::App app{"weft-cli: headless Weft (reply, info, init-model, world, train, eval, bench, codec)"};
     app.require_subcommand(1);
     weft::cli::CliContext ctx;
     weft::cli::registerInfoCommand(app, ctx);
@@ -16,6 +16,7 @@ int main(int argc, char** argv)
     weft::cli::registerTrainCommand(app, ctx);
     weft::cli::registerEvalCommand(app, ctx);
     weft::cli::registerBenchCommand(app, ctx);
+    weft::cli::registerCodecCommand(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -11,6 +11,12 @@ void appendCodecTensorSpecs(const CodecConfig& c, std::vector<TensorSpec>& specs
     const std::int64_t h = c.encoderHidden;
     const std::int64_t e = c.decoderDim;
     const std::int64_t n = static_cast<std::int64_t>(c.grid) * c.grid;
+    if (c.kind == CodecKind::PatchDictionary) {
+        const std::int64_t area = static_cast<std::int64_t>(c.patch()) * c.patch();
+        specs.push_back({"codec.patches", {c.dictionarySize, area}});
+        specs.push_back({"codec.patch_kind", {c.dictionarySize}});
+        return;
+    }
     specs.push_back({"codec.encoder.fc1.weight", {h, pixelWidth}});
     specs.push_back({"codec.encoder.fc1.bias", {h}});
     specs.push_back({"codec.encoder.fc2.weight", {h, h}});

@@ -109,8 +109,73 @@ ImageCodecImpl::ImageCodecImpl(const CodecConfig& config) : m_config(config)
         pal.insert(pal.end(), {static_cast<float>(c[0]), static_cast<float>(c[1]), static_cast<float>(c[2])});
     m_paletteRgb = register_buffer("palette_rgb", pal.empty() ? torch::zeros({0, 3})
                                                               : torch::tensor(pal).view({-1, 3}));
+    if (config.kind == CodecKind::PatchDictionary) {
+        // The table is data, not weights: parameters only so that it lives in the tensor
+        // table and travels with model.safetensors.
+        m_dictionary = PatchDictionary(config);
+        const int c = config.dictionarySize;
+        const int area = config.patch() * config.patch();
+        m_patches = register_parameter("patches", torch::full({c, area}, -1.0f), false);
+        m_patchKind = register_parameter("patch_kind", torch::full({c}, -1.0f), false);
+        return;
+    }
     m_encoder = register_module("encoder", CodecEncoder(config));
     m_decoder = register_module("decoder", CodecDecoder(config));
+}
+
+void ImageCodecImpl::requireFsq(const char* what) const
+{
+    if (m_config.kind != CodecKind::Fsq)
+        throw ArgumentError(std::string("codec: ") + what + " needs a learned (fsq) codec, found a patch dictionary");
+}
+
+void ImageCodecImpl::syncDictionary()
+{
+    if (m_config.kind != CodecKind::PatchDictionary) return;
+    const auto patches = m_patches.detach().to(torch::kCPU).contiguous();
+    const auto kinds = m_patchKind.detach().to(torch::kCPU).contiguous();
+    std::vector<std::uint8_t> pixels(static_cast<std::size_t>(patches.numel()));
+    std::vector<PatchDictionary::EntryKind> kindTable(static_cast<std::size_t>(kinds.numel()));
+    const float* p = patches.data_ptr<float>();
+    for (std::size_t i = 0; i < pixels.size(); ++i) {
+        if (p[i] == -1.0f)
+            pixels[i] = PatchDictionary::kTransparent;
+        else if (p[i] >= 0.0f && p[i] < 254.0f && p[i] == std::floor(p[i]))
+            pixels[i] = static_cast<std::uint8_t>(p[i]);
+        else
+            throw ArgumentError("codec.patches: expected palette indices or -1, found " + std::to_string(p[i]));
+    }
+    const float* k = kinds.data_ptr<float>();
+    for (std::size_t i = 0; i < kindTable.size(); ++i) {
+        if (k[i] == 0.0f)
+            kindTable[i] = PatchDictionary::EntryKind::Inner;
+        else if (k[i] == 1.0f)
+            kindTable[i] = PatchDictionary::EntryKind::Margin;
+        else if (k[i] == -1.0f)
+            kindTable[i] = PatchDictionary::EntryKind::Unused;
+        else
+            throw ArgumentError("codec.patch_kind: expected 0, 1 or -1, found " + std::to_string(k[i]));
+    }
+    m_dictionary.setTables(std::move(pixels), std::move(kindTable));
+}
+
+void ImageCodecImpl::setDictionary(const PatchDictionary& dictionary)
+{
+    if (m_config.kind != CodecKind::PatchDictionary)
+        throw ArgumentError("codec: a patch dictionary given to a learned (fsq) codec");
+    torch::NoGradGuard noGrad;
+    const auto& pixels = dictionary.pixelTable();
+    std::vector<float> p(pixels.size());
+    for (std::size_t i = 0; i < p.size(); ++i)
+        p[i] = pixels[i] == PatchDictionary::kTransparent ? -1.0f : static_cast<float>(pixels[i]);
+    std::vector<float> k;
+    for (auto kind : dictionary.kindTable())
+        k.push_back(kind == PatchDictionary::EntryKind::Unused ? -1.0f : static_cast<float>(kind));
+    if (p.size() != static_cast<std::size_t>(m_patches.numel()) || k.size() != static_cast<std::size_t>(m_patchKind.numel()))
+        throw ArgumentError("codec: the patch dictionary's size does not match codec.dictionary_size");
+    m_patches.copy_(torch::tensor(p).view(m_patches.sizes()));
+    m_patchKind.copy_(torch::tensor(k));
+    m_dictionary = dictionary;
 }
 
 torch::Tensor ImageCodecImpl::pixelsToTensor(const std::vector<Image>& images) const
@@ -195,11 +260,13 @@ torch::Tensor ImageCodecImpl::paletteTargets(const std::vector<Image>& images) c
 
 torch::Tensor ImageCodecImpl::encodeLatent(const torch::Tensor& input)
 {
+    requireFsq("encodeLatent");
     return torch::tanh(m_encoder(input) + m_shift) * m_half - m_offset;
 }
 
 torch::Tensor ImageCodecImpl::boundPenalty(const torch::Tensor& input)
 {
+    requireFsq("boundPenalty");
     // tanh saturates when pre-activations drift far out; keep them where gradients still flow.
     auto pre = m_encoder(input) + m_shift;
     return torch::relu(pre.abs() - 2.0).pow(2).mean();
@@ -225,12 +292,21 @@ torch::Tensor ImageCodecImpl::valuesFromCodes(const torch::Tensor& codes) const
 
 torch::Tensor ImageCodecImpl::decodeOutputs(const torch::Tensor& values)
 {
+    requireFsq("decodeOutputs");
     return m_decoder(values / m_floorHalf, codesFromValues(values.detach()));
 }
 
 torch::Tensor ImageCodecImpl::encodeImages(const std::vector<Image>& images)
 {
     torch::NoGradGuard noGrad;
+    if (m_config.kind == CodecKind::PatchDictionary) {
+        std::vector<std::int64_t> all;
+        for (const Image& image : images) {
+            const auto codes = m_dictionary.encode(image);
+            all.insert(all.end(), codes.begin(), codes.end());
+        }
+        return torch::tensor(all, torch::kLong).view({static_cast<std::int64_t>(images.size()), -1}).to(m_patches.device());
+    }
     return codesFromValues(quantize(encodeLatent(pixelInput(images))));
 }
 
@@ -241,6 +317,17 @@ std::vector<Image> ImageCodecImpl::decodeImages(const torch::Tensor& codes)
     const int64_t p = m_config.patch();
     const int64_t s = m_config.imageSize;
     const int64_t b = codes.size(0);
+    if (m_config.kind == CodecKind::PatchDictionary) {
+        if (codes.dim() != 2 || codes.size(1) != g * g)
+            throw ArgumentError("codec: expected codes [B, " + std::to_string(g * g) + "]");
+        const auto cpu = codes.to(torch::kCPU, torch::kLong).contiguous();
+        std::vector<Image> images;
+        for (int64_t i = 0; i < b; ++i) {
+            const int64_t* row = cpu[i].data_ptr<int64_t>();
+            images.push_back(m_dictionary.decode(std::vector<int>(row, row + g * g)));
+        }
+        return images;
+    }
     auto out = decodeOutputs(valuesFromCodes(codes.to(m_basis.device())));
     torch::Tensor rgb;
     if (m_config.palette.empty()) {

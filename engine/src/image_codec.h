@@ -1,6 +1,8 @@
 #pragma once
-// Image codec: a 64x64 image <-> an 8x8 grid of FSQ codes (see docs/MODEL_FORMAT.md).
-// Encoder: a per-patch MLP, so a patch's code depends on that patch alone (an edit leaves
+// Image codec: a 64x64 image <-> an 8x8 grid of codes (see docs/MODEL_FORMAT.md), of one of
+// two kinds (codec.kind). "patch_dictionary": an exact lookup table of palette patches
+// (patch_dictionary.h), stored as the tensors codec.patches and codec.patch_kind.
+// "fsq": a learned codec. Encoder: a per-patch MLP, so a patch's code depends on that patch alone (an edit leaves
 // the codes of untouched patches identical). Decoder: a small bidirectional transformer over
 // all codes (the background, carried by the margin patches, is visible everywhere), then a
 // per-pixel head: palette logits when the config declares a palette, RGB otherwise.
@@ -8,6 +10,7 @@
 #include <vector>
 
 #include "model_config.h"
+#include "patch_dictionary.h"
 #include "transformer.h"
 #include "weft/media.h"
 
@@ -78,8 +81,17 @@ public:
     torch::Tensor boundPenalty(const torch::Tensor& input);
 
     /// Inference helpers (no grad): images -> codes [B, N] long; codes -> images at imageSize.
+    /// Both kinds. Throws ArgumentError for images without pixels or codes out of range.
     torch::Tensor encodeImages(const std::vector<Image>& images);
     std::vector<Image> decodeImages(const torch::Tensor& codes);
+
+    /// Patch dictionary only (null for FSQ): the table behind codec.patches/patch_kind.
+    const PatchDictionary* dictionary() const noexcept { return m_config.kind == CodecKind::PatchDictionary ? &m_dictionary : nullptr; }
+    /// Re-reads the dictionary from the codec.patches/patch_kind tensors after they were
+    /// overwritten (a weight load). Throws ArgumentError for values that are no table.
+    void syncDictionary();
+    /// Stores `dictionary` into the tensors (and uses it). Patch dictionary only.
+    void setDictionary(const PatchDictionary& dictionary);
 
     const CodecConfig& config() const noexcept { return m_config; }
 
@@ -90,7 +102,12 @@ private:
     // [B,S,S] 1.0 where a pixel inside the ring of margin patches has a background colour.
     torch::Tensor innerBackground(const torch::Tensor& idx, const torch::Tensor& onehot) const;
 
+    void requireFsq(const char* what) const;
+
     CodecConfig m_config;
+    PatchDictionary m_dictionary;
+    torch::Tensor m_patches;    // [C, p*p] palette index or -1 (transparent); dictionary kind
+    torch::Tensor m_patchKind;  // [C] 0 inner, 1 margin, -1 unused; dictionary kind
     torch::Tensor m_paletteRgb; // [P,3] float (derived from config, not a tensor of the file)
     torch::Tensor m_half;       // [D] (L-1)/2
     torch::Tensor m_offset;     // [D] 0.5 for even L

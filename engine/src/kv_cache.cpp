@@ -1,5 +1,6 @@
 #include "kv_cache.h"
 
+#include <algorithm>
 #include <string>
 
 #include "errors.h"
@@ -21,6 +22,7 @@ KvCache::KvCache(int layers, int batch, int heads, int headDim, int capacity, co
     }
     m_valid = torch::zeros({batch, capacity}, options.dtype(torch::kBool));
     m_blocked = torch::zeros({batch, capacity}, options.dtype(torch::kBool));
+    m_imageRun.assign(static_cast<std::size_t>(batch), -1);
 }
 
 void KvCache::reserve(int count) const
@@ -86,6 +88,7 @@ void KvCache::copyRowFrom(const KvCache& other, int fromRow, int toRow)
         throw ArgumentError("KV cache: copying a row needs caches of the same layers, heads, head size and capacity");
     if (fromRow < 0 || fromRow >= other.m_batch || toRow < 0 || toRow >= m_batch)
         throw ArgumentError("KV cache: row out of range in copyRowFrom");
+    m_imageRun[static_cast<std::size_t>(toRow)] = other.m_imageRun[static_cast<std::size_t>(fromRow)];
     const int n = other.m_used;
     if (n == 0) return;
     for (std::size_t l = 0; l < m_keys.size(); ++l) {
@@ -110,6 +113,7 @@ void KvCache::clear()
     m_valid.fill_(false);
     m_blocked.fill_(false);
     m_used = 0;
+    std::fill(m_imageRun.begin(), m_imageRun.end(), -1);
 }
 
 } // namespace weft

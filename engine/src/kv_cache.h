@@ -54,11 +54,18 @@ public:
     /// Forgets every slot.
     void clear();
 
+    /// Per row: how many image codes followed the last `boi` among the committed valid
+    /// tokens, or -1 when the last such token was neither `boi` nor an image code. The
+    /// network reads it to give the next image code its cell (image_positions).
+    int imageRun(int row) const { return m_imageRun.at(static_cast<std::size_t>(row)); }
+    void setImageRun(int row, int run) { m_imageRun.at(static_cast<std::size_t>(row)) = run; }
+
 private:
     std::vector<torch::Tensor> m_keys;
     std::vector<torch::Tensor> m_values;
     torch::Tensor m_valid;
     torch::Tensor m_blocked; // written & !valid
+    std::vector<int> m_imageRun;
     int m_batch = 0;
     int m_capacity = 0;
     int m_used = 0;

@@ -58,6 +58,32 @@ std::string Model::defaultModelDirectory()
     return {};
 }
 
+Result<std::vector<int>> Model::encodeImage(const Image& image) const
+{
+    return guarded([&]() -> Result<std::vector<int>> {
+        if (image.empty()) throw ArgumentError("encode image: expected an image with pixels, found none");
+        const auto codes = m_impl->network->codec()->encodeImages({image}).to(torch::kCPU, torch::kLong).contiguous();
+        return std::vector<int>(codes.data_ptr<int64_t>(), codes.data_ptr<int64_t>() + codes.numel());
+    });
+}
+
+Result<Image> Model::decodeImage(const std::vector<int>& codes) const
+{
+    return guarded([&]() -> Result<Image> {
+        const int grid = m_impl->config.codec.grid;
+        const int count = m_impl->config.vocab.imageCount;
+        if (codes.size() != static_cast<std::size_t>(grid) * grid)
+            throw ArgumentError("decode image: expected " + std::to_string(grid * grid) + " codes, found " +
+                                std::to_string(codes.size()));
+        for (int c : codes)
+            if (c < 0 || c >= count)
+                throw ArgumentError("decode image: expected codes in [0, " + std::to_string(count) + "), found " +
+                                    std::to_string(c));
+        const auto t = torch::tensor(std::vector<std::int64_t>(codes.begin(), codes.end()), torch::kLong).view({1, -1});
+        return m_impl->network->codec()->decodeImages(t.to(m_impl->device)).at(0);
+    });
+}
+
 Result<void> initModel(const std::string& configPath, const std::string& outDirectory, std::uint64_t seed,
                        const std::vector<std::string>& tokenizerCorpus, const LogCallback& log)
 {

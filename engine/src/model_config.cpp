@@ -101,6 +101,8 @@ void readTransformer(const FieldReader& r, TransformerConfig& t) {
     r.readInt("context_length", t.contextLength, 16, 1 << 16);
     r.readDouble("rope_theta", t.ropeTheta, 1.0, 1e9, false);
     r.readDouble("norm_eps", t.normEps, 0.0, 0.1, true);
+    r.readBool("image_positions", t.imagePositions);
+    r.readBool("factored_image_codes", t.factoredImageCodes);
     if (t.dModel % t.heads != 0)
         r.fail("heads", "a divisor of d_model " + std::to_string(t.dModel), std::to_string(t.heads));
     // Rotary embeddings rotate pairs of channels, so every head needs an even width.
@@ -110,6 +112,15 @@ void readTransformer(const FieldReader& r, TransformerConfig& t) {
 }
 
 void readCodec(const FieldReader& r, CodecConfig& c) {
+    if (const json* kind = r.find("kind")) {
+        const std::string found = kind->is_string() ? "\"" + kind->get<std::string>() + "\"" : jsonTypeName(*kind);
+        if (found == "\"fsq\"")
+            c.kind = CodecKind::Fsq;
+        else if (found == "\"patch_dictionary\"")
+            c.kind = CodecKind::PatchDictionary;
+        else
+            r.fail("kind", "\"fsq\" or \"patch_dictionary\"", found.substr(0, 80));
+    }
     r.readInt("image_size", c.imageSize, 8, 1024);
     r.readInt("grid", c.grid, 1, 256);
     if (c.grid > c.imageSize || c.imageSize % c.grid != 0)
@@ -163,6 +174,9 @@ void readCodec(const FieldReader& r, CodecConfig& c) {
         r.fail("margin_background", "a grid of at least 3 (a ring of patches around the inside)",
                "grid " + std::to_string(c.grid));
     r.readBool("decoder_code_embedding", c.decoderCodeEmbedding);
+    r.readInt("dictionary_size", c.dictionarySize, 1, 65536);
+    if (c.kind == CodecKind::PatchDictionary && c.palette.empty())
+        r.fail("kind", "a palette for a patch dictionary (patches are palette indices)", "no palette");
     if (c.decoderDim % c.decoderHeads != 0)
         r.fail("decoder_heads", "a divisor of decoder_dim " + std::to_string(c.decoderDim),
                std::to_string(c.decoderHeads));
@@ -185,6 +199,7 @@ void readAudio(const FieldReader& r, AudioConfig& a) {
 } // namespace
 
 int CodecConfig::codebookSize() const {
+    if (kind == CodecKind::PatchDictionary) return dictionarySize;
     long long p = 1;
     for (int l : fsqLevels) {
         p *= l;
@@ -256,6 +271,8 @@ ModelConfig ModelConfig::parse(const std::string& text) {
     readAudio(r.section("audio"), c.audio);
     r.section("retrieval").readInt("embed_dim", c.retrieval.embedDim, 1, 4096);
     c.vocab = VocabLayout::make(c.textVocab, c.compressionTokens, c.codec.codebookSize());
+    if (c.transformer.factoredImageCodes && c.codec.kind != CodecKind::PatchDictionary)
+        r.fail("transformer", "factored_image_codes only with codec.kind \"patch_dictionary\"", "codec.kind \"fsq\"");
     return c;
 }
 
@@ -286,7 +303,13 @@ std::string ModelConfig::toJson() const {
     t["context_length"] = transformer.contextLength;
     t["rope_theta"] = transformer.ropeTheta;
     t["norm_eps"] = transformer.normEps;
+    if (transformer.imagePositions) t["image_positions"] = true;
+    if (transformer.factoredImageCodes) t["factored_image_codes"] = true;
     auto& c = j["codec"];
+    if (codec.kind == CodecKind::PatchDictionary) {
+        c["kind"] = "patch_dictionary";
+        c["dictionary_size"] = codec.dictionarySize;
+    }
     c["image_size"] = codec.imageSize;
     c["grid"] = codec.grid;
     c["fsq_levels"] = codec.fsqLevels;

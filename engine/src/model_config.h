@@ -20,10 +20,23 @@ struct TransformerConfig {
     int contextLength = 1024;   ///< max tokens per sequence (rotary tables are built for this)
     double ropeTheta = 10000.0;
     double normEps = 1e-5;
+    /// Adds a learned embedding per image cell (grid*grid rows) to each image code's input,
+    /// on top of the rotary positions, so the model knows which cell a code is in.
+    bool imagePositions = false;
+    /// Input embedding and output row of each image code = free row + a row for its
+    /// dictionary entry's mask + a row for its colour (patch-dictionary codecs only).
+    bool factoredImageCodes = false;
+};
+
+/// How images become codes (config field codec.kind).
+enum class CodecKind {
+    Fsq,             ///< "fsq": learned per-patch encoder, FSQ codes, transformer decoder
+    PatchDictionary, ///< "patch_dictionary": exact lookup of 8x8 palette patches (see patch_dictionary.h)
 };
 
 /// Image codec: 64x64 image -> grid x grid codes (patch = imageSize / grid pixels per side).
 struct CodecConfig {
+    CodecKind kind = CodecKind::Fsq;
     int imageSize = 64;
     int grid = 8;
     std::vector<int> fsqLevels{8, 5, 5, 5};   ///< codebook size = product
@@ -42,9 +55,12 @@ struct CodecConfig {
     /// linear projection of the code's FSQ values, so that codes whose values are close can
     /// still draw unrelated pixels.
     bool decoderCodeEmbedding = false;
+    /// Patch dictionary only: number of entries (the codebook size); the build fills them
+    /// by frequency and marks the rest unused. Requires a palette.
+    int dictionarySize = 1152;
 
     int patch() const { return imageSize / grid; }
-    int codebookSize() const;        ///< product of fsqLevels
+    int codebookSize() const;        ///< product of fsqLevels, or dictionarySize
     int pixelChannels() const { return palette.empty() ? 3 : static_cast<int>(palette.size()); }
 };
 

@@ -92,6 +92,7 @@ void loadNetworkWeights(NetworkImpl& network, const SafetensorsFile& file, const
     if (done != params.size())
         throw ShapeError(std::string(kWeightsFile) + ": expected " + std::to_string(params.size()) + " tensors, found " +
                          std::to_string(done));
+    network.weightsChanged();
 }
 
 void loadNetworkWeights(NetworkImpl& network, const std::string& path)
@@ -176,6 +177,7 @@ std::unique_ptr<Model::Impl> loadModelImpl(const std::string& directory, const L
                        },
                        options.cancel);
     impl->network->to(device);
+    impl->network->weightsChanged(); // derived index tensors follow the device
     impl->network->eval();
     report(0.9);
     const std::string hash = sha256File(weightsPath);

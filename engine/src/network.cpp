@@ -53,6 +53,21 @@ NetworkImpl::NetworkImpl(const ModelConfig& config, WeightInit init) : m_config(
     m_retrievalImage = retrieval->register_module("image", linear(tc.dModel, config.retrieval.embedDim));
     m_logitScale = retrieval->register_parameter("logit_scale", torch::full({1}, kInitialLogitScale));
 
+    if (tc.imagePositions || tc.factoredImageCodes) {
+        auto image = register_module("image_codes", std::make_shared<torch::nn::Module>());
+        const auto codes = static_cast<int64_t>(config.codec.codebookSize());
+        const auto colors = static_cast<int64_t>(config.codec.palette.size()) + 1;
+        if (tc.imagePositions)
+            m_imagePos = image->register_parameter("pos", torch::zeros({config.codec.grid * config.codec.grid, tc.dModel}));
+        if (tc.factoredImageCodes) {
+            m_inMask = image->register_parameter("in_mask", torch::zeros({codes, tc.dModel}));
+            m_inColor = image->register_parameter("in_color", torch::zeros({colors, tc.dModel}));
+            m_outMask = image->register_parameter("out_mask", torch::zeros({codes, tc.dModel}));
+            m_outColor = image->register_parameter("out_color", torch::zeros({colors, tc.dModel}));
+            m_codeMask = torch::zeros({codes}, torch::kLong);
+            m_codeColor = torch::zeros({codes}, torch::kLong);
+        }
+    }
     m_codec = register_module("codec", ImageCodec(config.codec));
     if (config.audio.enabled) m_audio = register_module("audio", AudioEncoder(config.audio, tc.dModel));
 
@@ -61,6 +76,20 @@ NetworkImpl::NetworkImpl(const ModelConfig& config, WeightInit init) : m_config(
     m_ropeSin = register_buffer("rope_sin", rope.sin);
 
     if (init == WeightInit::Random) initialiseWeights();
+    weightsChanged();
+}
+
+void NetworkImpl::weightsChanged()
+{
+    m_codec->syncDictionary();
+    if (!m_codeMask.defined()) return;
+    const PatchDictionary* dictionary = m_codec->dictionary();
+    // Factored codes need a dictionary (the config parser enforces it).
+    const auto masks = dictionary->maskIds();
+    const auto colors = dictionary->colorIds();
+    const auto dev = device();
+    m_codeMask = torch::tensor(std::vector<int64_t>(masks.begin(), masks.end()), torch::kLong).to(dev);
+    m_codeColor = torch::tensor(std::vector<int64_t>(colors.begin(), colors.end()), torch::kLong).to(dev);
 }
 
 void NetworkImpl::initialiseWeights()
@@ -87,11 +116,62 @@ torch::Device NetworkImpl::device() const
     return m_tokEmbeddings->weight.device();
 }
 
-torch::Tensor NetworkImpl::embed(const torch::Tensor& ids, const std::vector<AudioInput>& audio)
+torch::Tensor NetworkImpl::imageCells(const torch::Tensor& ids, const torch::Tensor& tokenValid, KvCache* cache) const
+{
+    const auto cpu = ids.to(torch::kCPU, torch::kLong).contiguous();
+    const auto b = cpu.size(0), t = cpu.size(1);
+    const auto valid = tokenValid.defined() ? tokenValid.to(torch::kCPU, torch::kBool).contiguous()
+                                            : torch::ones({b, t}, torch::kBool);
+    auto ok = valid.accessor<bool, 2>();
+    auto cells = torch::full({b, t}, -1, torch::kLong);
+    auto id = cpu.accessor<int64_t, 2>();
+    auto cell = cells.accessor<int64_t, 2>();
+    const auto& v = m_config.vocab;
+    const int perImage = m_config.codec.grid * m_config.codec.grid;
+    for (int64_t r = 0; r < b; ++r) {
+        int run = cache ? cache->imageRun(static_cast<int>(r)) : -1;
+        for (int64_t i = 0; i < t; ++i) {
+            if (!ok[r][i]) continue;
+            const auto token = static_cast<int>(id[r][i]);
+            if (token == v.boi) {
+                run = 0;
+            } else if (v.isImageToken(token) && run >= 0) {
+                cell[r][i] = run < perImage ? run : -1;
+                ++run;
+            } else {
+                run = -1;
+            }
+        }
+        if (cache) cache->setImageRun(static_cast<int>(r), run);
+    }
+    return cells;
+}
+
+torch::Tensor NetworkImpl::imageCodeEmbeddings(const torch::Tensor& ids, const torch::Tensor& cells)
+{
+    const auto& v = m_config.vocab;
+    torch::Tensor extra;
+    if (m_inMask.defined()) {
+        const auto isImage = (ids >= v.imageBase) & (ids < v.imageBase + v.imageCount);
+        const auto code = (ids - v.imageBase).clamp(0, v.imageCount - 1);
+        extra = (torch::embedding(m_inMask, m_codeMask.index_select(0, code.flatten()).view(code.sizes())) +
+                 torch::embedding(m_inColor, m_codeColor.index_select(0, code.flatten()).view(code.sizes()))) *
+                isImage.unsqueeze(-1).to(m_inMask.dtype());
+    }
+    if (m_imagePos.defined()) {
+        const auto c = cells.to(ids.device());
+        auto pos = torch::embedding(m_imagePos, c.clamp_min(0)) * (c >= 0).unsqueeze(-1).to(m_imagePos.dtype());
+        extra = extra.defined() ? extra + pos : pos;
+    }
+    return extra;
+}
+
+torch::Tensor NetworkImpl::embed(const torch::Tensor& ids, const std::vector<AudioInput>& audio, const torch::Tensor& cells)
 {
     if (ids.dim() != 2 || ids.scalar_type() != torch::kLong)
         throw ShapeError("network: expected token ids [B, T] of type long, found " + shapeText(ids));
     auto x = m_tokEmbeddings->forward(ids);
+    if (const auto extra = imageCodeEmbeddings(ids, cells); extra.defined()) x = x + extra;
     if (audio.empty()) return x;
     if (!m_audio) throw ArgumentError("network: audio input given to a model without an audio encoder");
     std::vector<torch::Tensor> mels;
@@ -139,7 +219,9 @@ torch::Tensor NetworkImpl::runLayers(torch::Tensor x, const torch::Tensor& posit
 torch::Tensor NetworkImpl::forwardHidden(const torch::Tensor& ids, const torch::Tensor& positions, const torch::Tensor& mask,
                                          const std::vector<AudioInput>& audio)
 {
-    auto x = embed(ids, audio);
+    if (ids.dim() != 2)
+        throw ShapeError("network: expected token ids [B, T] of type long, found " + shapeText(ids));
+    auto x = embed(ids, audio, m_imagePos.defined() ? imageCells(ids, {}, nullptr) : torch::Tensor());
     const auto b = ids.size(0), t = ids.size(1);
     if (mask.dim() != 4 || mask.size(0) != b || mask.size(1) != 1 || mask.size(2) != t || mask.size(3) != t)
         throw ShapeError("network: expected mask [" + std::to_string(b) + ",1," + std::to_string(t) + "," +
@@ -151,12 +233,15 @@ torch::Tensor NetworkImpl::forwardCached(const torch::Tensor& ids, const torch::
                                          const torch::Tensor& newMask, const torch::Tensor& tokenValid, KvCache& cache,
                                          const std::vector<AudioInput>& audio)
 {
-    auto x = embed(ids, audio);
+    if (ids.dim() != 2)
+        throw ShapeError("network: expected token ids [B, T] of type long, found " + shapeText(ids));
     const auto b = ids.size(0), t = ids.size(1);
     if (b != cache.batch())
         throw ShapeError("network: expected " + std::to_string(cache.batch()) + " rows for the cache, found " +
                          std::to_string(b));
     cache.reserve(static_cast<int>(t));
+    // Every check that can throw comes first: the cells move the cache's image run.
+    auto x = embed(ids, audio, m_imagePos.defined() ? imageCells(ids, tokenValid, &cache) : torch::Tensor());
     const int used = cache.used();
     if (t == 1 && !newMask.defined() && !tokenValid.defined()) {
         // A decode step: the token sees every valid cached slot and itself, which the cache's
@@ -184,9 +269,25 @@ torch::Tensor NetworkImpl::forwardCached(const torch::Tensor& ids, const torch::
     return hidden;
 }
 
+torch::Tensor NetworkImpl::outputWeight()
+{
+    if (!m_outMask.defined()) return m_output->weight;
+    auto build = [this](const std::vector<torch::Tensor>& p) {
+        const auto& v = m_config.vocab;
+        // Image codes are the last rows of the vocabulary.
+        const auto image = p[0].narrow(0, v.imageBase, v.imageCount) + p[1].index_select(0, p[3]) +
+                           p[2].index_select(0, p[4]);
+        return torch::cat({p[0].narrow(0, 0, v.imageBase), image}, 0);
+    };
+    const std::vector<torch::Tensor> parts{m_output->weight, m_outMask, m_outColor, m_codeMask, m_codeColor};
+    // Training needs the autograd graph; inference reuses the sum until a part changes.
+    if (torch::GradMode::is_enabled()) return build(parts);
+    return m_outputCache.get(parts, build);
+}
+
 torch::Tensor NetworkImpl::logits(const torch::Tensor& hidden)
 {
-    return projectRows(hidden, m_output->weight);
+    return projectRows(hidden, outputWeight());
 }
 
 torch::Tensor NetworkImpl::retrievalQuery(const torch::Tensor& hidden)

@@ -50,8 +50,20 @@ public:
                                 const torch::Tensor& tokenValid, KvCache& cache,
                                 const std::vector<AudioInput>& audio = {});
 
-    /// Output projection: hidden [..., d] -> logits [..., V].
+    /// Output projection: hidden [..., d] -> logits [..., V]. With factored image codes
+    /// each image code's row is its free row plus its mask and colour rows.
     torch::Tensor logits(const torch::Tensor& hidden);
+
+    /// Re-derives what the tensors imply after they were overwritten (a weight load): the
+    /// codec's patch dictionary and each image code's mask and colour ids. Throws
+    /// ArgumentError when codec.patches holds no valid table.
+    void weightsChanged();
+
+    /// The cell (0 .. grid*grid-1) of every image code in ids [B, T], -1 for other tokens:
+    /// the count of image codes since the last `boi` of the row. `tokenValid` [B, T] (may be
+    /// undefined) marks padding, which neither gets a cell nor moves the count; with a cache
+    /// the count continues from cache->imageRun and is stored back. CPU [B, T] long.
+    torch::Tensor imageCells(const torch::Tensor& ids, const torch::Tensor& tokenValid, KvCache* cache) const;
     /// Retrieval query embedding: hidden [..., d] -> L2-normalised [..., e].
     torch::Tensor retrievalQuery(const torch::Tensor& hidden);
     /// Retrieval key of images given as codes [B, N] (code indices 0..C-1): the mean of their
@@ -70,7 +82,9 @@ public:
     torch::Device device() const;
 
 private:
-    torch::Tensor embed(const torch::Tensor& ids, const std::vector<AudioInput>& audio);
+    torch::Tensor embed(const torch::Tensor& ids, const std::vector<AudioInput>& audio, const torch::Tensor& cells);
+    torch::Tensor imageCodeEmbeddings(const torch::Tensor& ids, const torch::Tensor& cells);
+    torch::Tensor outputWeight();
     torch::Tensor runLayers(torch::Tensor x, const torch::Tensor& positions, const torch::Tensor& blocked, KvCache* cache);
     void initialiseWeights();
 
@@ -83,6 +97,11 @@ private:
     torch::nn::Linear m_retrievalQuery{nullptr};
     torch::nn::Linear m_retrievalImage{nullptr};
     torch::Tensor m_logitScale;
+    torch::Tensor m_imagePos;               // [grid*grid, d] or undefined
+    torch::Tensor m_inMask, m_inColor;      // factored input rows, or undefined
+    torch::Tensor m_outMask, m_outColor;    // factored output rows, or undefined
+    torch::Tensor m_codeMask, m_codeColor;  // [codes] long: each code's mask and colour id
+    StackedWeight m_outputCache;            // output weight with the factors added (inference)
     ImageCodec m_codec{nullptr};
     AudioEncoder m_audio{nullptr}; // null when the config has no audio encoder
     torch::Tensor m_ropeCos; // buffers: [contextLength, headDim]

@@ -56,6 +56,16 @@ std::vector<TensorSpec> ModelConfig::tensorSpecs() const
     specs.push_back({"retrieval.query.weight", {e, d}});
     specs.push_back({"retrieval.image.weight", {e, d}});
     specs.push_back({"retrieval.logit_scale", {1}});
+    const std::int64_t codes = codec.codebookSize();
+    const std::int64_t colors = static_cast<std::int64_t>(codec.palette.size()) + 1; // + "draws nothing"
+    if (transformer.imagePositions)
+        specs.push_back({"image_codes.pos", {static_cast<std::int64_t>(codec.grid) * codec.grid, d}});
+    if (transformer.factoredImageCodes) {
+        specs.push_back({"image_codes.in_mask", {codes, d}});
+        specs.push_back({"image_codes.in_color", {colors, d}});
+        specs.push_back({"image_codes.out_mask", {codes, d}});
+        specs.push_back({"image_codes.out_color", {colors, d}});
+    }
     if (audio.enabled) {
         const std::int64_t c = audio.encoderChannels;
         specs.push_back({"audio.conv1.weight", {c, audio.melBins, 3}});

@@ -194,7 +194,7 @@ torch::Tensor projectRows(const torch::Tensor& x, const torch::Tensor& weight)
     return result.view(shape);
 }
 
-torch::Tensor StackedWeight::get(const std::vector<torch::Tensor>& parts)
+torch::Tensor StackedWeight::get(const std::vector<torch::Tensor>& parts, const Build& build)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
     bool fresh = m_stacked.defined() && m_stamp.size() == parts.size();
@@ -202,7 +202,7 @@ torch::Tensor StackedWeight::get(const std::vector<torch::Tensor>& parts)
         fresh = m_stamp[i].first == parts[i].data_ptr() && m_stamp[i].second == parts[i]._version();
     if (!fresh) {
         torch::NoGradGuard noGrad;
-        m_stacked = torch::cat(parts, 0).contiguous();
+        m_stacked = (build ? build(parts) : torch::cat(parts, 0)).contiguous();
         m_stamp.clear();
         for (const auto& p : parts) m_stamp.emplace_back(p.data_ptr(), p._version());
     }

@@ -5,6 +5,7 @@
 // (tensor_table.cpp): a block registers attn_norm, attn.{wq,wk,wv,wo}, ffn_norm, ffn.{w1,w2,w3}.
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <vector>
 
@@ -30,7 +31,9 @@ constexpr std::int64_t kMatVecRows = 4;
 /// replaced. Thread-safe. Not for autograd: the stack is a copy.
 class StackedWeight {
 public:
-    torch::Tensor get(const std::vector<torch::Tensor>& parts);
+    /// Function that derives the cached tensor from the parts (default: a row-wise stack).
+    using Build = std::function<torch::Tensor(const std::vector<torch::Tensor>&)>;
+    torch::Tensor get(const std::vector<torch::Tensor>& parts, const Build& build = {});
 
 private:
     std::mutex m_mutex;

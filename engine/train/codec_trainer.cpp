@@ -1,5 +1,6 @@
 #include "codec_trainer.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -257,6 +258,31 @@ std::string describe(const CodecEvalResult& r)
     return buf;
 }
 
+CodecEvalResult buildPatchDictionary(const CodecTrainOptions& o, const ModelConfig& config)
+{
+    const auto started = std::chrono::steady_clock::now();
+    ImageCodec codec(config.codec);
+    PatchDictionary dictionary(config.codec);
+    auto rng = stepRng(o.seed, 0, 1);
+    const auto images = renderBatch(rng, o.dictionaryScenes, world::Split::Train, nullptr);
+    const int distinct = dictionary.build(images);
+    codec->setDictionary(dictionary);
+    saveCodecTensors(codec, (fs::path(o.runDir) / kCodecFile).string());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    logInfo(o.log, "codec: patch dictionary from " + std::to_string(o.dictionaryScenes) + " scenes: " +
+                       std::to_string(distinct) + " distinct patches, " + std::to_string(dictionary.usedEntries()) +
+                       " of " + std::to_string(dictionary.size()) + " entries kept (" + std::to_string(seconds) + " s)");
+    if (distinct > dictionary.size())
+        logWarning(o.log, "codec: dictionary_size " + std::to_string(dictionary.size()) + " is below the " +
+                              std::to_string(distinct) + " distinct patches; the rarest map to their nearest entry");
+    const auto r = evaluate(codec, o.gateScenes, o.seed + 1000003);
+    appendMetric((fs::path(o.runDir) / "metrics.jsonl").string(),
+                 {"codec-eval", 0, seconds, {{"scene_exact", r.sceneExact}, {"pixel_accuracy", r.pixelAccuracy},
+                                             {"codes_used", r.codesUsed}, {"locality", r.locality}}});
+    logInfo(o.log, "codec gate on " + std::to_string(o.gateScenes) + " fresh test scenes: " + describe(r));
+    return r;
+}
+
 CodecEvalResult trainCodec(const CodecTrainOptions& o)
 {
     setTrainingThreads(o.threads);
@@ -264,6 +290,7 @@ CodecEvalResult trainCodec(const CodecTrainOptions& o)
     if (config.codec.palette.empty())
         throw ArgumentError("codec training: expected a palette in the codec config, found none");
     fs::create_directories(o.runDir);
+    if (config.codec.kind == CodecKind::PatchDictionary) return buildPatchDictionary(o, config);
     torch::manual_seed(o.seed);
     ImageCodec codec(config.codec);
     torch::optim::AdamW optimizer(codec->parameters(), torch::optim::AdamWOptions(o.learningRate).weight_decay(0.01));

@@ -28,6 +28,8 @@ struct CodecTrainOptions {
     int evalScenes = 500;        ///< fresh scenes per evaluation
     int checkpointEvery = 250;   ///< steps between checkpoints
     int threads = 0;             ///< 0 = every core
+    int dictionaryScenes = 20000; ///< patch dictionary: Split::Train scenes counted
+    int gateScenes = 10000;       ///< patch dictionary: fresh Split::Test scenes of the gate
     const std::atomic<bool>* cancel = nullptr;
     LogCallback log;
 };
@@ -53,7 +55,10 @@ struct CodecEvalResult {
 /// One line with every figure of `r` (fractions as written, pixel errors per scene).
 std::string describe(const CodecEvalResult& r);
 
-/// Trains (or resumes from runDir/codec.ckpt) and writes runDir/codec.safetensors holding the
+/// A patch-dictionary config (codec.kind): builds the dictionary from dictionaryScenes
+/// rendered training scenes (seconds, no gradient), writes runDir/codec.safetensors and
+/// returns the gate: the evaluation on gateScenes fresh test scenes.
+/// A learned (fsq) config: trains (or resumes from runDir/codec.ckpt) and writes runDir/codec.safetensors holding the
 /// "codec.*" tensors of the model's tensor table. Blocking; deterministic for the seed and
 /// thread count. Throws EngineError subclasses on bad config or I/O failure; CancelledError
 /// when `cancel` is raised (the last checkpoint stays valid).

@@ -31,7 +31,6 @@ namespace {
 constexpr const char* kCheckpoint = "lm.ckpt";
 constexpr std::uint64_t kMaxCardBytes = 1ULL << 20;
 constexpr std::uint64_t kMaxTokenizerBytes = 16ULL << 20;
-constexpr int kTokenBudget = 3072;      // tokens (incl. padding) per step
 constexpr int kConditionDropPercent = 10;
 constexpr double kRetrievalWeight = 0.5;
 
@@ -123,6 +122,26 @@ void warmStart(NetworkImpl& net, const std::string& modelDir, const LogCallback&
                      (fresh.empty() ? "none" : fresh));
 }
 
+// Loss on the after image of every example pair too: each pair is a (before, after) case of
+// the same transformation, so a k = 3 prompt also teaches k = 1 and k = 2 at no extra compute.
+void markExampleTargets(TokenStream& stream, const std::vector<Message>& messages, int codesPerImage)
+{
+    std::size_t image = 0;
+    for (const Message& m : messages) {
+        int images = 0;
+        for (const Segment& s : m.segments)
+            if (s.kind == SegmentKind::Image) ++images;
+        const int pairs = m.role == Role::User && images >= 3 && images % 2 == 1 ? (images - 1) / 2 : 0;
+        for (int p = 0; p < pairs && image + 2 * p + 1 < stream.imageStarts.size(); ++p) {
+            const int start = stream.imageStarts[image + 2 * static_cast<std::size_t>(p) + 1];
+            // The codes and the closing eoi; the opening boi is given by the format.
+            for (int t = start; t <= start + codesPerImage && t < stream.size(); ++t)
+                stream.lossMask[static_cast<std::size_t>(t)] = 1;
+        }
+        image += static_cast<std::size_t>(images);
+    }
+}
+
 struct Example {
     TokenStream stream;
     std::vector<std::vector<int>> imageCodes; // conversation images, in order
@@ -139,6 +158,7 @@ void trainLanguageModel(const LmTrainOptions& o)
     torch::manual_seed(o.seed);
     Network net(config);
     loadCodecTensors(net->codec(), (fs::path(o.runDir) / "codec.safetensors").string());
+    net->weightsChanged();
     std::vector<torch::Tensor> trainable;
     for (auto& item : net->named_parameters(true)) {
         if (item.key().rfind("codec.", 0) == 0)
@@ -155,10 +175,12 @@ void trainLanguageModel(const LmTrainOptions& o)
 
     const auto ckpt = (fs::path(o.runDir) / kCheckpoint).string();
     CheckpointState resumed;
-    if (loadCheckpoint(*net, optimizer, ckpt, resumed))
+    if (loadCheckpoint(*net, optimizer, ckpt, resumed)) {
+        net->weightsChanged();
         logInfo(o.log, "lm: resumed at step " + std::to_string(resumed.step));
-    else if (!o.initFrom.empty())
+    } else if (!o.initFrom.empty()) {
         warmStart(*net, o.initFrom, o.log);
+    }
     long long step = resumed.step;
     const StageClock clock(resumed.seconds);
     // One cache for the whole run: spoken requests repeat captions, and espeak-ng costs ~70 ms.
@@ -206,6 +228,7 @@ void trainLanguageModel(const LmTrainOptions& o)
                 return v;
             };
             ex.stream = buildStream(messages, &task.answer, tokenizer, config, encode, compress, audioFeatures);
+            if (o.exampleLoss) markExampleTargets(ex.stream, messages, config.codec.grid * config.codec.grid);
             ex.retrievedIndex = task.expectedRetrievedIndex;
             if (ex.stream.size() > config.transformer.contextLength) {
                 // Never train on a truncated target; a context too small for the task is an error.
@@ -217,7 +240,7 @@ void trainLanguageModel(const LmTrainOptions& o)
                 break;
             }
             const int len = std::max(maxLen, ex.stream.size());
-            if (!examples.empty() && len * static_cast<int>(examples.size() + 1) > kTokenBudget)
+            if (!examples.empty() && len * static_cast<int>(examples.size() + 1) > o.tokenBudget)
                 break;
             maxLen = len;
             examples.push_back(std::move(ex));

@@ -16,7 +16,10 @@ struct LmTrainOptions {
     std::string configPath;
     std::string runDir;          ///< needs tokenizer.model and codec.safetensors from stages 1-2
     std::uint64_t seed = 1;
-    int batch = 16;              ///< sequences per step
+    int batch = 16;              ///< sequences per step (at most)
+    int tokenBudget = 3072;      ///< tokens per step, padding included (caps the batch of long tasks)
+    /// Loss also on the after images of in-context example pairs (not only the answer).
+    bool exampleLoss = false;
     double learningRate = 1e-3;  ///< peak AdamW rate (warm-up, cosine decay to 10%)
     long long steps = 20000;
     double maxSeconds = 0;       ///< wall-time budget; 0 = none. A resume continues the budget.

@@ -60,6 +60,7 @@ void loadCodecTensors(ImageCodec& codec, const std::string& path)
             throw ShapeError("tensor '" + name + "' in " + path + ": expected F32 of the shape the config implies, found " +
                              dtypeName(view.dtype) + " of another shape");
     }
+    codec->syncDictionary();
 }
 
 double cosineRate(double peak, long long step, long long steps, long long warmup, double floor)

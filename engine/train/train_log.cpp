@@ -51,4 +51,10 @@ void logInfo(const LogCallback& log, const std::string& message)
         log(LogLevel::Info, message);
 }
 
+void logWarning(const LogCallback& log, const std::string& message)
+{
+    if (log)
+        log(LogLevel::Warning, message);
+}
+
 } // namespace weft::train

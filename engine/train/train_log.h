@@ -24,5 +24,7 @@ std::vector<MetricPoint> readMetrics(const std::string& path);
 
 /// Calls `log` (if set) with an Info message.
 void logInfo(const LogCallback& log, const std::string& message);
+/// Calls `log` (if set) with a Warning message.
+void logWarning(const LogCallback& log, const std::string& message);
 
 } // namespace weft::train

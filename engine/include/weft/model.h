@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "weft/log.h"
+#include "weft/media.h"
 #include "weft/result.h"
 
 namespace weft {
@@ -61,6 +62,14 @@ public:
     Model& operator=(const Model&) = delete;
 
     const ModelInfo& info() const noexcept;
+
+    /// The image codec on its own. encodeImage: the grid*grid codes (row-major, each in
+    /// [0, codebook size)) the model reads for `image` (any size; resized to the model's).
+    /// decodeImage: the imageSize x imageSize picture the model draws from such codes.
+    /// Thread-safe. Fail with InvalidArgument for an image without pixels, a wrong code count
+    /// or a code out of range.
+    Result<std::vector<int>> encodeImage(const Image& image) const;
+    Result<Image> decodeImage(const std::vector<int>& codes) const;
 
     struct Impl;
     const Impl& impl() const noexcept { return *m_impl; }
