@@ -103,6 +103,31 @@ private Q_SLOTS:
             QVERIFY2(reply.out.contains(QLatin1String(opt)), opt);
     }
 
+    // The embedded model's codec (a patch dictionary) gives a world picture back pixel for
+    // pixel; a file that is no image gets one line on stderr and the rest still run.
+    void codecRoundTripWritesOneImagePerInput()
+    {
+        const QString picture = at(QStringLiteral("roundtrip-scene.png"));
+        const Run drawn = runCli({QStringLiteral("world"), QStringLiteral("draw"),
+                                  QStringLiteral("a large red heart at the top, a blue creature in the center on a "
+                                                 "green grid background"),
+                                  QStringLiteral("-o"), picture});
+        QVERIFY2(drawn.exitCode == 0, qPrintable(drawn.err));
+        const QString bad = at(QStringLiteral("not-an-image.png"));
+        QVERIFY(writeText(bad, "hello"));
+        const QString out = at(QStringLiteral("roundtrip-out"));
+        const Run r = runCli({QStringLiteral("codec"), QStringLiteral("roundtrip"), picture, bad, QStringLiteral("--out"), out});
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(nonEmptyLines(r.err).size(), 1);
+        QVERIFY(r.err.startsWith(bad + QStringLiteral(": ")));
+        const auto original = loadImageFile(picture.toStdString());
+        const auto back = loadImageFile((out + QStringLiteral("/roundtrip-scene.png")).toStdString());
+        QVERIFY(original.ok() && back.ok());
+        QCOMPARE(back.value().width, original.value().width);
+        QVERIFY(back.value().rgb == original.value().rgb);
+        QVERIFY(!QFile::exists(out + QStringLiteral("/not-an-image.png")));
+    }
+
     void infoPrintsParameterCount()
     {
         const Run r = runCli({QStringLiteral("info"), QStringLiteral("--model"), m_model});
@@ -227,6 +252,26 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(QStringLiteral("exceeds the model's context of 512 tokens")), qPrintable(r.err));
         QVERIFY2(r.err.contains(QStringLiteral("oldest message(s)")), qPrintable(r.err));
         QVERIFY(QFile::exists(out + QStringLiteral("/long/reply.json")));
+    }
+
+    void replyRefusesAnAnsweredConversation()
+    {
+        QVERIFY(writeText(at(QStringLiteral("answered.json")),
+                          R"({"format":"weft-conversation","version":1,"messages":[)"
+                          R"({"role":"user","segments":[{"text":"hi"}]},{"role":"assistant","segments":[{"text":"one"}]}]})"));
+        QVERIFY(writeText(at(QStringLiteral("open.json")),
+                          R"({"format":"weft-conversation","version":1,"messages":[{"role":"user","segments":[{"text":"hi"}]}]})"));
+        const QString out = at(QStringLiteral("answered-out"));
+        const Run r = runCli({QStringLiteral("reply"), at(QStringLiteral("answered.json")), at(QStringLiteral("open.json")),
+                              QStringLiteral("--out"), out, QStringLiteral("--model"), m_model,
+                              QStringLiteral("--max-text-tokens"), QStringLiteral("4")});
+        QCOMPARE(r.exitCode, 1);
+        const QStringList lines = nonEmptyLines(r.err);
+        QCOMPARE(lines.size(), 1);
+        QVERIFY2(lines.first().startsWith(at(QStringLiteral("answered.json")) + QStringLiteral(": ")), qPrintable(r.err));
+        QVERIFY2(lines.first().contains(QStringLiteral("nothing to answer")), qPrintable(r.err));
+        QVERIFY(!QFile::exists(out + QStringLiteral("/answered/reply.json")));
+        QVERIFY(QFile::exists(out + QStringLiteral("/open/reply.json")));
     }
 
     void replyWithBadModel()

@@ -49,8 +49,10 @@
 #include "ui/engine_host.h"
 #include "ui/example_pair_dialog.h"
 #include "ui/image_viewer.h"
+#include "ui/starter_panel.h"
 #include "ui/image_tile.h"
 #include "ui/main_window.h"
+#include "ui/starter_panel.h"
 #include "weft/audio.h"
 #include "weft/conversation.h"
 #include "weft/model.h"
@@ -242,6 +244,7 @@ private slots:
     void recordingWriteFailureLosesNothing();
     void soundChipShowsDurationAndRefusalIsAMessage();
     void imageAndSoundAnswerWithAnImage();
+    void emptyChatOffersStarters();
 
 private:
     bool waitForReply(int timeoutMs = 90000);
@@ -1233,6 +1236,48 @@ void GuiTest::imageAndSoundAnswerWithAnImage()
         QTest::qWait(100); // the rebuilt canvas is laid out and scrolled on the next events
         m_window->grab().save(QDir(shots).filePath(QStringLiteral("chat-sound.png")));
     }
+}
+
+void GuiTest::emptyChatOffersStarters()
+{
+    ChatController& controller = m_window->controller();
+    m_window->composer()->clear();
+    m_window->newChatAction()->trigger();
+    QVERIFY(controller.hasConversation());
+    StarterPanel* panel = m_window->chatView()->starters();
+    QVERIFY(panel->isVisible());
+    QCOMPARE(panel->buttons().size(), 4);
+    const auto labels = panel->findChildren<QLabel*>();
+    QVERIFY(std::any_of(labels.begin(), labels.end(),
+                        [](QLabel* l) { return l->text().contains(QStringLiteral("weft-tiny knows only")); }));
+    for (QPushButton* b : panel->buttons()) QVERIFY(!b->accessibleName().isEmpty());
+
+    // The example-pair starter sends three pictures and "do the same" as one message.
+    panel->buttons().at(2)->click();
+    QVERIFY(controller.isGenerating());
+    QVERIFY(!panel->isVisible());
+    QVERIFY(waitForReply());
+    const auto path = controller.current().tree.activePath();
+    QVERIFY(path.size() >= 1);
+    const auto& question = controller.current().tree.node(path[0]).message;
+    QCOMPARE(question.segments.size(), std::size_t(4));
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(question.segments[static_cast<std::size_t>(i)].kind, weft::SegmentKind::Image);
+        QVERIFY(QFile::exists(QString::fromStdString(question.segments[static_cast<std::size_t>(i)].path)));
+    }
+    QCOMPARE(QString::fromStdString(question.segments[3].text), QStringLiteral("do the same"));
+
+    // The sound starter sends a picture, a WAV and its request (this test model has no audio
+    // encoder, so its answer is a failure notice; the question is kept either way).
+    m_window->newChatAction()->trigger();
+    QVERIFY(panel->isVisible());
+    panel->buttons().at(3)->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!controller.isGenerating(), 90000);
+    const auto& withSound = controller.current().tree.node(controller.current().tree.activePath().at(0)).message;
+    QCOMPARE(withSound.segments.size(), std::size_t(3));
+    QCOMPARE(withSound.segments[1].kind, weft::SegmentKind::Audio);
+    QVERIFY(QFile::exists(QString::fromStdString(withSound.segments[1].path)));
+    QCOMPARE(QString::fromStdString(withSound.segments[2].text), QStringLiteral("make it sound like this"));
 }
 
 int main(int argc, char** argv)

@@ -1047,4 +1047,47 @@ Die Aufnahme bleibt erhalten: „Aufnahme speichern“ versucht es erneut, „Ve
         <translation>Sprache (nach Neustart):</translation>
     </message>
 </context>
+<context>
+    <name>weft::ui::StarterPanel</name>
+    <message>
+        <source>Draw: a small yellow star and a large red circle on blue stripes</source>
+        <translation>Zeichnen: ein kleiner gelber Stern und ein großer roter Kreis auf blauen Streifen</translation>
+    </message>
+    <message>
+        <source>Edit a picture: make the red circle green</source>
+        <translation>Bild bearbeiten: den roten Kreis grün machen</translation>
+    </message>
+    <message>
+        <source>Learn from an example pair, then apply it to a new picture</source>
+        <translation>Aus einem Beispielpaar lernen und es auf ein neues Bild anwenden</translation>
+    </message>
+    <message>
+        <source>Picture + sound: make it sound like rain</source>
+        <translation>Bild + Ton: nach Regen klingen lassen</translation>
+    </message>
+    <message>
+        <source>Ways to start</source>
+        <translation>Möglichkeiten für den Anfang</translation>
+    </message>
+    <message>
+        <source>Try one of these, or drop pictures and sounds here.</source>
+        <translation>Probieren Sie eines davon aus oder ziehen Sie Bilder und Töne hierher.</translation>
+    </message>
+    <message>
+        <source>weft-tiny knows only its world of shapes, colours and patterns: other pictures come back as shapes.</source>
+        <translation>weft-tiny kennt nur seine Welt aus Formen, Farben und Mustern: andere Bilder kommen als Formen zurück.</translation>
+    </message>
+    <message>
+        <source>What the model knows</source>
+        <translation>Was das Modell kennt</translation>
+    </message>
+    <message>
+        <source>Could not prepare the example files: %1</source>
+        <translation>Die Beispieldateien konnten nicht vorbereitet werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not prepare the example file %1.</source>
+        <translation>Die Beispieldatei %1 konnte nicht vorbereitet werden.</translation>
+    </message>
+</context>
 </TS>

@@ -1045,4 +1045,47 @@ The recording is kept: press Save recording to try again, or Discard.</source>
         <translation>言語（再起動後に反映）:</translation>
     </message>
 </context>
+<context>
+    <name>weft::ui::StarterPanel</name>
+    <message>
+        <source>Draw: a small yellow star and a large red circle on blue stripes</source>
+        <translation>描く：青いストライプの上に小さな黄色い星と大きな赤い円</translation>
+    </message>
+    <message>
+        <source>Edit a picture: make the red circle green</source>
+        <translation>画像を編集：赤い円を緑にする</translation>
+    </message>
+    <message>
+        <source>Learn from an example pair, then apply it to a new picture</source>
+        <translation>例のペアから学び、新しい画像に適用する</translation>
+    </message>
+    <message>
+        <source>Picture + sound: make it sound like rain</source>
+        <translation>画像＋音：雨のような音にする</translation>
+    </message>
+    <message>
+        <source>Ways to start</source>
+        <translation>始め方</translation>
+    </message>
+    <message>
+        <source>Try one of these, or drop pictures and sounds here.</source>
+        <translation>これらのどれかを試すか、画像や音をここにドロップしてください。</translation>
+    </message>
+    <message>
+        <source>weft-tiny knows only its world of shapes, colours and patterns: other pictures come back as shapes.</source>
+        <translation>weft-tiny が知っているのは図形・色・模様の世界だけです。ほかの画像は図形として返ってきます。</translation>
+    </message>
+    <message>
+        <source>What the model knows</source>
+        <translation>モデルが知っていること</translation>
+    </message>
+    <message>
+        <source>Could not prepare the example files: %1</source>
+        <translation>例のファイルを準備できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Could not prepare the example file %1.</source>
+        <translation>例のファイル %1 を準備できませんでした。</translation>
+    </message>
+</context>
 </TS>

@@ -1045,4 +1045,47 @@ The recording is kept: press Save recording to try again, or Discard.</source>
         <translation>语言（重启后生效）：</translation>
     </message>
 </context>
+<context>
+    <name>weft::ui::StarterPanel</name>
+    <message>
+        <source>Draw: a small yellow star and a large red circle on blue stripes</source>
+        <translation>绘制：蓝色条纹上的一颗黄色小星星和一个红色大圆</translation>
+    </message>
+    <message>
+        <source>Edit a picture: make the red circle green</source>
+        <translation>编辑图片：把红色圆形变成绿色</translation>
+    </message>
+    <message>
+        <source>Learn from an example pair, then apply it to a new picture</source>
+        <translation>从一对示例中学习，然后应用到新图片上</translation>
+    </message>
+    <message>
+        <source>Picture + sound: make it sound like rain</source>
+        <translation>图片 + 声音：让它听起来像下雨</translation>
+    </message>
+    <message>
+        <source>Ways to start</source>
+        <translation>开始的方式</translation>
+    </message>
+    <message>
+        <source>Try one of these, or drop pictures and sounds here.</source>
+        <translation>试试其中一个，或将图片和声音拖放到这里。</translation>
+    </message>
+    <message>
+        <source>weft-tiny knows only its world of shapes, colours and patterns: other pictures come back as shapes.</source>
+        <translation>weft-tiny 只认识由形状、颜色和图案组成的世界：其他图片会以形状的形式返回。</translation>
+    </message>
+    <message>
+        <source>What the model knows</source>
+        <translation>模型知道什么</translation>
+    </message>
+    <message>
+        <source>Could not prepare the example files: %1</source>
+        <translation>无法准备示例文件：%1</translation>
+    </message>
+    <message>
+        <source>Could not prepare the example file %1.</source>
+        <translation>无法准备示例文件 %1。</translation>
+    </message>
+</context>
 </TS>

@@ -18,9 +18,11 @@ struct AppSettings {
     int threads = 0;                 ///< 0: every core
     SeedPolicy seedPolicy = SeedPolicy::Random;
     quint64 fixedSeed = 1;
-    double temperature = 0.8;
+    // Greedy and unguided: what weft-tiny's card recommends and how its evaluation runs, so a
+    // first try shows what the model can do (its world is exact; sampling only adds errors).
+    double temperature = 0.0;
     int topK = 50;
-    double guidanceScale = 2.0;
+    double guidanceScale = 1.0;
     int maxTextTokens = 96;
     bool compressExamples = true;
     QString language;                ///< empty: follow the system; else "en", "de", "ja", "zh_CN"

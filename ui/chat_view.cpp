@@ -21,6 +21,7 @@
 #include "ui/attachment.h"
 #include "ui/chat_controller.h"
 #include "ui/image_convert.h"
+#include "ui/starter_panel.h"
 
 namespace weft::ui {
 
@@ -33,6 +34,8 @@ ChatView::ChatView(ChatController& controller, QWidget* parent) : QScrollArea(pa
     setAccessibleName(tr("Chat"));
     m_canvas = new QWidget;
     auto* outer = new QVBoxLayout(m_canvas);
+    m_starters = new StarterPanel(m_canvas);
+    outer->addWidget(m_starters);
     m_messages = new QVBoxLayout;
     m_messages->setSpacing(12);
     outer->addLayout(m_messages);
@@ -69,6 +72,7 @@ ChatView::ChatView(ChatController& controller, QWidget* parent) : QScrollArea(pa
     setWidget(m_canvas);
 
     connect(m_retry, &QPushButton::clicked, this, &ChatView::retryRequested);
+    connect(m_starters, &StarterPanel::starterChosen, this, &ChatView::starterChosen);
     connect(&m_controller, &ChatController::conversationChanged, this, &ChatView::rebuild);
     connect(&m_controller, &ChatController::pendingChanged, this, &ChatView::updatePending);
     connect(&m_controller, &ChatController::generatingChanged, this, &ChatView::updatePending);
@@ -284,6 +288,7 @@ void ChatView::rebuild()
             ++m_messageCount;
         }
     }
+    m_starters->setVisible(m_messageCount == 0 && !m_controller.isGenerating());
     const QString notice = m_controller.notice();
     m_notice->setText(notice);
     m_notice->setVisible(!notice.isEmpty());

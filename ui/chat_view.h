@@ -23,6 +23,7 @@ class QVBoxLayout;
 namespace weft::ui {
 
 class ChatController;
+class StarterPanel;
 
 class ChatView : public QScrollArea {
     Q_OBJECT
@@ -37,6 +38,8 @@ public:
     QLabel* pendingLabel() const { return m_pendingText; }
     QProgressBar* progressBar() const { return m_progress; }
     QLabel* noticeLabel() const { return m_notice; }
+    /// What an empty chat shows (visible only while the chat has no messages).
+    StarterPanel* starters() const { return m_starters; }
     /// The sound player, created on the first play (nullptr before).
     QMediaPlayer* player() const { return m_player; }
     /// The duration shown on a sound chip, in seconds (decoded once per file and cached);
@@ -49,6 +52,8 @@ signals:
     void regenerateRequested(int nodeId);
     void reproduceRequested(int nodeId);
     void retryRequested();
+    /// A starter of the empty chat was clicked (see StarterPanel::starterChosen).
+    void starterChosen(const QString& text, const QStringList& paths, const QString& error);
     void mediaDropped(const QMimeData* mime);
     /// A sound could not be played (no output device, a backend error); translated. The chip
     /// also shows it as its tooltip.
@@ -71,6 +76,7 @@ private:
     ChatController& m_controller;
     QWidget* m_canvas = nullptr;
     QVBoxLayout* m_messages = nullptr;
+    StarterPanel* m_starters = nullptr;
     QWidget* m_pending = nullptr;
     QLabel* m_pendingText = nullptr;
     QLabel* m_pendingImage = nullptr;

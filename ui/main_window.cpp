@@ -126,6 +126,7 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
     connect(m_chat, &ChatView::regenerateRequested, m_controller, [this](int id) { m_controller->regenerate(id); });
     connect(m_chat, &ChatView::reproduceRequested, m_controller, [this](int id) { m_controller->reproduce(id); });
     connect(m_chat, &ChatView::retryRequested, m_controller, [this] { m_controller->retry(); });
+    connect(m_chat, &ChatView::starterChosen, this, &MainWindow::sendStarter);
 
     connect(&m_engine, &EngineHost::loadProgress, this, [this](double f) {
         m_modelProgress->show();
@@ -205,6 +206,22 @@ void MainWindow::sendFromComposer()
         m_composer->clear();
     else if (m_controller->hasConversation() && m_controller->needsAnswer())
         m_composer->clear(); // saved, waiting for the model: the chat shows Retry
+}
+
+void MainWindow::sendStarter(const QString& text, const QStringList& paths, const QString& error)
+{
+    if (!error.isEmpty()) {
+        showError(error);
+        return;
+    }
+    if (m_controller->isGenerating())
+        return;
+    // The starter replaces whatever the composer held: it is a complete request.
+    m_composer->clear();
+    if (m_composer->addFiles(paths) != paths.size())
+        return; // the composer said why
+    m_composer->setText(text);
+    sendFromComposer();
 }
 
 void MainWindow::showError(const QString& message)

@@ -64,6 +64,8 @@ private:
     void exportHtml();
     void editMessage(int nodeId);
     void sendFromComposer();
+    /// Sends a starter of the empty chat (text and files) through the composer.
+    void sendStarter(const QString& text, const QStringList& paths, const QString& error);
     void showError(const QString& message);
 
     ConversationStore& m_store;

@@ -90,9 +90,11 @@ void replyToFile(const std::string& input, Session& session, const ReplyOptions&
     Conversation conversation = orFail(readConversationFile(input));
     orFail(loadConversationMedia(conversation));
     auto& messages = conversation.messages;
-    // Answer the last user turn: anything after it (say, a reference answer) is not context.
-    while (!messages.empty() && messages.back().role != Role::User) messages.pop_back();
     if (messages.empty()) throw Failure{"expected at least one user message, found none"};
+    // An answered conversation has nothing to answer; guessing which turn was meant would
+    // silently drop the answers after it (DESIGN.md: reply answers the last user turn).
+    if (messages.back().role != Role::User)
+        throw Failure{"the last message is the assistant's, so there is nothing to answer (expected a user message last)"};
 
     ReplyOutcome outcome = orFail(session.replyWithNotice(messages, options));
     Message& answer = outcome.message;
