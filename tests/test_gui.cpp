@@ -51,6 +51,7 @@
 #include "ui/image_viewer.h"
 #include "ui/starter_panel.h"
 #include "ui/image_tile.h"
+#include "ui/launch_files.h"
 #include "ui/main_window.h"
 #include "ui/starter_panel.h"
 #include "weft/audio.h"
@@ -245,6 +246,7 @@ private slots:
     void soundChipShowsDurationAndRefusalIsAMessage();
     void imageAndSoundAnswerWithAnImage();
     void emptyChatOffersStarters();
+    void launchFilesOpenInANewChat();
 
 private:
     bool waitForReply(int timeoutMs = 90000);
@@ -1278,6 +1280,81 @@ void GuiTest::emptyChatOffersStarters()
     QCOMPARE(withSound.segments[1].kind, weft::SegmentKind::Audio);
     QVERIFY(QFile::exists(QString::fromStdString(withSound.segments[1].path)));
     QCOMPARE(QString::fromStdString(withSound.segments[2].text), QStringLiteral("make it sound like this"));
+}
+
+void GuiTest::launchFilesOpenInANewChat()
+{
+    // `weft picture.png sound.wav`: the files open in a new chat, attached in the composer and
+    // not sent; a missing or unsupported file is reported by name, not attached.
+    ChatController& controller = m_window->controller();
+    Composer* composer = m_window->composer();
+    composer->clear();
+    const QString image = writeSceneImage(m_tmp.filePath(QStringLiteral("launch picture.png")));
+    const QString sound = writeWavFixture(QStringLiteral("launch.wav"), 1.0);
+    QVERIFY(!sound.isEmpty());
+    const QString earlierId = m_store->create(QStringLiteral("earlier chat"));
+    QVERIFY(!earlierId.isEmpty());
+    StoredConversation earlier;
+    QVERIFY(m_store->load(earlierId, earlier));
+    weft::Message hello;
+    hello.role = weft::Role::User;
+    hello.segments.push_back(weft::Segment::makeText("hello"));
+    earlier.tree.append(std::move(hello));
+    QVERIFY(m_store->save(earlier));
+    QVERIFY(controller.open(earlierId));
+
+    const LaunchFilesResult opened = openLaunchFiles(*m_window, {image, QUrl::fromLocalFile(sound).toString()});
+    QVERIFY2(opened.problems.isEmpty(), qPrintable(opened.problems.join(QLatin1Char('\n'))));
+    QVERIFY(!opened.conversationId.isEmpty());
+    QVERIFY(opened.conversationId != earlierId);
+    QCOMPARE(controller.current().id, opened.conversationId);
+    QVERIFY(controller.current().tree.isEmpty());
+    QVERIFY(!controller.isGenerating());
+    QCOMPARE(opened.attached, 2);
+    QCOMPARE(composer->attachments().size(), 2);
+    QCOMPARE(composer->attachments().at(0).kind, Attachment::Kind::Image);
+    QCOMPARE(composer->attachments().at(0).sourcePath, QFileInfo(image).absoluteFilePath());
+    QCOMPARE(composer->attachments().at(1).kind, Attachment::Kind::Audio);
+    QCOMPARE(composer->attachments().at(1).sourcePath, QFileInfo(sound).absoluteFilePath());
+    QVERIFY(std::abs(composer->attachments().at(1).seconds - 1.0) < 1e-6);
+    QVERIFY(composer->lastMessage().isEmpty());
+
+    // An open chat without messages is used instead of leaving another empty one behind.
+    composer->clear();
+    const LaunchFilesResult again = openLaunchFiles(*m_window, {image});
+    QCOMPARE(again.conversationId, opened.conversationId);
+    QCOMPARE(composer->attachments().size(), 1);
+
+    // Nothing usable: both files are reported, nothing is attached and no chat is opened.
+    composer->clear();
+    QVERIFY(controller.open(earlierId));
+    const QString missing = m_tmp.filePath(QStringLiteral("missing.png"));
+    const QString notes = m_tmp.filePath(QStringLiteral("notes.xyz"));
+    QFile notesFile(notes);
+    QVERIFY(notesFile.open(QIODevice::WriteOnly));
+    notesFile.write("not a picture");
+    notesFile.close();
+    const LaunchFilesResult refused = openLaunchFiles(*m_window, {missing, notes});
+    QVERIFY(refused.conversationId.isEmpty());
+    QCOMPARE(refused.attached, 0);
+    QCOMPARE(refused.problems.size(), 2);
+    QVERIFY2(refused.problems.at(0).contains(QStringLiteral("missing.png")), qPrintable(refused.problems.at(0)));
+    QVERIFY2(refused.problems.at(1).contains(QStringLiteral("notes.xyz")), qPrintable(refused.problems.at(1)));
+    QCOMPARE(controller.current().id, earlierId);
+    QVERIFY(composer->attachments().isEmpty());
+    QVERIFY(composer->lastMessage().contains(QStringLiteral("missing.png")));
+    QVERIFY(composer->lastMessage().contains(QStringLiteral("notes.xyz")));
+
+    // One good, one missing: the good one opens in a new chat, the other is reported.
+    const LaunchFilesResult mixed = openLaunchFiles(*m_window, {missing, image});
+    QVERIFY(!mixed.conversationId.isEmpty());
+    QVERIFY(mixed.conversationId != earlierId);
+    QCOMPARE(mixed.attached, 1);
+    QCOMPARE(mixed.problems.size(), 1);
+    QCOMPARE(composer->attachments().size(), 1);
+    QVERIFY(composer->lastMessage().contains(QStringLiteral("missing.png")));
+    QCOMPARE(openLaunchFiles(*m_window, {}).attached, 0);
+    composer->clear();
 }
 
 int main(int argc, char** argv)

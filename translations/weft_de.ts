@@ -53,30 +53,57 @@
     </message>
 </context>
 <context>
+    <name>LaunchFiles</name>
+    <message>
+        <source>The files could not be opened: no new conversation could be created.</source>
+        <translation>Die Dateien konnten nicht geöffnet werden: Es konnte keine neue Unterhaltung angelegt werden.</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Multimodal chat and image editing</source>
-        <translation type="vanished">Multimodaler Chat und Bildbearbeitung</translation>
+        <translation>Multimodaler Chat und Bildbearbeitung</translation>
     </message>
     <message>
         <source>Model folder to load.</source>
-        <translation type="vanished">Zu ladender Modellordner.</translation>
+        <translation>Zu ladender Modellordner.</translation>
     </message>
     <message>
         <source>Folder holding the conversations.</source>
-        <translation type="vanished">Ordner mit den Unterhaltungen.</translation>
+        <translation>Ordner mit den Unterhaltungen.</translation>
     </message>
     <message>
         <source>Save the window as a PNG image and quit.</source>
-        <translation type="vanished">Das Fenster als PNG-Bild speichern und beenden.</translation>
+        <translation>Das Fenster als PNG-Bild speichern und beenden.</translation>
     </message>
     <message>
         <source>With --screenshot: send this message first.</source>
-        <translation type="vanished">Mit --screenshot: zuerst diese Nachricht senden.</translation>
+        <translation>Mit --screenshot: zuerst diese Nachricht senden.</translation>
     </message>
     <message>
         <source>With --prompt: attach this file.</source>
-        <translation type="vanished">Mit --prompt: diese Datei anhängen.</translation>
+        <translation>Mit --prompt: diese Datei anhängen.</translation>
+    </message>
+    <message>
+        <source>Measure GUI stalls while drawing images, then quit.</source>
+        <translation>Hänger der Oberfläche beim Zeichnen von Bildern messen, dann beenden.</translation>
+    </message>
+    <message>
+        <source>With --bench-stall: write the result as JSON.</source>
+        <translation>Mit --bench-stall: das Ergebnis als JSON schreiben.</translation>
+    </message>
+    <message>
+        <source>With --bench-stall: image requests.</source>
+        <translation>Mit --bench-stall: Anzahl der Bildanfragen.</translation>
+    </message>
+    <message>
+        <source>With --bench-stall: engine threads (0 = every core).</source>
+        <translation>Mit --bench-stall: Threads der Engine (0 = alle Kerne).</translation>
+    </message>
+    <message>
+        <source>Pictures, sounds or text files to attach to a new conversation.</source>
+        <translation>Bilder, Klänge oder Textdateien, die an eine neue Unterhaltung angehängt werden.</translation>
     </message>
 </context>
 <context>

@@ -53,30 +53,57 @@
     </message>
 </context>
 <context>
+    <name>LaunchFiles</name>
+    <message>
+        <source>The files could not be opened: no new conversation could be created.</source>
+        <translation>ファイルを開けませんでした: 新しい会話を作成できませんでした。</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Multimodal chat and image editing</source>
-        <translation type="vanished">マルチモーダルなチャットと画像編集</translation>
+        <translation>マルチモーダルなチャットと画像編集</translation>
     </message>
     <message>
         <source>Model folder to load.</source>
-        <translation type="vanished">読み込むモデルフォルダー。</translation>
+        <translation>読み込むモデルフォルダー。</translation>
     </message>
     <message>
         <source>Folder holding the conversations.</source>
-        <translation type="vanished">会話を保存するフォルダー。</translation>
+        <translation>会話を保存するフォルダー。</translation>
     </message>
     <message>
         <source>Save the window as a PNG image and quit.</source>
-        <translation type="vanished">ウィンドウを PNG 画像として保存して終了します。</translation>
+        <translation>ウィンドウを PNG 画像として保存して終了します。</translation>
     </message>
     <message>
         <source>With --screenshot: send this message first.</source>
-        <translation type="vanished">--screenshot と併用: 先にこのメッセージを送信します。</translation>
+        <translation>--screenshot と併用: 先にこのメッセージを送信します。</translation>
     </message>
     <message>
         <source>With --prompt: attach this file.</source>
-        <translation type="vanished">--prompt と併用: このファイルを添付します。</translation>
+        <translation>--prompt と併用: このファイルを添付します。</translation>
+    </message>
+    <message>
+        <source>Measure GUI stalls while drawing images, then quit.</source>
+        <translation>画像の描画中に GUI の停止時間を計測して終了します。</translation>
+    </message>
+    <message>
+        <source>With --bench-stall: write the result as JSON.</source>
+        <translation>--bench-stall と併用: 結果を JSON で書き出します。</translation>
+    </message>
+    <message>
+        <source>With --bench-stall: image requests.</source>
+        <translation>--bench-stall と併用: 画像リクエストの数。</translation>
+    </message>
+    <message>
+        <source>With --bench-stall: engine threads (0 = every core).</source>
+        <translation>--bench-stall と併用: エンジンのスレッド数 (0 = すべてのコア)。</translation>
+    </message>
+    <message>
+        <source>Pictures, sounds or text files to attach to a new conversation.</source>
+        <translation>新しい会話に添付する画像、音声、テキストファイル。</translation>
     </message>
 </context>
 <context>

@@ -53,30 +53,57 @@
     </message>
 </context>
 <context>
+    <name>LaunchFiles</name>
+    <message>
+        <source>The files could not be opened: no new conversation could be created.</source>
+        <translation>无法打开这些文件：无法创建新对话。</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Multimodal chat and image editing</source>
-        <translation type="vanished">多模态聊天与图像编辑</translation>
+        <translation>多模态聊天与图像编辑</translation>
     </message>
     <message>
         <source>Model folder to load.</source>
-        <translation type="vanished">要加载的模型文件夹。</translation>
+        <translation>要加载的模型文件夹。</translation>
     </message>
     <message>
         <source>Folder holding the conversations.</source>
-        <translation type="vanished">存放对话的文件夹。</translation>
+        <translation>存放对话的文件夹。</translation>
     </message>
     <message>
         <source>Save the window as a PNG image and quit.</source>
-        <translation type="vanished">将窗口保存为 PNG 图像并退出。</translation>
+        <translation>将窗口保存为 PNG 图像并退出。</translation>
     </message>
     <message>
         <source>With --screenshot: send this message first.</source>
-        <translation type="vanished">与 --screenshot 一起使用：先发送此消息。</translation>
+        <translation>与 --screenshot 一起使用：先发送此消息。</translation>
     </message>
     <message>
         <source>With --prompt: attach this file.</source>
-        <translation type="vanished">与 --prompt 一起使用：附加此文件。</translation>
+        <translation>与 --prompt 一起使用：附加此文件。</translation>
+    </message>
+    <message>
+        <source>Measure GUI stalls while drawing images, then quit.</source>
+        <translation>测量绘制图像时界面的卡顿，然后退出。</translation>
+    </message>
+    <message>
+        <source>With --bench-stall: write the result as JSON.</source>
+        <translation>与 --bench-stall 一起使用：将结果写为 JSON。</translation>
+    </message>
+    <message>
+        <source>With --bench-stall: image requests.</source>
+        <translation>与 --bench-stall 一起使用：图像请求的数量。</translation>
+    </message>
+    <message>
+        <source>With --bench-stall: engine threads (0 = every core).</source>
+        <translation>与 --bench-stall 一起使用：引擎线程数（0 = 所有核心）。</translation>
+    </message>
+    <message>
+        <source>Pictures, sounds or text files to attach to a new conversation.</source>
+        <translation>要附加到新对话的图片、声音或文本文件。</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 #include "ui/translator.h"
 
 #include <QCoreApplication>
+#include <QLibraryInfo>
 #include <QLocale>
 #include <QTranslator>
 
@@ -18,6 +19,14 @@ QTranslator* installTranslation(const QString& languageOverride)
         return nullptr;
     }
     QCoreApplication::installTranslator(translator);
+    // Qt's dialogs in the language Weft speaks (the .ts file's language, e.g. "de"), not a
+    // different one further down the system's list.
+    auto* qtTranslator = new QTranslator(QCoreApplication::instance());
+    if (qtTranslator->load(QLocale(translator->language()), QStringLiteral("qtbase"), QStringLiteral("_"),
+                           QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(qtTranslator);
+    else
+        delete qtTranslator;
     return translator;
 }
 

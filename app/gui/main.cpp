@@ -1,4 +1,5 @@
-// weft: multimodal chat and image editing. Options:
+// weft: multimodal chat and image editing. `weft [options] [FILE...]`: the files (pictures,
+// sounds, text) open in a new conversation, attached in the composer and not sent. Options:
 //   --model DIR          load this model folder instead of the configured/embedded one
 //   --data DIR           keep conversations in DIR instead of the user's data folder
 //   --open ID            open this conversation
@@ -19,6 +20,7 @@
 #include "ui/composer.h"
 #include "ui/conversation_store.h"
 #include "ui/engine_host.h"
+#include "ui/launch_files.h"
 #include "ui/main_window.h"
 #include "ui/stall_probe.h"
 #include "ui/translator.h"
@@ -64,6 +66,8 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("weft"));
     QApplication::setApplicationDisplayName(QStringLiteral("Weft"));
     QApplication::setApplicationVersion(QStringLiteral(WEFT_VERSION_STRING));
+    // The desktop entry's name without ".desktop": the Wayland app id and the taskbar's icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.weft.Weft"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/weft.png")));
 
     QSettings settingsStore;
@@ -99,6 +103,9 @@ int main(int argc, char** argv)
                                                 QStringLiteral("N"), QStringLiteral("0"));
     parser.addOptions({modelOption, dataOption, screenshotOption, promptOption, attachOption, benchStallOption,
                        benchJsonOption, benchRepliesOption, benchThreadsOption});
+    parser.addPositionalArgument(QStringLiteral("files"),
+                                 QCoreApplication::translate("main", "Pictures, sounds or text files to attach to a new conversation."),
+                                 QStringLiteral("[FILE...]"));
     parser.process(app);
 
     if (parser.isSet(benchStallOption))
@@ -112,6 +119,8 @@ int main(int argc, char** argv)
     weft::ui::EngineHost engine;
     weft::ui::MainWindow window(store, engine, settings);
     window.show();
+    // Problems with the files are shown by the composer and the status bar.
+    weft::ui::openLaunchFiles(window, parser.positionalArguments());
     window.startModelLoad();
 
     if (parser.isSet(screenshotOption)) {
