@@ -12,6 +12,7 @@ PACKAGES=(
   libopencv-dev libsentencepiece-dev sentencepiece nlohmann-json3-dev
   libsndfile1-dev libsamplerate0-dev libwebp-dev libcli11-dev libspdlog-dev libfmt-dev libssl-dev
   xvfb xauth clang-14 libclang-rt-14-dev python3-torch espeak-ng
+  desktop-file-utils appstream qt6-translations-l10n dpkg-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
