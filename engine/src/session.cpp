@@ -172,32 +172,114 @@ std::vector<int> Session::Impl::imageCodes(const Image& image)
     return out;
 }
 
-Message Session::Impl::reply(const std::vector<Message>& messages, const ReplyOptions& options,
-                             const ReplyCallbacks& callbacks, const std::atomic<bool>* cancel, ContextNotice& notice)
-{
-    const auto started = std::chrono::steady_clock::now();
-    const Model::Impl& m = model->impl();
-    const ModelConfig& config = m.config;
-    const VocabLayout& vocab = config.vocab;
-    NetworkImpl& net = *m.network;
-    const torch::Device device = m.device;
-    torch::NoGradGuard noGrad;
+namespace {
 
-    if (messages.empty() || messages.back().role != Role::User)
-        throw ArgumentError(std::string("reply: expected the last message to be a user message, found ") +
-                            (messages.empty() ? "no messages" : "an assistant message"));
-    checkOptions(options);
-    Sampler sampler(options.seed, SamplerOptions{options.temperature, options.topK, options.topP});
+// One reply in progress: the model, the options and callbacks, and the decoding state after
+// the prompt (cache, position, the prompt's last hidden state).
+struct ReplyRun {
+    const Model::Impl& model;
+    NetworkImpl& net;
+    const ReplyOptions& options;
+    const ReplyCallbacks& callbacks;
+    const std::atomic<bool>* cancel;
+    ImageCodeFunction imageCodes; // the session's cached codec
+    Sampler sampler;
+    KvCache cache;
+    torch::Tensor last;          // hidden state of the latest token, [d]
+    std::int64_t position = 0;   // rotary position of the next token
 
-    auto stopIf = [&](bool stop) {
+    ReplyRun(const Model::Impl& m, const ReplyOptions& o, const ReplyCallbacks& c, const std::atomic<bool>* stop,
+             ImageCodeFunction codes)
+        : model(m), net(*m.network), options(o), callbacks(c), cancel(stop), imageCodes(std::move(codes)),
+          sampler(o.seed, SamplerOptions{o.temperature, o.topK, o.topP}), cache(m.network->makeCache(1))
+    {
+    }
+
+    void stopIf(bool stop) const
+    {
         if (stop || (cancel && cancel->load(std::memory_order_relaxed))) throw CancelledError();
-    };
-    auto progress = [&](ReplyPhase phase, int step, int total) {
+    }
+    void progress(ReplyPhase phase, int step, int total) const
+    {
         stopIf(callbacks.progress && !callbacks.progress(phase, step, total));
-    };
-    progress(ReplyPhase::Encoding, 0, 1);
+    }
+    // Appends one token to the conditional stream; returns its hidden state.
+    torch::Tensor feed(int token)
+    {
+        auto h = net.forwardCached(tokenTensor({token}, 1, model.device), tokenTensor({position}, 1, model.device), {},
+                                   {}, cache);
+        ++position;
+        return h[0][0];
+    }
+};
 
-    // Every image of the conversation (in order) then the gallery: what `ret` may return.
+// The image decoding streams: the prompt's continuation and, with guidance, the
+// unconditional stream `bos user eos assistant boi` run beside it as a second batch row, so
+// both cost one forward per code. Hides the difference from the decoding loop.
+class ImageStreams {
+public:
+    // Feeds `boi` after the prompt (and starts the unconditional row when guided).
+    explicit ImageStreams(ReplyRun& run) : m_run(run), m_guided(run.options.guidanceScale != 1.0f)
+    {
+        const VocabLayout& v = run.model.config.vocab;
+        if (!m_guided) {
+            m_cond = run.feed(v.boi);
+            return;
+        }
+        m_pair.emplace(run.net.makeCache(2));
+        m_pair->copyRowFrom(run.cache, 0, 0);
+        const std::vector<std::int64_t> uncond{v.bos, v.user, v.eos, v.assistant, v.boi};
+        const auto n = static_cast<std::int64_t>(uncond.size());
+        // Row 0 takes only `boi`; the rest of its slots are padding.
+        std::vector<std::int64_t> rows(uncond.size(), v.eos);
+        rows[0] = v.boi;
+        rows.insert(rows.end(), uncond.begin(), uncond.end());
+        std::vector<std::int64_t> pos(uncond.size(), run.position);
+        for (std::int64_t i = 0; i < n; ++i) pos.push_back(i);
+        auto valid = torch::ones({2, n}, torch::kBool);
+        valid[0].narrow(0, 1, n - 1).fill_(false);
+        auto h = run.net.forwardCached(tokenTensor(rows, 2, run.model.device), tokenTensor(pos, 2, run.model.device), {},
+                                       valid, *m_pair);
+        m_cond = h[0][0];
+        m_uncond = h[1][n - 1];
+        ++run.position;
+        m_uncondPosition = n;
+    }
+
+    // Logits for the next code: conditional, or uncond + scale * (cond - uncond).
+    torch::Tensor logits()
+    {
+        if (!m_guided) return m_run.net.logits(m_cond);
+        auto both = m_run.net.logits(torch::stack({m_cond, m_uncond}));
+        return both[1] + m_run.options.guidanceScale * (both[0] - both[1]);
+    }
+
+    void feed(int token)
+    {
+        if (!m_guided) {
+            m_cond = m_run.feed(token);
+            return;
+        }
+        auto h = m_run.net.forwardCached(tokenTensor({token, token}, 2, m_run.model.device),
+                                         tokenTensor({m_run.position, m_uncondPosition}, 2, m_run.model.device), {}, {},
+                                         *m_pair);
+        ++m_run.position;
+        ++m_uncondPosition;
+        m_cond = h[0][0];
+        m_uncond = h[1][0];
+    }
+
+private:
+    ReplyRun& m_run;
+    bool m_guided;
+    std::optional<KvCache> m_pair;
+    torch::Tensor m_cond, m_uncond;
+    std::int64_t m_uncondPosition = 0;
+};
+
+// Every image of the conversation (in order) then the gallery: what `ret` may return.
+std::vector<Candidate> retrievalCandidates(const std::vector<Message>& messages, const std::vector<Image>& gallery)
+{
     std::vector<Candidate> candidates;
     for (const Message& msg : messages)
         for (const Segment& s : msg.segments)
@@ -207,155 +289,83 @@ Message Session::Impl::reply(const std::vector<Message>& messages, const ReplyOp
                 candidates.push_back({&s.image, s.path});
             }
     for (const Image& g : gallery) candidates.push_back({&g, {}});
+    return candidates;
+}
 
-    // When the prompt and the longest answer (an image) do not fit, the overflow policy of
-    // ContextNotice shortens the conversation; `notice` says what it left out.
-    const int grid2 = config.codec.grid * config.codec.grid;
-    const int context = config.transformer.contextLength;
-    const int reserve = grid2 + 5;
-    auto codesOf = [this](const Image& image) { return imageCodes(image); };
-    const AudioFeatureFunction audioOf = [&config](const AudioClip& clip) {
-        return modelAudioFeatures(clip, config.audio);
-    };
-    auto streamOf = [&](const std::vector<Message>& window) {
-        stopIf(false);
-        return buildStream(window, nullptr, m.tokenizer, config, codesOf, options.compressExamples, audioOf);
-    };
-    notice = ContextNotice{};
-    notice.contextTokens = context;
-    TokenStream stream = fitToContext(messages, streamOf, context - reserve, notice);
-    notice.promptTokens = stream.size();
-    progress(ReplyPhase::Encoding, 1, 1);
-
-    // Prefill the prompt, then drop the raw tokens of compressed example pairs: later tokens
-    // cannot see them anyway, and removing them keeps decoding short.
-    const int promptLength = stream.size();
-    KvCache cache = net.makeCache(1);
+// Runs the prompt through the network into run.cache, then drops the raw tokens of
+// compressed example pairs: later tokens cannot see them anyway, and removing them keeps
+// decoding short.
+void prefill(ReplyRun& run, const TokenStream& stream)
+{
+    const int length = stream.size();
     std::vector<std::int64_t> ids(stream.ids.begin(), stream.ids.end());
     std::vector<std::int64_t> positions(stream.positions.begin(), stream.positions.end());
-    auto mask = attentionMask(stream).view({1, 1, promptLength, promptLength});
+    auto mask = attentionMask(stream).view({1, 1, length, length});
     std::vector<AudioInput> audio;
     for (const auto& span : stream.audioSpans) audio.push_back({0, span.start, span.mel});
-    auto hidden = net.forwardCached(tokenTensor(ids, 1, device), tokenTensor(positions, 1, device), mask, {}, cache, audio);
+    const auto& device = run.model.device;
+    auto hidden = run.net.forwardCached(tokenTensor(ids, 1, device), tokenTensor(positions, 1, device), mask, {},
+                                        run.cache, audio);
     if (!stream.groupEnd.empty()) {
         std::vector<int> raw;
-        for (int i = 0; i < promptLength; ++i)
+        for (int i = 0; i < length; ++i)
             if (stream.exampleGroup[static_cast<std::size_t>(i)] >= 0) raw.push_back(i);
-        cache.dropSlots(0, raw);
-        cache.compact();
+        run.cache.dropSlots(0, raw);
+        run.cache.compact();
     }
-    torch::Tensor last = hidden[0][promptLength - 1];
-    std::int64_t position = promptLength;
-    auto feed = [&](int token) {
-        auto h = net.forwardCached(tokenTensor({token}, 1, device), tokenTensor({position}, 1, device), {}, {}, cache);
-        ++position;
-        return h[0][0];
-    };
+    run.last = hidden[0][length - 1];
+    run.position = length;
+}
 
-    std::vector<TokenRange> firstAllowed{{0, vocab.textVocab}, {vocab.boi, vocab.boi + 1}};
-    if (!candidates.empty()) firstAllowed.push_back({vocab.ret, vocab.ret + 1});
-    int token = sampler.sample(net.logits(last), firstAllowed);
-    stopIf(false);
-
-    Message answer;
-    answer.role = Role::Assistant;
-    if (token == vocab.boi) {
-        const bool guided = options.guidanceScale != 1.0f;
-        std::vector<int> codes;
-        codes.reserve(static_cast<std::size_t>(grid2));
-        torch::Tensor condHidden, uncondHidden;
-        std::optional<KvCache> pair;
-        std::int64_t uncondPosition = 0;
-        if (guided) {
-            // Both guidance streams run as one batch of two rows: row 0 continues the prompt,
-            // row 1 is the unconditional stream `bos user eos assistant boi`.
-            pair.emplace(net.makeCache(2));
-            pair->copyRowFrom(cache, 0, 0);
-            const std::vector<std::int64_t> uncond{vocab.bos, vocab.user, vocab.eos, vocab.assistant, vocab.boi};
-            const auto n = static_cast<std::int64_t>(uncond.size());
-            std::vector<std::int64_t> rows(uncond.size(), vocab.eos);
-            rows[0] = vocab.boi;
-            rows.insert(rows.end(), uncond.begin(), uncond.end());
-            std::vector<std::int64_t> pos(uncond.size(), position);
-            for (std::int64_t i = 0; i < n; ++i) pos.push_back(i);
-            auto valid = torch::ones({2, n}, torch::kBool);
-            valid[0].narrow(0, 1, n - 1).fill_(false);
-            auto h = net.forwardCached(tokenTensor(rows, 2, device), tokenTensor(pos, 2, device), {}, valid, *pair);
-            condHidden = h[0][0];
-            uncondHidden = h[1][n - 1];
-            ++position;
-            uncondPosition = n;
-        } else {
-            condHidden = feed(vocab.boi);
-        }
-        const std::vector<TokenRange> imageRange{{vocab.imageBase, vocab.imageBase + vocab.imageCount}};
-        for (int step = 0; step < grid2; ++step) {
-            torch::Tensor logits;
-            if (guided) {
-                auto both = net.logits(torch::stack({condHidden, uncondHidden}));
-                logits = both[1] + options.guidanceScale * (both[0] - both[1]);
-            } else {
-                logits = net.logits(condHidden);
-            }
-            const int next = sampler.sample(logits, imageRange);
-            codes.push_back(next - vocab.imageBase);
-            progress(ReplyPhase::Image, step + 1, grid2);
-            if (step + 1 == grid2) break;
-            if (guided) {
-                auto h = net.forwardCached(tokenTensor({next, next}, 2, device),
-                                           tokenTensor({position, uncondPosition}, 2, device), {}, {}, *pair);
-                ++position;
-                ++uncondPosition;
-                condHidden = h[0][0];
-                uncondHidden = h[1][0];
-            } else {
-                condHidden = feed(next);
-            }
-        }
-        auto codeTensor = torch::tensor(std::vector<std::int64_t>(codes.begin(), codes.end()), torch::kLong)
-                              .view({1, grid2})
-                              .to(device);
-        Image image = net.codec()->decodeImages(codeTensor).at(0);
-        stopIf(callbacks.imageDone && !callbacks.imageDone(image));
-        answer.segments.push_back(Segment::makeImage(std::move(image)));
-    } else if (token == vocab.ret) {
-        progress(ReplyPhase::Retrieval, 0, 1);
-        auto query = net.retrievalQuery(feed(vocab.ret)); // [e]
-        std::vector<std::int64_t> all;
-        all.reserve(candidates.size() * static_cast<std::size_t>(grid2));
-        for (const Candidate& c : candidates) {
-            const auto codes = imageCodes(*c.image);
-            all.insert(all.end(), codes.begin(), codes.end());
-        }
-        auto keys = net.imageKeys(tokenTensor(all, static_cast<std::int64_t>(candidates.size()), device));
-        const int best = static_cast<int>(keys.matmul(query).argmax().item<int64_t>());
-        const Candidate& chosen = candidates[static_cast<std::size_t>(best)];
-        Segment segment = Segment::makeImage(*chosen.image, chosen.path);
-        segment.retrieved = true;
-        segment.retrievedFrom = best;
-        progress(ReplyPhase::Retrieval, 1, 1);
-        answer.segments.push_back(std::move(segment));
-    } else {
-        std::vector<int> pieces;
-        std::string emitted;
-        const std::vector<TokenRange> textRange{{0, vocab.textVocab}, {vocab.eos, vocab.eos + 1}};
-        while (token != vocab.eos) {
-            pieces.push_back(token);
-            const std::string decoded = m.tokenizer.decode(pieces);
-            if (decoded.size() > emitted.size() && decoded.compare(0, emitted.size(), emitted) == 0) {
-                stopIf(callbacks.textDelta && !callbacks.textDelta(decoded.substr(emitted.size())));
-                emitted = decoded;
-            }
-            progress(ReplyPhase::Text, static_cast<int>(pieces.size()), options.maxTextTokens);
-            if (static_cast<int>(pieces.size()) >= options.maxTextTokens || cache.remaining() < 1) break;
-            token = sampler.sample(net.logits(feed(token)), textRange);
-            stopIf(false);
-        }
-        answer.segments.push_back(Segment::makeText(m.tokenizer.decode(pieces)));
+// The answer's image: grid*grid codes after `boi`, decoded by the codec.
+Segment drawImage(ReplyRun& run)
+{
+    const ModelConfig& config = run.model.config;
+    const VocabLayout& vocab = config.vocab;
+    const int grid2 = config.codec.grid * config.codec.grid;
+    ImageStreams streams(run);
+    std::vector<std::int64_t> codes;
+    codes.reserve(static_cast<std::size_t>(grid2));
+    const std::vector<TokenRange> imageRange{{vocab.imageBase, vocab.imageBase + vocab.imageCount}};
+    for (int step = 0; step < grid2; ++step) {
+        const int next = run.sampler.sample(streams.logits(), imageRange);
+        codes.push_back(next - vocab.imageBase);
+        run.progress(ReplyPhase::Image, step + 1, grid2);
+        if (step + 1 < grid2) streams.feed(next);
     }
+    auto codeTensor = torch::tensor(codes, torch::kLong).view({1, grid2}).to(run.model.device);
+    Image image = run.net.codec()->decodeImages(codeTensor).at(0);
+    run.stopIf(run.callbacks.imageDone && !run.callbacks.imageDone(image));
+    return Segment::makeImage(std::move(image));
+}
 
+// The answer's text: pieces until eos, the cap or a full cache, streamed as deltas.
+Segment writeText(ReplyRun& run, int token)
+{
+    const VocabLayout& vocab = run.model.config.vocab;
+    const Tokenizer& tokenizer = run.model.tokenizer;
+    std::vector<int> pieces;
+    std::string emitted;
+    const std::vector<TokenRange> textRange{{0, vocab.textVocab}, {vocab.eos, vocab.eos + 1}};
+    while (token != vocab.eos) {
+        pieces.push_back(token);
+        const std::string decoded = tokenizer.decode(pieces);
+        if (decoded.size() > emitted.size() && decoded.compare(0, emitted.size(), emitted) == 0) {
+            run.stopIf(run.callbacks.textDelta && !run.callbacks.textDelta(decoded.substr(emitted.size())));
+            emitted = decoded;
+        }
+        run.progress(ReplyPhase::Text, static_cast<int>(pieces.size()), run.options.maxTextTokens);
+        if (static_cast<int>(pieces.size()) >= run.options.maxTextTokens || run.cache.remaining() < 1) break;
+        token = run.sampler.sample(run.net.logits(run.feed(token)), textRange);
+        run.stopIf(false);
+    }
+    return Segment::makeText(tokenizer.decode(pieces));
+}
+
+MessageMeta replyMeta(const Model::Impl& m, const ReplyOptions& options, std::chrono::steady_clock::time_point started)
+{
     MessageMeta meta;
-    meta.modelId = config.name;
+    meta.modelId = m.config.name;
     meta.modelHash = m.info.sha256;
     meta.seed = options.seed;
     meta.options = {{"temperature", options.temperature},
@@ -365,7 +375,86 @@ Message Session::Impl::reply(const std::vector<Message>& messages, const ReplyOp
                     {"max_text_tokens", options.maxTextTokens},
                     {"compress_examples", options.compressExamples ? 1.0 : 0.0}};
     meta.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    answer.meta = meta;
+    return meta;
+}
+
+// The earlier image `ret` points at: the candidate whose key best matches the query.
+Segment retrieve(ReplyRun& run, const std::vector<Candidate>& candidates)
+{
+    run.progress(ReplyPhase::Retrieval, 0, 1);
+    const int grid2 = run.model.config.codec.grid * run.model.config.codec.grid;
+    auto query = run.net.retrievalQuery(run.feed(run.model.config.vocab.ret)); // [e]
+    std::vector<std::int64_t> all;
+    all.reserve(candidates.size() * static_cast<std::size_t>(grid2));
+    for (const Candidate& c : candidates) {
+        const auto codes = run.imageCodes(*c.image);
+        all.insert(all.end(), codes.begin(), codes.end());
+    }
+    auto keys = run.net.imageKeys(tokenTensor(all, static_cast<std::int64_t>(candidates.size()), run.model.device));
+    const int best = static_cast<int>(keys.matmul(query).argmax().item<int64_t>());
+    const Candidate& chosen = candidates[static_cast<std::size_t>(best)];
+    Segment segment = Segment::makeImage(*chosen.image, chosen.path);
+    segment.retrieved = true;
+    segment.retrievedFrom = best;
+    run.progress(ReplyPhase::Retrieval, 1, 1);
+    return segment;
+}
+
+// The prompt's stream; when the prompt and the longest answer (an image) do not fit, the
+// overflow policy of ContextNotice shortens the conversation and `notice` says what it left out.
+TokenStream promptStream(const ReplyRun& run, const std::vector<Message>& messages, ContextNotice& notice)
+{
+    const ModelConfig& config = run.model.config;
+    const int context = config.transformer.contextLength;
+    const int reserve = config.codec.grid * config.codec.grid + 5;
+    const AudioFeatureFunction audioOf = [&config](const AudioClip& clip) { return modelAudioFeatures(clip, config.audio); };
+    auto streamOf = [&](const std::vector<Message>& window) {
+        run.stopIf(false);
+        return buildStream(window, nullptr, run.model.tokenizer, config, run.imageCodes, run.options.compressExamples, audioOf);
+    };
+    notice = ContextNotice{};
+    notice.contextTokens = context;
+    TokenStream stream = fitToContext(messages, streamOf, context - reserve, notice);
+    notice.promptTokens = stream.size();
+    return stream;
+}
+
+} // namespace
+
+Message Session::Impl::reply(const std::vector<Message>& messages, const ReplyOptions& options,
+                             const ReplyCallbacks& callbacks, const std::atomic<bool>* cancel, ContextNotice& notice)
+{
+    const auto started = std::chrono::steady_clock::now();
+    const Model::Impl& m = model->impl();
+    const VocabLayout& vocab = m.config.vocab;
+    torch::NoGradGuard noGrad;
+
+    if (messages.empty() || messages.back().role != Role::User)
+        throw ArgumentError(std::string("reply: expected the last message to be a user message, found ") +
+                            (messages.empty() ? "no messages" : "an assistant message"));
+    checkOptions(options);
+    ReplyRun run(m, options, callbacks, cancel, [this](const Image& image) { return imageCodes(image); });
+    run.progress(ReplyPhase::Encoding, 0, 1);
+    const std::vector<Candidate> candidates = retrievalCandidates(messages, gallery);
+    const TokenStream stream = promptStream(run, messages, notice);
+    run.progress(ReplyPhase::Encoding, 1, 1);
+    prefill(run, stream);
+
+    // The first token decides the kind of answer: text, an image (boi) or a retrieval (ret).
+    std::vector<TokenRange> firstAllowed{{0, vocab.textVocab}, {vocab.boi, vocab.boi + 1}};
+    if (!candidates.empty()) firstAllowed.push_back({vocab.ret, vocab.ret + 1});
+    const int token = run.sampler.sample(run.net.logits(run.last), firstAllowed);
+    run.stopIf(false);
+
+    Message answer;
+    answer.role = Role::Assistant;
+    if (token == vocab.boi)
+        answer.segments.push_back(drawImage(run));
+    else if (token == vocab.ret)
+        answer.segments.push_back(retrieve(run, candidates));
+    else
+        answer.segments.push_back(writeText(run, token));
+    answer.meta = replyMeta(m, options, started);
     return answer;
 }
 
