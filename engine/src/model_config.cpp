@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
@@ -93,16 +94,89 @@ private:
     std::string m_prefix;
 };
 
+// The config schema: one table per section of its scalar fields (JSON key, member, range,
+// when it is written). Reading and writing both walk these tables, so a field added here is
+// parsed, validated and serialised alike. Fields that are not scalars (codec kind, FSQ
+// levels, palette) and the checks between fields are written out below.
+enum class Written { Always, IfTrue };
+
+template <class Section>
+struct ScalarField {
+    const char* key;
+    std::variant<int Section::*, double Section::*, bool Section::*> member;
+    double lo = 0;
+    double hi = 0;
+    bool loOpen = false;           // doubles: the lower bound is excluded ("must be positive")
+    Written written = Written::Always;
+};
+
+const ScalarField<TransformerConfig> kTransformerFields[] = {
+    {"d_model", &TransformerConfig::dModel, 8, 16384},
+    {"layers", &TransformerConfig::layers, 1, 256},
+    {"heads", &TransformerConfig::heads, 1, 256},
+    {"d_ff", &TransformerConfig::dFf, 1, 262144},
+    {"context_length", &TransformerConfig::contextLength, 16, 1 << 16},
+    {"rope_theta", &TransformerConfig::ropeTheta, 1.0, 1e9},
+    {"norm_eps", &TransformerConfig::normEps, 0.0, 0.1, true},
+    {"image_positions", &TransformerConfig::imagePositions, 0, 0, false, Written::IfTrue},
+    {"factored_image_codes", &TransformerConfig::factoredImageCodes, 0, 0, false, Written::IfTrue},
+};
+
+// After "kind", "fsq_levels" and "palette" (read and written by hand).
+const ScalarField<CodecConfig> kCodecFields[] = {
+    {"image_size", &CodecConfig::imageSize, 8, 1024},
+    {"grid", &CodecConfig::grid, 1, 256},
+    {"dictionary_size", &CodecConfig::dictionarySize, 1, 65536},
+    {"encoder_hidden", &CodecConfig::encoderHidden, 1, 65536},
+    {"decoder_dim", &CodecConfig::decoderDim, 8, 16384},
+    {"decoder_layers", &CodecConfig::decoderLayers, 1, 64},
+    {"decoder_heads", &CodecConfig::decoderHeads, 1, 256},
+    {"margin_background", &CodecConfig::marginBackground, 0, 0, false, Written::IfTrue},
+    {"decoder_code_embedding", &CodecConfig::decoderCodeEmbedding, 0, 0, false, Written::IfTrue},
+};
+
+const ScalarField<AudioConfig> kAudioFields[] = {
+    {"enabled", &AudioConfig::enabled},
+    {"sample_rate", &AudioConfig::sampleRate, 8000, 192000},
+    {"max_seconds", &AudioConfig::maxSeconds, 0.0, 60.0, true},
+    {"mel_bins", &AudioConfig::melBins, 1, 256},
+    {"hop_length", &AudioConfig::hopLength, 1, 65536},
+    {"window_length", &AudioConfig::windowLength, 16, 65536},
+    {"fft_size", &AudioConfig::fftSize, 16, 65536},
+    {"encoder_channels", &AudioConfig::encoderChannels, 1, 4096},
+    {"frames_per_token", &AudioConfig::framesPerToken, 1, 64},
+};
+
+const ScalarField<RetrievalConfig> kRetrievalFields[] = {
+    {"embed_dim", &RetrievalConfig::embedDim, 1, 4096},
+};
+
+template <class Section, std::size_t N>
+void readFields(const FieldReader& r, Section& section, const ScalarField<Section> (&fields)[N]) {
+    for (const auto& f : fields) {
+        if (auto m = std::get_if<int Section::*>(&f.member))
+            r.readInt(f.key, section.**m, static_cast<long long>(f.lo), static_cast<long long>(f.hi));
+        else if (auto d = std::get_if<double Section::*>(&f.member))
+            r.readDouble(f.key, section.**d, f.lo, f.hi, f.loOpen);
+        else
+            r.readBool(f.key, section.*std::get<bool Section::*>(f.member));
+    }
+}
+
+template <class Section, std::size_t N>
+void writeFields(nlohmann::ordered_json& out, const Section& section, const ScalarField<Section> (&fields)[N]) {
+    for (const auto& f : fields) {
+        if (auto m = std::get_if<int Section::*>(&f.member))
+            out[f.key] = section.**m;
+        else if (auto d = std::get_if<double Section::*>(&f.member))
+            out[f.key] = section.**d;
+        else if (const bool b = section.*std::get<bool Section::*>(f.member); b || f.written == Written::Always)
+            out[f.key] = b;
+    }
+}
+
 void readTransformer(const FieldReader& r, TransformerConfig& t) {
-    r.readInt("d_model", t.dModel, 8, 16384);
-    r.readInt("layers", t.layers, 1, 256);
-    r.readInt("heads", t.heads, 1, 256);
-    r.readInt("d_ff", t.dFf, 1, 262144);
-    r.readInt("context_length", t.contextLength, 16, 1 << 16);
-    r.readDouble("rope_theta", t.ropeTheta, 1.0, 1e9, false);
-    r.readDouble("norm_eps", t.normEps, 0.0, 0.1, true);
-    r.readBool("image_positions", t.imagePositions);
-    r.readBool("factored_image_codes", t.factoredImageCodes);
+    readFields(r, t, kTransformerFields);
     if (t.dModel % t.heads != 0)
         r.fail("heads", "a divisor of d_model " + std::to_string(t.dModel), std::to_string(t.heads));
     // Rotary embeddings rotate pairs of channels, so every head needs an even width.
@@ -111,70 +185,71 @@ void readTransformer(const FieldReader& r, TransformerConfig& t) {
                "width " + std::to_string(t.dModel / t.heads));
 }
 
-void readCodec(const FieldReader& r, CodecConfig& c) {
-    if (const json* kind = r.find("kind")) {
-        const std::string found = kind->is_string() ? "\"" + kind->get<std::string>() + "\"" : jsonTypeName(*kind);
-        if (found == "\"fsq\"")
-            c.kind = CodecKind::Fsq;
-        else if (found == "\"patch_dictionary\"")
-            c.kind = CodecKind::PatchDictionary;
-        else
-            r.fail("kind", "\"fsq\" or \"patch_dictionary\"", found.substr(0, 80));
+void readCodecKind(const FieldReader& r, CodecConfig& c) {
+    const json* kind = r.find("kind");
+    if (!kind) return;
+    const std::string found = kind->is_string() ? "\"" + kind->get<std::string>() + "\"" : jsonTypeName(*kind);
+    if (found == "\"fsq\"")
+        c.kind = CodecKind::Fsq;
+    else if (found == "\"patch_dictionary\"")
+        c.kind = CodecKind::PatchDictionary;
+    else
+        r.fail("kind", "\"fsq\" or \"patch_dictionary\"", found.substr(0, 80));
+}
+
+void readFsqLevels(const FieldReader& r, CodecConfig& c) {
+    const json* levels = r.find("fsq_levels");
+    if (!levels) return;
+    if (!levels->is_array() || levels->empty() || levels->size() > 16)
+        r.fail("fsq_levels", "an array of 1 to 16 integers", levels->dump().substr(0, 80));
+    std::vector<int> parsed;
+    long long product = 1;
+    for (const json& l : *levels) {
+        if (!l.is_number_integer() || l.get<long long>() < 2 || l.get<long long>() > 64)
+            r.fail("fsq_levels", "integers in [2, 64]", jsonTypeName(l));
+        parsed.push_back(l.get<int>());
+        product *= parsed.back();
+        if (product > 65536)
+            r.fail("fsq_levels", "a product (codebook size) of at most 65536", "a product of " + std::to_string(product) + " or more");
     }
-    r.readInt("image_size", c.imageSize, 8, 1024);
-    r.readInt("grid", c.grid, 1, 256);
+    c.fsqLevels = std::move(parsed);
+}
+
+void readPalette(const FieldReader& r, CodecConfig& c) {
+    const json* pal = r.find("palette");
+    if (!pal) return;
+    if (!pal->is_array()) r.fail("palette", "an array of [r, g, b] entries", jsonTypeName(*pal));
+    if (pal->size() == 1 || pal->size() > 256)
+        r.fail("palette", "0 or 2 to 256 entries", std::to_string(pal->size()) + " entries");
+    std::vector<std::array<std::uint8_t, 3>> parsed;
+    for (std::size_t i = 0; i < pal->size(); ++i) {
+        const json& e = (*pal)[i];
+        const std::string what = "entry " + std::to_string(i) + " = " + e.dump().substr(0, 60);
+        if (!e.is_array() || e.size() != 3) r.fail("palette", "entries of 3 integers [r, g, b]", what);
+        std::array<std::uint8_t, 3> rgb{};
+        for (std::size_t k = 0; k < 3; ++k) {
+            const json& ch = e[k];
+            if (!ch.is_number_integer() || ch.get<long long>() < 0 || ch.get<long long>() > 255)
+                r.fail("palette", "channel values in [0, 255]", what);
+            rgb[k] = static_cast<std::uint8_t>(ch.get<int>());
+        }
+        parsed.push_back(rgb);
+    }
+    c.palette = std::move(parsed);
+}
+
+void readCodec(const FieldReader& r, CodecConfig& c) {
+    readCodecKind(r, c);
+    readFsqLevels(r, c);
+    readPalette(r, c);
+    readFields(r, c, kCodecFields);
     if (c.grid > c.imageSize || c.imageSize % c.grid != 0)
         r.fail("grid", "a divisor of image_size " + std::to_string(c.imageSize), std::to_string(c.grid));
-
-    if (const json* levels = r.find("fsq_levels")) {
-        if (!levels->is_array() || levels->empty() || levels->size() > 16)
-            r.fail("fsq_levels", "an array of 1 to 16 integers", levels->dump().substr(0, 80));
-        std::vector<int> parsed;
-        long long product = 1;
-        for (const json& l : *levels) {
-            if (!l.is_number_integer() || l.get<long long>() < 2 || l.get<long long>() > 64)
-                r.fail("fsq_levels", "integers in [2, 64]", jsonTypeName(l));
-            parsed.push_back(l.get<int>());
-            product *= parsed.back();
-            if (product > 65536)
-                r.fail("fsq_levels", "a product (codebook size) of at most 65536", "a product of " + std::to_string(product) + " or more");
-        }
-        c.fsqLevels = std::move(parsed);
-    }
-
-    if (const json* pal = r.find("palette")) {
-        if (!pal->is_array()) r.fail("palette", "an array of [r, g, b] entries", jsonTypeName(*pal));
-        if (pal->size() == 1 || pal->size() > 256)
-            r.fail("palette", "0 or 2 to 256 entries", std::to_string(pal->size()) + " entries");
-        std::vector<std::array<std::uint8_t, 3>> parsed;
-        for (std::size_t i = 0; i < pal->size(); ++i) {
-            const json& e = (*pal)[i];
-            const std::string what = "entry " + std::to_string(i) + " = " + e.dump().substr(0, 60);
-            if (!e.is_array() || e.size() != 3) r.fail("palette", "entries of 3 integers [r, g, b]", what);
-            std::array<std::uint8_t, 3> rgb{};
-            for (std::size_t k = 0; k < 3; ++k) {
-                const json& ch = e[k];
-                if (!ch.is_number_integer() || ch.get<long long>() < 0 || ch.get<long long>() > 255)
-                    r.fail("palette", "channel values in [0, 255]", what);
-                rgb[k] = static_cast<std::uint8_t>(ch.get<int>());
-            }
-            parsed.push_back(rgb);
-        }
-        c.palette = std::move(parsed);
-    }
-
-    r.readInt("encoder_hidden", c.encoderHidden, 1, 65536);
-    r.readInt("decoder_dim", c.decoderDim, 8, 16384);
-    r.readInt("decoder_layers", c.decoderLayers, 1, 64);
-    r.readInt("decoder_heads", c.decoderHeads, 1, 256);
-    r.readBool("margin_background", c.marginBackground);
     if (c.marginBackground && c.palette.empty())
         r.fail("margin_background", "a palette (the background is found among palette colours)", "no palette");
     if (c.marginBackground && c.grid < 3)
         r.fail("margin_background", "a grid of at least 3 (a ring of patches around the inside)",
                "grid " + std::to_string(c.grid));
-    r.readBool("decoder_code_embedding", c.decoderCodeEmbedding);
-    r.readInt("dictionary_size", c.dictionarySize, 1, 65536);
     if (c.kind == CodecKind::PatchDictionary && c.palette.empty())
         r.fail("kind", "a palette for a patch dictionary (patches are palette indices)", "no palette");
     if (c.decoderDim % c.decoderHeads != 0)
@@ -183,17 +258,9 @@ void readCodec(const FieldReader& r, CodecConfig& c) {
 }
 
 void readAudio(const FieldReader& r, AudioConfig& a) {
-    r.readBool("enabled", a.enabled);
-    r.readInt("sample_rate", a.sampleRate, 8000, 192000);
-    r.readDouble("max_seconds", a.maxSeconds, 0.0, 60.0, true);
-    r.readInt("mel_bins", a.melBins, 1, 256);
-    r.readInt("hop_length", a.hopLength, 1, 65536);
-    r.readInt("window_length", a.windowLength, 16, 65536);
-    r.readInt("fft_size", a.fftSize, 16, 65536);
+    readFields(r, a, kAudioFields);
     if (a.fftSize < a.windowLength)
         r.fail("fft_size", "at least window_length " + std::to_string(a.windowLength), std::to_string(a.fftSize));
-    r.readInt("encoder_channels", a.encoderChannels, 1, 4096);
-    r.readInt("frames_per_token", a.framesPerToken, 1, 64);
 }
 
 } // namespace
@@ -269,7 +336,7 @@ ModelConfig ModelConfig::parse(const std::string& text) {
     readTransformer(r.section("transformer"), c.transformer);
     readCodec(r.section("codec"), c.codec);
     readAudio(r.section("audio"), c.audio);
-    r.section("retrieval").readInt("embed_dim", c.retrieval.embedDim, 1, 4096);
+    readFields(r.section("retrieval"), c.retrieval, kRetrievalFields);
     c.vocab = VocabLayout::make(c.textVocab, c.compressionTokens, c.codec.codebookSize());
     if (c.transformer.factoredImageCodes && c.codec.kind != CodecKind::PatchDictionary)
         r.fail("transformer", "factored_image_codes only with codec.kind \"patch_dictionary\"", "codec.kind \"fsq\"");
@@ -295,46 +362,16 @@ std::string ModelConfig::toJson() const {
     j["architecture"] = architecture;
     j["text_vocab"] = textVocab;
     j["compression_tokens"] = compressionTokens;
-    auto& t = j["transformer"];
-    t["d_model"] = transformer.dModel;
-    t["layers"] = transformer.layers;
-    t["heads"] = transformer.heads;
-    t["d_ff"] = transformer.dFf;
-    t["context_length"] = transformer.contextLength;
-    t["rope_theta"] = transformer.ropeTheta;
-    t["norm_eps"] = transformer.normEps;
-    if (transformer.imagePositions) t["image_positions"] = true;
-    if (transformer.factoredImageCodes) t["factored_image_codes"] = true;
+    writeFields(j["transformer"], transformer, kTransformerFields);
     auto& c = j["codec"];
-    if (codec.kind == CodecKind::PatchDictionary) {
-        c["kind"] = "patch_dictionary";
-        c["dictionary_size"] = codec.dictionarySize;
-    }
-    c["image_size"] = codec.imageSize;
-    c["grid"] = codec.grid;
+    if (codec.kind == CodecKind::PatchDictionary) c["kind"] = "patch_dictionary";
     c["fsq_levels"] = codec.fsqLevels;
     nlohmann::ordered_json palette = nlohmann::ordered_json::array();
     for (const auto& rgb : codec.palette) palette.push_back({rgb[0], rgb[1], rgb[2]});
     c["palette"] = std::move(palette);
-    c["encoder_hidden"] = codec.encoderHidden;
-    c["decoder_dim"] = codec.decoderDim;
-    c["decoder_layers"] = codec.decoderLayers;
-    c["decoder_heads"] = codec.decoderHeads;
-    if (codec.marginBackground)
-        c["margin_background"] = true;
-    if (codec.decoderCodeEmbedding)
-        c["decoder_code_embedding"] = true;
-    auto& a = j["audio"];
-    a["enabled"] = audio.enabled;
-    a["sample_rate"] = audio.sampleRate;
-    a["max_seconds"] = audio.maxSeconds;
-    a["mel_bins"] = audio.melBins;
-    a["hop_length"] = audio.hopLength;
-    a["window_length"] = audio.windowLength;
-    a["fft_size"] = audio.fftSize;
-    a["encoder_channels"] = audio.encoderChannels;
-    a["frames_per_token"] = audio.framesPerToken;
-    j["retrieval"]["embed_dim"] = retrieval.embedDim;
+    writeFields(c, codec, kCodecFields);
+    writeFields(j["audio"], audio, kAudioFields);
+    writeFields(j["retrieval"], retrieval, kRetrievalFields);
     return j.dump(2) + "\n";
 }
 

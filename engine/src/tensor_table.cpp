@@ -10,23 +10,23 @@ namespace weft {
 namespace {
 
 // Per-layer tensors: suffix after "layers.{i}." and which sizes form the shape.
-enum class Dim { Model, Ff };
+enum class Dim { None, Model, Ff };
 struct LayerTensor {
     const char* suffix;
     Dim rows;   // first dimension
-    int cols;   // 0 = 1-D tensor, else the second dimension (1 = Model, 2 = Ff)
+    Dim cols;   // second dimension, None for a 1-D tensor
 };
 
 constexpr LayerTensor kLayerTensors[] = {
-    {"attn_norm.weight", Dim::Model, 0},
-    {"attn.wq.weight", Dim::Model, 1},
-    {"attn.wk.weight", Dim::Model, 1},
-    {"attn.wv.weight", Dim::Model, 1},
-    {"attn.wo.weight", Dim::Model, 1},
-    {"ffn_norm.weight", Dim::Model, 0},
-    {"ffn.w1.weight", Dim::Ff, 1},
-    {"ffn.w3.weight", Dim::Ff, 1},
-    {"ffn.w2.weight", Dim::Model, 2},
+    {"attn_norm.weight", Dim::Model, Dim::None},
+    {"attn.wq.weight", Dim::Model, Dim::Model},
+    {"attn.wk.weight", Dim::Model, Dim::Model},
+    {"attn.wv.weight", Dim::Model, Dim::Model},
+    {"attn.wo.weight", Dim::Model, Dim::Model},
+    {"ffn_norm.weight", Dim::Model, Dim::None},
+    {"ffn.w1.weight", Dim::Ff, Dim::Model},
+    {"ffn.w3.weight", Dim::Ff, Dim::Model},
+    {"ffn.w2.weight", Dim::Model, Dim::Ff},
 };
 
 } // namespace
@@ -37,18 +37,17 @@ std::vector<TensorSpec> ModelConfig::tensorSpecs() const
     const std::int64_t d = transformer.dModel;
     const std::int64_t ff = transformer.dFf;
     const std::int64_t e = retrieval.embedDim;
-    auto size = [&](int which) { return which == 2 ? ff : d; };
+    auto size = [&](Dim which) { return which == Dim::Ff ? ff : d; };
 
     std::vector<TensorSpec> specs;
     specs.push_back({"tok_embeddings.weight", {v, d}});
     for (int i = 0; i < transformer.layers; ++i) {
         const std::string prefix = "layers." + std::to_string(i) + ".";
         for (const LayerTensor& t : kLayerTensors) {
-            const std::int64_t rows = t.rows == Dim::Ff ? ff : d;
-            if (t.cols == 0)
-                specs.push_back({prefix + t.suffix, {rows}});
+            if (t.cols == Dim::None)
+                specs.push_back({prefix + t.suffix, {size(t.rows)}});
             else
-                specs.push_back({prefix + t.suffix, {rows, size(t.cols)}});
+                specs.push_back({prefix + t.suffix, {size(t.rows), size(t.cols)}});
         }
     }
     specs.push_back({"norm.weight", {d}});
