@@ -11,19 +11,19 @@ import json
 import sys
 
 TARGETS = {
-    "generate": "scene ≥ 80, attr ≥ 95",
-    "describe": "text ≥ 85",
-    "count": "text ≥ 90",
-    "color-query": "text ≥ 90",
-    "edit": "scene ≥ 75, pres ≥ 95",
-    "what-changed": "text ≥ 70",
-    "subject": "fidelity ≥ 0.90, cell ≥ 90",
-    "style": "background ≥ 90",
-    "in-context": "scene ≥ 60 (k=1..3)",
-    "multi-turn": "scene ≥ 60",
-    "retrieval": "retrieval ≥ 90",
-    "sound": "background ≥ 90, pres ≥ 95",
-    "spoken": "scene ≥ 60 (held-out voice)",
+    "generate": "scene ≥ 95, attr ≥ 99",
+    "describe": "text ≥ 90",
+    "count": "text ≥ 95",
+    "color-query": "text ≥ 95",
+    "edit": "scene ≥ 85, pres ≥ 97 (each kind)",
+    "what-changed": "text ≥ 80",
+    "subject": "fidelity ≥ 0.95, cell ≥ 95",
+    "style": "background ≥ 95, scene ≥ 80",
+    "in-context": "scene ≥ 60 (k=1..3); compositions: report (aim ≥ 25)",
+    "multi-turn": "scene ≥ 70",
+    "retrieval": "retrieval ≥ 95",
+    "sound": "background ≥ 95, pres ≥ 97",
+    "spoken": "scene ≥ 80 (held-out voice)",
 }
 # (json key, scale, decimals)
 METRICS = [

@@ -109,7 +109,7 @@ private Q_SLOTS:
     {
         const QString picture = at(QStringLiteral("roundtrip-scene.png"));
         const Run drawn = runCli({QStringLiteral("world"), QStringLiteral("draw"),
-                                  QStringLiteral("a large red heart at the top, a blue creature in the center on a "
+                                  QStringLiteral("a large red heart at the top, a small blue star in the center on a "
                                                  "green grid background"),
                                   QStringLiteral("-o"), picture});
         QVERIFY2(drawn.exitCode == 0, qPrintable(drawn.err));

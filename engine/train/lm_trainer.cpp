@@ -142,6 +142,19 @@ void markExampleTargets(TokenStream& stream, const std::vector<Message>& message
     }
 }
 
+// Floating-point operations of one training step (forward and backward, the usual 3x of the
+// forward) on a padded batch [rows, length]: the matrix products of every layer and of the
+// output projection (2 per weight and token), and the attention scores and mixing (4 per
+// layer, query, key and channel). Embedding lookups and element-wise work are left out.
+double stepFlops(const ModelConfig& c, std::int64_t rows, std::int64_t length)
+{
+    const double d = c.transformer.dModel, f = c.transformer.dFf, layers = c.transformer.layers;
+    const double weights = layers * (4.0 * d * d + 3.0 * d * f) + static_cast<double>(c.vocab.total) * d;
+    const double tokens = static_cast<double>(rows * length);
+    const double attention = layers * 4.0 * d * static_cast<double>(length) * tokens;
+    return 3.0 * (2.0 * weights * tokens + attention);
+}
+
 struct Example {
     TokenStream stream;
     std::vector<std::vector<int>> imageCodes; // conversation images, in order
@@ -196,7 +209,9 @@ void trainLanguageModel(const LmTrainOptions& o)
     net->train();
     std::map<std::string, std::pair<double, int>> kindLoss;
     double lossSum = 0, retrSum = 0;
-    long long tokensSeen = 0;
+    long long tokensSeen = 0;  // padding included
+    long long realTokens = 0;  // padding excluded
+    double flopsDone = 0;
     int lossCount = 0;
     auto windowStart = std::chrono::steady_clock::now();
 
@@ -301,24 +316,30 @@ void trainLanguageModel(const LmTrainOptions& o)
         kl.first += l;
         kl.second += 1;
         tokensSeen += static_cast<long long>(batch.ids.numel());
+        realTokens += static_cast<long long>(batch.valid.sum().item<int64_t>());
+        flopsDone += stepFlops(config, batch.ids.size(0), batch.ids.size(1));
 
         if (step % 25 == 0) {
             const double window = std::chrono::duration<double>(std::chrono::steady_clock::now() - windowStart).count();
             MetricPoint mp{"lm", step, elapsed(), {{"loss", lossSum / lossCount}, {"lr", lr},
-                                                   {"tokens_per_s", static_cast<double>(tokensSeen) / window}}};
+                                                   {"tokens_per_s", static_cast<double>(tokensSeen) / window},
+                                                   {"real_tokens_per_s", static_cast<double>(realTokens) / window},
+                                                   {"gflops", flopsDone / window / 1e9}}};
             if (retrSum > 0)
                 mp.values["retrieval_loss"] = retrSum / lossCount;
             for (const auto& [name, v] : kindLoss)
                 mp.values["loss_" + name] = v.first / v.second;
             appendMetric(metrics, mp);
-            char buf[200];
-            std::snprintf(buf, sizeof buf, "lm step %lld loss %.4f retr %.3f lr %.2e %.0f tok/s %.0f s", step,
-                          lossSum / lossCount, retrSum / lossCount, lr, static_cast<double>(tokensSeen) / window,
-                          elapsed());
+            char buf[240];
+            std::snprintf(buf, sizeof buf,
+                          "lm step %lld loss %.4f retr %.3f lr %.2e %.0f tok/s (%.0f without padding) %.1f GFLOP/s %.0f s",
+                          step, lossSum / lossCount, retrSum / lossCount, lr, static_cast<double>(tokensSeen) / window,
+                          static_cast<double>(realTokens) / window, flopsDone / window / 1e9, elapsed());
             logInfo(o.log, buf);
             lossSum = retrSum = 0;
             lossCount = 0;
-            tokensSeen = 0;
+            tokensSeen = realTokens = 0;
+            flopsDone = 0;
             kindLoss.clear();
             windowStart = std::chrono::steady_clock::now();
         }
