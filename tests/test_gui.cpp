@@ -25,6 +25,7 @@
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -45,6 +46,7 @@
 #include "ui/chat_view.h"
 #include "ui/composer.h"
 #include "ui/conversation_exporter.h"
+#include "ui/conversation_list_model.h"
 #include "ui/conversation_store.h"
 #include "ui/engine_host.h"
 #include "ui/example_pair_dialog.h"
@@ -233,7 +235,9 @@ private slots:
     void dropImageAndTextThenSend();
     void cancelMidGeneration();
     void regenerateBranchesSurviveRestart();
+    void replyLandsInItsOwnConversation();
     void engineFailureIsAMessage();
+    void failedModelLoadKeepsTheWorkingModel();
     void translationsAreCompiledIn();
     void examplePairsMakeOneMessage();
     void exportFolderAndHtml();
@@ -663,6 +667,83 @@ void GuiTest::regenerateBranchesSurviveRestart()
     QVERIFY(std::any_of(labels2.begin(), labels2.end(), [](QLabel* l) { return l->text() == QStringLiteral("1 / 2"); }));
 }
 
+void GuiTest::replyLandsInItsOwnConversation()
+{
+    ChatController& controller = m_window->controller();
+    ChatView* view = m_window->chatView();
+    ConversationListModel* list = m_window->conversationList();
+    auto generatingRow = [list](const QString& id) {
+        return list->data(list->index(list->rowOf(id)), ConversationListModel::GeneratingRole).toBool();
+    };
+    auto onDisk = [this, &controller](const QString& id) {
+        controller.flushSaves();
+        StoredConversation c;
+        return m_store->load(id, c) ? c.tree.activePath().size() : std::size_t(0);
+    };
+    // B: a chat with one answered question.
+    m_window->composer()->clear();
+    const QString b = controller.createNew();
+    QVERIFY(controller.send(QStringLiteral("draw a small red circle at the top left"), {}));
+    QVERIFY(waitForReply());
+    // A: one answered question, then a second one whose answer is running when B is opened.
+    const QString a = controller.createNew();
+    QVERIFY(controller.send(QStringLiteral("draw a small blue square in the center"), {}));
+    QVERIFY(waitForReply());
+    AppSettings long_ = m_settings;
+    long_.maxTextTokens = 400;
+    controller.setSettings(long_);
+    auto restore = qScopeGuard([&] { controller.setSettings(m_settings); });
+    QVERIFY(controller.send(QStringLiteral("draw a big green star on the right"), {}));
+    QVERIFY(controller.isGeneratingHere());
+    QVERIFY(view->pendingLabel()->isVisibleTo(m_window.get()));
+    QVERIFY(controller.open(b));
+    // B does not show A's answer being written; the sidebar says which chat is answering.
+    QCOMPARE(controller.generatingConversationId(), a);
+    QVERIFY(!view->pendingLabel()->isVisibleTo(m_window.get()));
+    QCOMPARE(view->messageCount(), 2);
+    QVERIFY(generatingRow(a));
+    QVERIFY(!generatingRow(b));
+    QVERIFY(list->data(list->index(list->rowOf(a)), Qt::DisplayRole).toString().contains(QStringLiteral("answering")));
+    QVERIFY(controller.open(a));
+    QVERIFY(view->pendingLabel()->isVisibleTo(m_window.get()));
+    QVERIFY(controller.open(b));
+    // Stopped from B: the notice belongs to A, not to the chat on screen.
+    QSignalSpy done(&controller, &ChatController::replyCompleted);
+    m_window->stopAction()->trigger();
+    QVERIFY(done.wait(30000));
+    QVERIFY(!done.first().first().toBool());
+    QVERIFY(!generatingRow(a));
+    QVERIFY(view->noticeLabel()->text().isEmpty());
+    QCOMPARE(view->messageCount(), 2);
+    QCOMPARE(onDisk(b), std::size_t(2));
+    QVERIFY(controller.open(a));
+    QVERIFY(view->noticeLabel()->text().contains(QStringLiteral("Stopped")));
+    QCOMPARE(view->messageCount(), 3);
+    // Ctrl+R with the last question unanswered answers that question; the first answer
+    // keeps its single version.
+    controller.setSettings(m_settings);
+    const int firstAnswer = controller.current().tree.activePath()[1];
+    const int question = controller.current().tree.activeLeaf();
+    m_window->regenerateAction()->trigger();
+    QVERIFY(controller.isGeneratingHere());
+    QVERIFY(waitForReply());
+    QCOMPARE(controller.current().tree.activePath().size(), std::size_t(4));
+    QCOMPARE(controller.current().tree.node(controller.current().tree.activeLeaf()).parent, question);
+    QCOMPARE(controller.current().tree.branchCount(firstAnswer), 1);
+    // A reply that finishes while B is open lands in A, on disk and on screen, and B is untouched.
+    QVERIFY(controller.send(QStringLiteral("draw a small red heart at the bottom right"), {}));
+    QVERIFY(controller.open(b));
+    QVERIFY(waitForReply());
+    QVERIFY(!view->pendingLabel()->isVisibleTo(m_window.get()));
+    QCOMPARE(view->messageCount(), 2);
+    QCOMPARE(controller.current().tree.activePath().size(), std::size_t(2));
+    QCOMPARE(onDisk(b), std::size_t(2));
+    QCOMPARE(onDisk(a), std::size_t(6));
+    QVERIFY(controller.open(a));
+    QCOMPARE(view->messageCount(), 6);
+    QVERIFY(!controller.needsAnswer());
+}
+
 void GuiTest::engineFailureIsAMessage()
 {
     // A model folder that does not load: the failure is shown and the window still works.
@@ -686,6 +767,41 @@ void GuiTest::engineFailureIsAMessage()
     StoredConversation onDisk;
     QVERIFY(store.load(window.controller().current().id, onDisk));
     QCOMPARE(onDisk.tree.activePath().size(), std::size_t(1));
+}
+
+void GuiTest::failedModelLoadKeepsTheWorkingModel()
+{
+    // A model folder that looks right but whose weights are cut short.
+    const QString bad = m_tmp.filePath(QStringLiteral("bad-model"));
+    QVERIFY(QDir().mkpath(bad));
+    for (const QString& name : QDir(m_modelDir).entryList(QDir::Files))
+        QVERIFY(QFile::copy(QDir(m_modelDir).filePath(name), QDir(bad).filePath(name)));
+    QFile weights(QDir(bad).filePath(QStringLiteral("model.safetensors")));
+    QVERIFY(weights.resize(100));
+    ChatController& controller = m_window->controller();
+    QVERIFY(m_engine->isModelLoaded());
+    const QString hash = m_engine->model().sha256;
+    AppSettings badSettings = m_settings;
+    badSettings.modelDirectory = bad;
+    controller.setSettings(badSettings);
+    auto restore = qScopeGuard([&] { controller.setSettings(m_settings); });
+    QSignalSpy failed(m_engine.get(), &EngineHost::modelLoadFailed);
+    QSignalSpy loaded(m_engine.get(), &EngineHost::modelLoaded);
+    m_window->startModelLoad();
+    QVERIFY(failed.wait(60000));
+    QVERIFY(loaded.isEmpty());
+    // The error is shown and the previous model is still loaded and answers.
+    QVERIFY(m_engine->isModelLoaded());
+    QCOMPARE(m_engine->model().sha256, hash);
+    QVERIFY(m_window->statusBar()->currentMessage().contains(failed.first().first().toString()));
+    QVERIFY(m_window->modelStatus()->text().contains(m_engine->model().name));
+    m_window->composer()->clear();
+    QVERIFY(!controller.createNew().isEmpty());
+    QVERIFY(controller.send(QStringLiteral("draw a small red circle at the top left"), {}));
+    QVERIFY(waitForReply());
+    QVERIFY(!controller.needsAnswer());
+    QCOMPARE(QString::fromStdString(controller.current().tree.node(controller.current().tree.activeLeaf())
+                                        .message.meta->modelHash), hash);
 }
 
 void GuiTest::translationsAreCompiledIn()

@@ -249,6 +249,10 @@
         <source>no conversation could be created</source>
         <translation>es konnte keine Unterhaltung angelegt werden</translation>
     </message>
+    <message>
+        <source>The answer could not be saved: %1</source>
+        <translation>Die Antwort konnte nicht gespeichert werden: %1</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ChatView</name>
@@ -555,6 +559,10 @@ Die Aufnahme bleibt erhalten: „Aufnahme speichern“ versucht es erneut, „Ve
     <message>
         <source>New conversation</source>
         <translation>Neue Unterhaltung</translation>
+    </message>
+    <message>
+        <source>%1 (answering…)</source>
+        <translation>%1 (antwortet…)</translation>
     </message>
 </context>
 <context>
@@ -926,6 +934,14 @@ Die Aufnahme bleibt erhalten: „Aufnahme speichern“ versucht es erneut, „Ve
     <message>
         <source>HTML page (*.html)</source>
         <translation>HTML-Seite (*.html)</translation>
+    </message>
+    <message>
+        <source>Model %1 on %2 (the new model could not be loaded)</source>
+        <translation>Modell %1 auf %2 (das neue Modell konnte nicht geladen werden)</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded: %1. Still using %2.</source>
+        <translation>Das Modell konnte nicht geladen werden: %1. %2 wird weiter verwendet.</translation>
     </message>
 </context>
 <context>

@@ -247,6 +247,10 @@
         <source>no conversation could be created</source>
         <translation>会話を作成できませんでした</translation>
     </message>
+    <message>
+        <source>The answer could not be saved: %1</source>
+        <translation>回答を保存できませんでした: %1</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ChatView</name>
@@ -553,6 +557,10 @@ The recording is kept: press Save recording to try again, or Discard.</source>
     <message>
         <source>New conversation</source>
         <translation>新しい会話</translation>
+    </message>
+    <message>
+        <source>%1 (answering…)</source>
+        <translation>%1（回答中…）</translation>
     </message>
 </context>
 <context>
@@ -924,6 +932,14 @@ The recording is kept: press Save recording to try again, or Discard.</source>
     <message>
         <source>HTML page (*.html)</source>
         <translation>HTML ページ (*.html)</translation>
+    </message>
+    <message>
+        <source>Model %1 on %2 (the new model could not be loaded)</source>
+        <translation>モデル %1（%2）（新しいモデルを読み込めませんでした）</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded: %1. Still using %2.</source>
+        <translation>モデルを読み込めませんでした: %1。引き続き %2 を使用します。</translation>
     </message>
 </context>
 <context>

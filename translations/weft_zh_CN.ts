@@ -247,6 +247,10 @@
         <source>no conversation could be created</source>
         <translation>无法创建对话</translation>
     </message>
+    <message>
+        <source>The answer could not be saved: %1</source>
+        <translation>无法保存回答：%1</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ChatView</name>
@@ -553,6 +557,10 @@ The recording is kept: press Save recording to try again, or Discard.</source>
     <message>
         <source>New conversation</source>
         <translation>新对话</translation>
+    </message>
+    <message>
+        <source>%1 (answering…)</source>
+        <translation>%1（正在回答…）</translation>
     </message>
 </context>
 <context>
@@ -924,6 +932,14 @@ The recording is kept: press Save recording to try again, or Discard.</source>
     <message>
         <source>HTML page (*.html)</source>
         <translation>HTML 页面 (*.html)</translation>
+    </message>
+    <message>
+        <source>Model %1 on %2 (the new model could not be loaded)</source>
+        <translation>模型 %1，运行于 %2（无法加载新模型）</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded: %1. Still using %2.</source>
+        <translation>无法加载模型：%1。仍在使用 %2。</translation>
     </message>
 </context>
 <context>

@@ -66,9 +66,9 @@ ChatController::ChatController(ConversationStore& store, EngineHost& engine, QOb
             return;
         }
         // The last good copy is untouched; the user keeps working and sees why.
-        m_notice = tr("Saving failed, the previous copy is kept: %1").arg(error);
-        emit errorOccurred(m_notice);
-        emit conversationChanged();
+        const QString notice = tr("Saving failed, the previous copy is kept: %1").arg(error);
+        setNoticeFor(id, notice);
+        emit errorOccurred(notice);
     });
     connect(&m_engine, &EngineHost::replyFinished, this, &ChatController::onReplyFinished);
     connect(&m_engine, &EngineHost::replyFailed, this, &ChatController::onReplyFailed);
@@ -84,9 +84,12 @@ bool ChatController::open(const QString& id)
     }
     m_current = std::move(loaded);
     m_notice.clear();
-    if (!m_current.recovered.isEmpty())
+    if (auto kept = m_otherNotices.find(id); kept != m_otherNotices.end()) {
+        m_notice = kept->second;
+        m_otherNotices.erase(kept);
+    } else if (!m_current.recovered.isEmpty())
         m_notice = tr("Recovered after an interrupted save: %1").arg(m_current.recovered.join(QStringLiteral(", ")));
-    else if (needsAnswer() && !isGenerating())
+    else if (needsAnswer() && !isGeneratingHere())
         m_notice = tr("The last message has no answer yet (the app was closed while it was generating). Press Retry to answer it.");
     emit conversationChanged();
     return true;
@@ -126,6 +129,22 @@ bool ChatController::refuseWhileBusy()
         return false;
     emit errorOccurred(tr("Wait for the answer or press Stop first."));
     return true;
+}
+
+QString ChatController::generatingConversationId() const
+{
+    auto it = m_requests.find(m_requestId);
+    return it == m_requests.end() ? QString() : it->second.conversationId;
+}
+
+void ChatController::setNoticeFor(const QString& conversationId, const QString& text)
+{
+    if (conversationId != m_current.id) {
+        m_otherNotices[conversationId] = text;
+        return;
+    }
+    m_notice = text;
+    emit conversationChanged();
 }
 
 bool ChatController::needsAnswer() const
@@ -252,6 +271,10 @@ bool ChatController::regenerate(int assistantNodeId)
     if (refuseWhileBusy() || !hasConversation())
         return false;
     const auto& tree = m_current.tree;
+    // Ctrl+R on a question without an answer answers it: regenerating the answer before it
+    // would hide the question in an inactive branch.
+    if (assistantNodeId < 0 && needsAnswer())
+        return retry();
     if (assistantNodeId < 0) {
         for (int id : tree.activePath()) {
             if (tree.node(id).message.role == weft::Role::Assistant)
@@ -334,6 +357,40 @@ void ChatController::clearPending()
     m_pendingTotal = 0;
 }
 
+void ChatController::attachReply(const QString& conversationId, int parentNodeId, const ReplyResult& result)
+{
+    auto attach = [&](StoredConversation& c) {
+        const int id = c.tree.addChild(parentNodeId, result.message);
+        for (auto a = result.altTexts.begin(); a != result.altTexts.end(); ++a)
+            c.tree.node(id).altTexts[a.key()] = a.value();
+        // Visible even when another branch was chosen while it was being written.
+        c.tree.activatePath(id);
+    };
+    if (conversationId == m_current.id) {
+        attach(m_current);
+        saveCurrent();
+        return;
+    }
+    // The user switched chats meanwhile: the answer still belongs to its own chat. Its last
+    // save must be on disk before it is read back; the new copy goes through the same writer.
+    StoredConversation other;
+    QString error;
+    m_writer.flush();
+    SaveJob job;
+    bool ok = m_store.load(conversationId, other, &error);
+    if (ok) {
+        attach(other);
+        ok = m_store.prepare(other, job, &error);
+    }
+    if (!ok) {
+        const QString notice = tr("The answer could not be saved: %1").arg(error);
+        setNoticeFor(conversationId, notice);
+        emit errorOccurred(notice);
+        return;
+    }
+    m_writer.enqueue(std::move(job));
+}
+
 void ChatController::onReplyFinished(const ReplyResult& result)
 {
     auto it = m_requests.find(result.id);
@@ -342,32 +399,16 @@ void ChatController::onReplyFinished(const ReplyResult& result)
     const Pending pending = it->second;
     m_requests.erase(it);
     const qint64 elapsed = m_requestTimer.isValid() ? m_requestTimer.elapsed() : 0;
-    auto attach = [&](StoredConversation& c) {
-        const int id = c.tree.addChild(pending.parentNodeId, result.message);
-        for (auto a = result.altTexts.begin(); a != result.altTexts.end(); ++a)
-            c.tree.node(id).altTexts[a.key()] = a.value();
-    };
-    if (pending.conversationId == m_current.id) {
-        attach(m_current);
-        saveCurrent();
-    } else {
-        // The user switched chats meanwhile: the answer still belongs to its own chat.
-        StoredConversation other;
-        QString error;
-        m_writer.flush();
-        if (m_store.load(pending.conversationId, other, &error)) {
-            attach(other);
-            m_store.save(other, &error);
-            emit conversationSaved(other.id);
-        }
-    }
+    attachReply(pending.conversationId, pending.parentNodeId, result);
     if (result.id == m_requestId) {
         m_requestId = 0;
         clearPending();
-        if (pending.conversationId == m_current.id && !result.context.empty()) {
+        if (!result.context.empty()) {
             // Beside a save failure already reported for this turn, not instead of it.
             const QString shortened = contextNoticeText(result.context);
-            m_notice = m_notice.isEmpty() ? shortened : m_notice + QLatin1Char('\n') + shortened;
+            const QString before = pending.conversationId == m_current.id ? m_notice
+                                                                          : m_otherNotices[pending.conversationId];
+            setNoticeFor(pending.conversationId, before.isEmpty() ? shortened : before + QLatin1Char('\n') + shortened);
         }
         emit generatingChanged(false);
     }
@@ -377,18 +418,23 @@ void ChatController::onReplyFinished(const ReplyResult& result)
 
 void ChatController::onReplyFailed(quint64 id, const QString& message, bool cancelled)
 {
-    m_requests.erase(id);
+    auto it = m_requests.find(id);
+    const QString conversationId = it == m_requests.end() ? QString() : it->second.conversationId;
+    if (it != m_requests.end())
+        m_requests.erase(it);
     if (id != m_requestId)
         return;
     const qint64 elapsed = m_requestTimer.isValid() ? m_requestTimer.elapsed() : 0;
     m_requestId = 0;
     clearPending();
-    m_notice = cancelled ? tr("Stopped. Press Retry to answer again.")
-                         : tr("The engine could not answer: %1").arg(message);
+    // The notice belongs to the chat that asked, even when another one is open now.
+    const QString notice = cancelled ? tr("Stopped. Press Retry to answer again.")
+                                     : tr("The engine could not answer: %1").arg(message);
+    setNoticeFor(conversationId, notice);
     emit generatingChanged(false);
     emit conversationChanged();
     if (!cancelled)
-        emit errorOccurred(m_notice);
+        emit errorOccurred(notice);
     emit replyCompleted(false, elapsed);
 }
 

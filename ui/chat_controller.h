@@ -50,7 +50,8 @@ public:
     /// behind and no existing file is touched). Attachments inside media/ are not copied
     /// again on send. GUI thread; blocks on the disk for the write (~130 KB for 4 s).
     QString saveRecording(const weft::AudioClip& clip, QString* error = nullptr);
-    /// Regenerates an assistant message with a new seed as a new branch (-1: the last one).
+    /// Regenerates an assistant message with a new seed as a new branch. -1: the last answer,
+    /// or, when the last message is a question without an answer, answers that question.
     bool regenerate(int assistantNodeId = -1);
     /// Regenerates with the seed and options stored in the message's meta (same output).
     bool reproduce(int assistantNodeId);
@@ -64,12 +65,19 @@ public:
     void stop();
 
     bool isGenerating() const { return m_requestId != 0; }
+    /// The conversation the running reply belongs to (empty when none runs). The reply lands
+    /// there even when another conversation is open meanwhile.
+    QString generatingConversationId() const;
+    /// True while a reply for the open conversation runs (what the chat shows as pending).
+    bool isGeneratingHere() const { return isGenerating() && generatingConversationId() == m_current.id; }
     /// The answer being streamed: text so far, last image preview, progress.
     const QString& pendingText() const { return m_pendingText; }
     const QImage& pendingImage() const { return m_pendingImage; }
     int pendingStep() const { return m_pendingStep; }
     int pendingTotal() const { return m_pendingTotal; }
-    /// A failure or notice shown at the end of the chat (not saved); empty when none.
+    /// A failure or notice shown at the end of the open chat (not saved); empty when none.
+    /// A notice about another conversation (its reply failed or was stopped while it was not
+    /// open) is kept for it and shown when it is opened again.
     const QString& notice() const { return m_notice; }
     /// True when the last message is a user message without an answer.
     bool needsAnswer() const;
@@ -97,6 +105,12 @@ private:
     void onReplyFailed(quint64 id, const QString& message, bool cancelled);
     void clearPending();
     bool refuseWhileBusy();
+    /// Shows `text` in the open chat when `conversationId` is open, else keeps it for that
+    /// conversation until it is opened.
+    void setNoticeFor(const QString& conversationId, const QString& text);
+    /// Adds a finished reply below its question: in the open conversation, or (the user
+    /// switched chats meanwhile) in the stored one, saved through the same writer.
+    void attachReply(const QString& conversationId, int parentNodeId, const ReplyResult& result);
 
     ConversationStore& m_store;
     EngineHost& m_engine;
@@ -111,6 +125,7 @@ private:
     int m_pendingStep = 0;
     int m_pendingTotal = 0;
     QString m_notice;
+    std::map<QString, QString> m_otherNotices; ///< conversation id -> notice kept for it
 };
 
 /// The note shown in the chat when the engine shortened the conversation to fit the model's

@@ -288,18 +288,19 @@ void ChatView::rebuild()
             ++m_messageCount;
         }
     }
-    m_starters->setVisible(m_messageCount == 0 && !m_controller.isGenerating());
+    m_starters->setVisible(m_messageCount == 0 && !m_controller.isGeneratingHere());
     const QString notice = m_controller.notice();
     m_notice->setText(notice);
     m_notice->setVisible(!notice.isEmpty());
-    m_retry->setVisible(!m_controller.isGenerating() && m_controller.needsAnswer());
+    m_retry->setVisible(!m_controller.isGeneratingHere() && m_controller.needsAnswer());
     updatePending();
     scrollToEnd();
 }
 
 void ChatView::updatePending()
 {
-    const bool generating = m_controller.isGenerating();
+    // Only the chat that asked shows its answer being written; the sidebar marks it.
+    const bool generating = m_controller.isGeneratingHere();
     m_pending->setVisible(generating);
     if (!generating)
         return;

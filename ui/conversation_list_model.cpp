@@ -51,6 +51,19 @@ void ConversationListModel::refresh(const QString& id)
     endInsertRows();
 }
 
+void ConversationListModel::setGenerating(const QString& id)
+{
+    if (id == m_generating)
+        return;
+    const QString before = m_generating;
+    m_generating = id;
+    for (const QString& changed : {before, id}) {
+        const int row = rowOf(changed);
+        if (!changed.isEmpty() && row >= 0)
+            emit dataChanged(index(row), index(row));
+    }
+}
+
 int ConversationListModel::rowOf(const QString& id) const
 {
     for (int i = 0; i < m_entries.size(); ++i) {
@@ -71,9 +84,14 @@ QVariant ConversationListModel::data(const QModelIndex& index, int role) const
         return {};
     const Entry& e = m_entries[index.row()];
     switch (role) {
-    case Qt::DisplayRole:
+    case Qt::DisplayRole: {
+        const QString title = e.title.isEmpty() ? tr("New conversation") : e.title;
+        return e.id == m_generating ? tr("%1 (answering…)").arg(title) : title;
+    }
     case Qt::EditRole:
         return e.title.isEmpty() ? tr("New conversation") : e.title;
+    case GeneratingRole:
+        return e.id == m_generating;
     case Qt::ToolTipRole:
         return QLocale().toString(e.updated.toLocalTime(), QLocale::ShortFormat);
     case IdRole:

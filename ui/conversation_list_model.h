@@ -12,7 +12,7 @@ class ConversationStore;
 class ConversationListModel : public QAbstractListModel {
     Q_OBJECT
 public:
-    enum Role { IdRole = Qt::UserRole + 1, SearchRole, UpdatedRole };
+    enum Role { IdRole = Qt::UserRole + 1, SearchRole, UpdatedRole, GeneratingRole };
 
     explicit ConversationListModel(const ConversationStore& store, QObject* parent = nullptr);
 
@@ -20,6 +20,10 @@ public:
     void reload();
     /// Re-reads one conversation (after a save) in place; a new one is added at the top.
     void refresh(const QString& id);
+    /// Marks the conversation whose answer is being written (empty: none). Its row shows
+    /// "(answering…)" after the title and GeneratingRole is true.
+    void setGenerating(const QString& id);
+    const QString& generatingId() const { return m_generating; }
     /// Row of a conversation, -1 when absent.
     int rowOf(const QString& id) const;
 
@@ -37,6 +41,7 @@ private:
 
     const ConversationStore& m_store;
     QList<Entry> m_entries;
+    QString m_generating;
 };
 
 } // namespace weft::ui

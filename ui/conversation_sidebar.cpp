@@ -91,7 +91,7 @@ void ConversationSidebar::askRename()
         return;
     bool ok = false;
     const QString title = QInputDialog::getText(this, tr("Rename conversation"), tr("Title:"), QLineEdit::Normal,
-                                                index.data(Qt::DisplayRole).toString(), &ok);
+                                                index.data(Qt::EditRole).toString(), &ok);
     if (ok && !title.trimmed().isEmpty())
         emit renameRequested(index.data(ConversationListModel::IdRole).toString(), title.trimmed());
 }

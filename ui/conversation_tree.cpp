@@ -56,6 +56,18 @@ int ConversationTree::addChild(int parentId, weft::Message message)
     return id;
 }
 
+void ConversationTree::activatePath(int nodeId)
+{
+    for (int id = nodeId; isValid(id);) {
+        Node& parent = m_nodes[static_cast<std::size_t>(m_nodes[static_cast<std::size_t>(id)].parent)];
+        const auto it = std::find(parent.children.begin(), parent.children.end(), id);
+        if (it == parent.children.end())
+            return;
+        parent.activeChild = static_cast<int>(it - parent.children.begin());
+        id = m_nodes[static_cast<std::size_t>(id)].parent;
+    }
+}
+
 int ConversationTree::append(weft::Message message)
 {
     return addChild(activeLeaf(), std::move(message));

@@ -42,6 +42,10 @@ public:
     /// makes the new child the active one of its parent. Returns its id, -1 on bad parent.
     int addChild(int parentId, weft::Message message);
 
+    /// Makes every node from the root down to `nodeId` the active child of its parent, so that
+    /// `nodeId` is on the active path. Does nothing for an unknown id.
+    void activatePath(int nodeId);
+
     /// Number of alternatives at `nodeId`'s position (>= 1) and which one it is (0-based).
     int branchCount(int nodeId) const;
     int branchIndex(int nodeId) const;

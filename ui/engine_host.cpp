@@ -28,7 +28,7 @@ EngineHost::EngineHost(QObject* parent) : QObject(parent)
         emit modelLoaded(summary);
     });
     connect(m_worker, &EngineWorker::modelLoadFailed, this, [this](const QString& message) {
-        m_loaded = false;
+        // The worker kept the previous model (if any): m_loaded and m_summary still describe it.
         emit modelLoadFailed(message);
     });
     connect(m_worker, &EngineWorker::progress, this, &EngineHost::progress);
@@ -67,7 +67,6 @@ void EngineHost::loadModel(const QString& directory, const QString& device, int 
     if (m_loadCancel)
         m_loadCancel->store(true);
     m_loadCancel = std::make_shared<std::atomic<bool>>(false);
-    m_loaded = false;
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, directory, device, threads, cancel = m_loadCancel] {
         worker->loadModel(directory, device, threads, cancel);
     }, Qt::QueuedConnection);

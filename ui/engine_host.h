@@ -20,7 +20,9 @@ public:
     explicit EngineHost(QObject* parent = nullptr);
     ~EngineHost() override;
 
-    /// Starts loading a model in the background (cancelling a load in progress).
+    /// Starts loading a model in the background (cancelling a load in progress). The loaded
+    /// model (isModelLoaded, model()) stays in use until the new one has loaded, and for good
+    /// when it fails to load (modelLoadFailed). Replies queued meanwhile run after the load.
     void loadModel(const QString& directory, const QString& device = QStringLiteral("auto"), int threads = 0);
     /// Queues a request; fills in its id and cancel flag and returns the id.
     quint64 reply(ReplyRequest request);

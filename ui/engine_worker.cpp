@@ -31,8 +31,8 @@ EngineWorker::~EngineWorker() = default;
 void EngineWorker::loadModel(const QString& directory, const QString& device, int threads,
                              std::shared_ptr<std::atomic<bool>> cancel)
 {
-    m_sessions.clear();
-    m_model.reset();
+    // The working model stays until the new one has loaded: a bad folder only costs the
+    // error message (both are in memory for the length of the load).
     if (directory.isEmpty()) {
         emit modelLoadFailed(tr("No model folder is set and no embedded model was found."));
         return;
@@ -50,6 +50,7 @@ void EngineWorker::loadModel(const QString& directory, const QString& device, in
         emit modelLoadFailed(QString::fromStdString(loaded.error().message));
         return;
     }
+    m_sessions.clear();
     m_model = loaded.value();
     const auto& info = m_model->info();
     ModelSummary summary;

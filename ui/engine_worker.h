@@ -23,7 +23,8 @@ public:
 
 public slots:
     /// Loads a model (blocking this worker thread only). `device`: "auto", "cpu" or "cuda".
-    /// Emits loadProgress, then modelLoaded or modelLoadFailed. Replaces any loaded model.
+    /// Emits loadProgress, then modelLoaded or modelLoadFailed. Replaces the loaded model only
+    /// once the new one has loaded; on failure (or cancel) the previous model stays in use.
     void loadModel(const QString& directory, const QString& device, int threads,
                    std::shared_ptr<std::atomic<bool>> cancel);
     /// Answers a request; emits textDelta/progress/imageReady while running, then exactly one

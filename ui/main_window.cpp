@@ -112,6 +112,7 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
     });
     connect(m_controller, &ChatController::errorOccurred, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     connect(m_controller, &ChatController::generatingChanged, this, [this](bool generating) {
+        m_list->setGenerating(generating ? m_controller->generatingConversationId() : QString());
         m_composer->setGenerating(generating);
         m_stop->setEnabled(generating);
     });
@@ -138,7 +139,14 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
     });
     connect(&m_engine, &EngineHost::modelLoadFailed, this, [this](const QString& message) {
         m_modelProgress->hide();
-        m_modelStatus->setText(tr("Model not loaded: %1").arg(message));
+        if (!m_engine.isModelLoaded()) {
+            m_modelStatus->setText(tr("Model not loaded: %1").arg(message));
+            return;
+        }
+        // The engine kept the model that worked; the chat goes on with it.
+        const ModelSummary& kept = m_engine.model();
+        m_modelStatus->setText(tr("Model %1 on %2 (the new model could not be loaded)").arg(kept.name, kept.device));
+        showError(tr("The model could not be loaded: %1. Still using %2.").arg(message, kept.name));
     });
 
     m_list->reload();
