@@ -2,6 +2,7 @@
 // The same executable doubles as the "victim" of the kill-during-save test: started with
 // WEFT_GUI_SAVE_LOOP=<root>|<id> it saves that conversation in a loop until it is killed;
 // WEFT_GUI_INIT_MODEL=<dir> writes the random test model there and exits.
+#include <QAbstractSpinBox>
 #include <QAction>
 #include <QApplication>
 #include <QAudioDevice>
@@ -55,6 +56,7 @@
 #include "ui/image_tile.h"
 #include "ui/launch_files.h"
 #include "ui/main_window.h"
+#include "ui/settings_dialog.h"
 #include "ui/starter_panel.h"
 #include "weft/audio.h"
 #include "weft/conversation.h"
@@ -238,6 +240,7 @@ private slots:
     void replyLandsInItsOwnConversation();
     void engineFailureIsAMessage();
     void failedModelLoadKeepsTheWorkingModel();
+    void reproduceChecksTheModel();
     void translationsAreCompiledIn();
     void examplePairsMakeOneMessage();
     void exportFolderAndHtml();
@@ -802,6 +805,69 @@ void GuiTest::failedModelLoadKeepsTheWorkingModel()
     QVERIFY(!controller.needsAnswer());
     QCOMPARE(QString::fromStdString(controller.current().tree.node(controller.current().tree.activeLeaf())
                                         .message.meta->modelHash), hash);
+}
+
+void GuiTest::reproduceChecksTheModel()
+{
+    ChatController& controller = m_window->controller();
+    m_window->composer()->clear();
+    const QString id = controller.createNew();
+    QVERIFY(controller.send(QStringLiteral("draw a small red circle at the top left"), {}));
+    QVERIFY(waitForReply());
+    const int answer = controller.current().tree.activeLeaf();
+    const weft::MessageMeta meta = *controller.current().tree.node(answer).message.meta;
+    const std::string text = controller.current().tree.node(answer).message.joinedText();
+    // Device and threads are recorded in meta, in memory and in the interchange file.
+    QCOMPARE(QString::fromStdString(meta.device), m_engine->model().device);
+    QCOMPARE(meta.threads, m_settings.threads);
+    controller.flushSaves();
+    auto file = weft::readConversationFile(QDir(m_store->folderOf(id)).filePath(QStringLiteral("conversation.json")).toStdString());
+    QVERIFY2(file.ok(), file.ok() ? "" : file.error().message.c_str());
+    QCOMPARE(file.value().messages.back().meta->device, meta.device);
+    QCOMPARE(file.value().messages.back().meta->threads, m_settings.threads);
+    // The same model: nothing to say, and the same answer.
+    QVERIFY(controller.reproduce(answer));
+    QVERIFY(controller.notice().isEmpty());
+    QVERIFY(waitForReply());
+    QVERIFY(controller.current().tree.activeLeaf() != answer);
+    QCOMPARE(controller.current().tree.node(controller.current().tree.activeLeaf()).message.joinedText(), text);
+    // An answer made by another model (its hash in meta): Reproduce says so.
+    controller.flushSaves();
+    StoredConversation stored;
+    QVERIFY(m_store->load(id, stored));
+    stored.tree.node(answer).message.meta->modelHash = std::string(64, 'f');
+    QVERIFY(m_store->save(stored));
+    QVERIFY(controller.open(id));
+    QVERIFY(controller.reproduce(answer));
+    QVERIFY(m_window->chatView()->noticeLabel()->isVisibleTo(m_window.get()));
+    QVERIFY(m_window->chatView()->noticeLabel()->text().contains(QStringLiteral("different")));
+    QVERIFY(m_window->chatView()->noticeLabel()->text().contains(QStringLiteral("ffffffffffff")));
+    QVERIFY(waitForReply());
+    // A file written before device and threads were recorded still loads.
+    const auto old = weft::parseConversation(
+        R"({"format":"weft-conversation","version":1,"messages":[{"role":"user","segments":[{"text":"hi"}]},)"
+        R"({"role":"assistant","segments":[{"text":"ok"}],"meta":{"model":"m","model_hash":"ab","seed":9007199254740992,)"
+        R"("options":{"temperature":0},"seconds":0.5}}]})",
+        m_tmp.path().toStdString());
+    QVERIFY2(old.ok(), old.ok() ? "" : old.error().message.c_str());
+    QVERIFY(old.value().messages.back().meta->device.empty());
+    QCOMPARE(old.value().messages.back().meta->threads, 0);
+    QCOMPARE(old.value().messages.back().meta->seed, std::uint64_t(1) << 53);
+    // Seeds up to 2^53 can be entered in Settings.
+    AppSettings fixed = m_settings;
+    fixed.seedPolicy = SeedPolicy::Fixed;
+    fixed.fixedSeed = kMaxSeed;
+    SettingsDialog dialog(fixed, false);
+    QCOMPARE(dialog.settings().fixedSeed, kMaxSeed);
+    QAbstractSpinBox* seed = nullptr;
+    for (QAbstractSpinBox* box : dialog.findChildren<QAbstractSpinBox*>()) {
+        if (box->accessibleName() == QStringLiteral("Fixed seed"))
+            seed = box;
+    }
+    QVERIFY(seed);
+    seed->selectAll();
+    QTest::keyClicks(seed, QStringLiteral("9007199254740991"));
+    QCOMPARE(dialog.settings().fixedSeed, kMaxSeed - 1);
 }
 
 void GuiTest::translationsAreCompiledIn()

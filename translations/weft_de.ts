@@ -253,6 +253,14 @@
         <source>The answer could not be saved: %1</source>
         <translation>Die Antwort konnte nicht gespeichert werden: %1</translation>
     </message>
+    <message>
+        <source>This answer was made by model %1 (%2); the loaded model %3 (%4) is a different one, so the reproduction will not be the same.</source>
+        <translation>Diese Antwort stammt von Modell %1 (%2); das geladene Modell %3 (%4) ist ein anderes, daher wird die Reproduktion nicht gleich ausfallen.</translation>
+    </message>
+    <message>
+        <source>This answer was made on %1 and is reproduced on %2; the output may differ.</source>
+        <translation>Diese Antwort entstand auf %1 und wird auf %2 reproduziert; das Ergebnis kann abweichen.</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ChatView</name>

@@ -251,6 +251,14 @@
         <source>The answer could not be saved: %1</source>
         <translation>回答を保存できませんでした: %1</translation>
     </message>
+    <message>
+        <source>This answer was made by model %1 (%2); the loaded model %3 (%4) is a different one, so the reproduction will not be the same.</source>
+        <translation>この回答はモデル %1（%2）で作成されました。読み込まれているモデル %3（%4）は別のモデルなので、再現結果は同じになりません。</translation>
+    </message>
+    <message>
+        <source>This answer was made on %1 and is reproduced on %2; the output may differ.</source>
+        <translation>この回答は %1 で作成され、%2 で再現されます。出力が異なる場合があります。</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ChatView</name>

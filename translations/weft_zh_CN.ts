@@ -251,6 +251,14 @@
         <source>The answer could not be saved: %1</source>
         <translation>无法保存回答：%1</translation>
     </message>
+    <message>
+        <source>This answer was made by model %1 (%2); the loaded model %3 (%4) is a different one, so the reproduction will not be the same.</source>
+        <translation>此回答由模型 %1（%2）生成；当前加载的模型 %3（%4）是另一个模型，因此复现结果不会相同。</translation>
+    </message>
+    <message>
+        <source>This answer was made on %1 and is reproduced on %2; the output may differ.</source>
+        <translation>此回答在 %1 上生成，现在在 %2 上复现；输出可能不同。</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ChatView</name>

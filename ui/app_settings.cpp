@@ -69,7 +69,7 @@ QString AppSettings::effectiveModelDirectory() const
 
 quint64 randomSeed()
 {
-    return QRandomGenerator::global()->generate64() & ((quint64(1) << 53) - 1);
+    return QRandomGenerator::global()->generate64() & (kMaxSeed - 1);
 }
 
 } // namespace weft::ui

@@ -38,6 +38,9 @@ struct AppSettings {
     QString effectiveModelDirectory() const;
 };
 
+/// The largest seed that can be entered: 2^53, the last integer every JSON reader holds exactly.
+constexpr quint64 kMaxSeed = quint64(1) << 53;
+
 /// A fresh seed below 2^53 (exact in JSON numbers everywhere). Thread-safe.
 quint64 randomSeed();
 

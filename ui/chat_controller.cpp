@@ -300,7 +300,16 @@ bool ChatController::reproduce(int assistantNodeId)
         emit errorOccurred(tr("This message carries no seed and options to reproduce it from."));
         return false;
     }
-    return startReply(node.parent, optionsFromMeta(*node.message.meta, m_settings.replyOptions(0)));
+    const weft::MessageMeta meta = *node.message.meta;
+    if (!startReply(node.parent, optionsFromMeta(meta, m_settings.replyOptions(0))))
+        return false;
+    const QString difference = reproduceDifference(meta, m_engine.model());
+    if (!difference.isEmpty()) {
+        m_notice = difference;
+        emit errorOccurred(difference);
+        emit conversationChanged();
+    }
+    return true;
 }
 
 bool ChatController::editAndResend(int userNodeId, const QString& text)
@@ -436,6 +445,20 @@ void ChatController::onReplyFailed(quint64 id, const QString& message, bool canc
     if (!cancelled)
         emit errorOccurred(notice);
     emit replyCompleted(false, elapsed);
+}
+
+QString reproduceDifference(const weft::MessageMeta& meta, const ModelSummary& loaded)
+{
+    const QString hash = QString::fromStdString(meta.modelHash);
+    if (!hash.isEmpty() && hash.compare(loaded.sha256, Qt::CaseInsensitive) != 0)
+        return ChatController::tr("This answer was made by model %1 (%2); the loaded model %3 (%4) is a different "
+                                  "one, so the reproduction will not be the same.")
+            .arg(QString::fromStdString(meta.modelId), hash.left(12), loaded.name, loaded.sha256.left(12));
+    const QString device = QString::fromStdString(meta.device);
+    if (!device.isEmpty() && device != loaded.device)
+        return ChatController::tr("This answer was made on %1 and is reproduced on %2; the output may differ.")
+            .arg(device, loaded.device);
+    return {};
 }
 
 QString contextNoticeText(const weft::ContextNotice& notice)

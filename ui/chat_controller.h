@@ -53,7 +53,9 @@ public:
     /// Regenerates an assistant message with a new seed as a new branch. -1: the last answer,
     /// or, when the last message is a question without an answer, answers that question.
     bool regenerate(int assistantNodeId = -1);
-    /// Regenerates with the seed and options stored in the message's meta (same output).
+    /// Regenerates with the seed and options stored in the message's meta (same output). When
+    /// the loaded model's hash (or the device) differs from the meta's, the reply still runs and
+    /// the notice line says so (reproduceDifference).
     bool reproduce(int assistantNodeId);
     /// Replaces a user message's text in a new branch and asks again; media is kept.
     bool editAndResend(int userNodeId, const QString& text);
@@ -131,6 +133,11 @@ private:
 /// The note shown in the chat when the engine shortened the conversation to fit the model's
 /// context (translated); empty when nothing was left out. GUI thread (uses tr()).
 QString contextNoticeText(const weft::ContextNotice& notice);
+
+/// Why reproducing an answer with `loaded` will not give the same output (translated): the
+/// model hash in its meta differs from the loaded model's, or the device it ran on differs.
+/// Empty when they match or the meta does not say. GUI thread (uses tr()).
+QString reproduceDifference(const weft::MessageMeta& meta, const ModelSummary& loaded);
 
 /// Reply options recorded in a message's meta (names as the engine writes them).
 weft::ReplyOptions optionsFromMeta(const weft::MessageMeta& meta, const weft::ReplyOptions& fallback);

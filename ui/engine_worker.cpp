@@ -1,6 +1,7 @@
 #include "ui/engine_worker.h"
 
 #include <QDir>
+#include <QThread>
 #include <QUuid>
 
 #include "ui/image_convert.h"
@@ -52,6 +53,8 @@ void EngineWorker::loadModel(const QString& directory, const QString& device, in
     }
     m_sessions.clear();
     m_model = loaded.value();
+    // 0 asks for every core (weft::LoadOptions::threads).
+    m_threads = threads > 0 ? threads : QThread::idealThreadCount();
     const auto& info = m_model->info();
     ModelSummary summary;
     summary.directory = QString::fromStdString(info.directory.empty() ? directory.toStdString() : info.directory);
@@ -134,6 +137,12 @@ void EngineWorker::reply(const ReplyRequest& request)
     result.id = id;
     result.message = std::move(answer.value().message);
     result.context = answer.value().context;
+    // Where it ran, so that Reproduce can say when it runs elsewhere (DESIGN: same output on
+    // one machine).
+    if (result.message.meta) {
+        result.message.meta->device = m_model->info().device;
+        result.message.meta->threads = m_threads;
+    }
     // A model may stop at once; conversation files require at least one segment per message.
     if (result.message.segments.empty())
         result.message.segments.push_back(weft::Segment::makeText(std::string()));

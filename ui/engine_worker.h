@@ -47,6 +47,7 @@ private:
     QString describe(const weft::Image& image, const std::atomic<bool>* cancel);
 
     std::shared_ptr<const weft::Model> m_model;
+    int m_threads = 0; ///< intra-op threads the loaded model runs with (recorded in meta)
     std::map<QString, std::unique_ptr<weft::Session>> m_sessions;
 };
 

@@ -51,9 +51,12 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, bool cudaAvailable, 
     m_seedPolicy->addItem(tr("New random seed for every answer"), QStringLiteral("random"));
     m_seedPolicy->addItem(tr("Fixed seed"), QStringLiteral("fixed"));
     m_seedPolicy->setCurrentIndex(settings.seedPolicy == SeedPolicy::Fixed ? 1 : 0);
-    m_seed = new QSpinBox(this);
-    m_seed->setRange(0, std::numeric_limits<int>::max());
-    m_seed->setValue(static_cast<int>(std::min<quint64>(settings.fixedSeed, std::numeric_limits<int>::max())));
+    // Seeds go up to 2^53 (what randomSeed() draws from and JSON numbers hold exactly); a
+    // double spin box without decimals holds every integer up to there exactly.
+    m_seed = new QDoubleSpinBox(this);
+    m_seed->setDecimals(0);
+    m_seed->setRange(0.0, static_cast<double>(kMaxSeed));
+    m_seed->setValue(static_cast<double>(std::min<quint64>(settings.fixedSeed, kMaxSeed)));
     m_seed->setAccessibleName(tr("Fixed seed"));
     m_seed->setEnabled(settings.seedPolicy == SeedPolicy::Fixed);
     connect(m_seedPolicy, &QComboBox::currentIndexChanged, this, [this](int i) { m_seed->setEnabled(i == 1); });
@@ -117,7 +120,7 @@ AppSettings SettingsDialog::settings() const
     s.device = m_device->currentData().toString();
     s.threads = m_threads->value();
     s.seedPolicy = m_seedPolicy->currentIndex() == 1 ? SeedPolicy::Fixed : SeedPolicy::Random;
-    s.fixedSeed = static_cast<quint64>(m_seed->value());
+    s.fixedSeed = std::min<quint64>(static_cast<quint64>(m_seed->value()), kMaxSeed);
     s.temperature = m_temperature->value();
     s.topK = m_topK->value();
     s.guidanceScale = m_guidance->value();

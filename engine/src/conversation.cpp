@@ -86,6 +86,16 @@ MessageMeta parseMeta(const json& j, const std::string& where) {
             fail(where + ".seconds", "expected a non-negative number, found " + jsonTypeName(*it));
         m.seconds = it->get<double>();
     }
+    // device and threads came later: files without them still load (and say nothing).
+    if (auto it = j.find("device"); it != j.end()) {
+        if (!it->is_string()) fail(where + ".device", "expected a string, found " + jsonTypeName(*it));
+        m.device = it->get<std::string>();
+    }
+    if (auto it = j.find("threads"); it != j.end()) {
+        if (!it->is_number_unsigned() || it->get<std::uint64_t>() > 4096)
+            fail(where + ".threads", "expected an integer from 0 to 4096, found " + jsonTypeName(*it));
+        m.threads = static_cast<int>(it->get<std::uint64_t>());
+    }
     return m;
 }
 
@@ -156,8 +166,8 @@ ojson messageToJson(const Message& m, const fs::path& base, const std::string& w
     out["segments"] = std::move(segs);
     if (m.meta) {
         const MessageMeta& meta = *m.meta;
-        if (!isValidUtf8(meta.modelId) || !isValidUtf8(meta.modelHash))
-            throw ArgumentError(where + ".meta: model id or hash is not valid UTF-8");
+        if (!isValidUtf8(meta.modelId) || !isValidUtf8(meta.modelHash) || !isValidUtf8(meta.device))
+            throw ArgumentError(where + ".meta: model id, hash or device is not valid UTF-8");
         ojson mj;
         mj["model"] = meta.modelId;
         mj["model_hash"] = meta.modelHash;
@@ -172,6 +182,9 @@ ojson messageToJson(const Message& m, const fs::path& base, const std::string& w
         mj["options"] = std::move(opts);
         if (!std::isfinite(meta.seconds)) throw ArgumentError(where + ".meta.seconds: expected a finite number");
         mj["seconds"] = meta.seconds;
+        // Written only when known, so a message without them serialises as before.
+        if (!meta.device.empty()) mj["device"] = meta.device;
+        if (meta.threads > 0) mj["threads"] = meta.threads;
         out["meta"] = std::move(mj);
     }
     return out;

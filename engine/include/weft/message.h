@@ -38,6 +38,8 @@ struct MessageMeta {
     std::uint64_t seed = 0;
     std::map<std::string, double> options; ///< temperature, top_k, top_p, guidance_scale, ...
     double seconds = 0.0;         ///< wall time of the reply
+    std::string device;           ///< where it ran ("cpu", "cuda:0"); empty when not recorded
+    int threads = 0;              ///< intra-op threads it ran with; 0 when not recorded
 };
 
 struct Message {
