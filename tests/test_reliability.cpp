@@ -19,6 +19,9 @@
 #include <QFileInfo>
 #include <QImageReader>
 #include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTimer>
 #include <QRegularExpression>
 #include <QScopeGuard>
 #include <QSignalSpy>
@@ -32,6 +35,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <memory>
 
@@ -85,6 +89,23 @@ bool writeBytes(const QString& path, const QByteArray& bytes)
 {
     QFile f(path);
     return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
+}
+
+// A store root that can be made unwritable: `link` points at the folder `real`, or (to break
+// every save, for root too) at the regular file `plain`.
+struct BreakableRoot {
+    QString real;
+    QString link;
+    QString plain;
+    bool made = false;
+};
+
+BreakableRoot makeBreakableRoot(const QTemporaryDir& tmp, const QString& prefix)
+{
+    BreakableRoot r{tmp.filePath(prefix + QStringLiteral("-real")), tmp.filePath(prefix + QStringLiteral("-link")),
+                    tmp.filePath(prefix + QStringLiteral("-plain-file"))};
+    r.made = QDir().mkpath(r.real) && writeBytes(r.plain, "a regular file, not a folder") && QFile::link(r.real, r.link);
+    return r;
 }
 
 // A BMP whose header declares width x height at 24 bits but holds no pixel data.
@@ -180,6 +201,7 @@ private slots:
     void textLengthPerMessage();
     void diskFullDuringSave();
     void readOnlyFolderDuringSave();
+    void failedSaveIsRetriedAndQuitAsks();
     void corruptAndFutureFilesAreLeftAlone();
     void missingAttachmentIsAPlaceholder();
     void engineThrowingDuringGeneration();
@@ -403,12 +425,11 @@ void ReliabilityTest::readOnlyFolderDuringSave()
 {
     // The store's root is a symlink to the real folder; pointing it at a regular file makes the
     // conversation's folder unwritable (ENOTDIR) for root too, while the good copy stays put.
-    const QString real = m_tmp.filePath(QStringLiteral("ro-real"));
-    const QString link = m_tmp.filePath(QStringLiteral("ro-link"));
-    const QString plain = m_tmp.filePath(QStringLiteral("ro-plain-file"));
-    QVERIFY(QDir().mkpath(real));
-    QVERIFY(writeBytes(plain, "a regular file, not a folder"));
-    QVERIFY(QFile::link(real, link));
+    const BreakableRoot root = makeBreakableRoot(m_tmp, QStringLiteral("ro"));
+    QVERIFY(root.made);
+    const QString& real = root.real;
+    const QString& link = root.link;
+    const QString& plain = root.plain;
     ConversationStore store(link);
     EngineHost engine;
     ChatController controller(store, engine);
@@ -441,6 +462,104 @@ void ReliabilityTest::readOnlyFolderDuringSave()
     QVERIFY2(roError.contains(QStringLiteral("Saving failed, the previous copy is kept")), qPrintable(roError));
     QCOMPARE(readBytes(QDir(folder).filePath(QStringLiteral("branches.json"))), before);
     QVERIFY(before.contains("writable again"));
+}
+
+namespace {
+
+// Answers the next modal QMessageBox by clicking the button whose text starts with `button`,
+// after running `before`. Records the buttons it offered in `offered`.
+void answerNextBox(const QString& button, QStringList* offered, std::function<void()> before = {})
+{
+    auto* poll = new QTimer;
+    QObject::connect(poll, &QTimer::timeout, poll, [=] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        poll->stop();
+        poll->deleteLater();
+        if (before)
+            before();
+        QAbstractButton* chosen = nullptr;
+        for (QAbstractButton* b : box->buttons()) {
+            offered->append(b->text());
+            if (b->text().startsWith(button))
+                chosen = b;
+        }
+        if (chosen)
+            chosen->click();
+        else
+            box->reject();
+    });
+    poll->start(20);
+}
+
+} // namespace
+
+void ReliabilityTest::failedSaveIsRetriedAndQuitAsks()
+{
+    // As in readOnlyFolderDuringSave: a symlinked root pointed at a regular file makes every
+    // save fail (for root too) while the last good copy stays; pointing it back mends the disk.
+    const BreakableRoot root = makeBreakableRoot(m_tmp, QStringLiteral("retry"));
+    QVERIFY(root.made);
+    const QString& real = root.real;
+    auto breakDisk = [&](bool broken) {
+        QFile::remove(root.link);
+        return QFile::link(broken ? root.plain : root.real, root.link);
+    };
+    ConversationStore store(root.link);
+    EngineHost engine;
+    MainWindow window(store, engine, m_settings);
+    window.show();
+    ChatController& controller = window.controller();
+    const QString id = controller.createNew();
+    QVERIFY(!id.isEmpty());
+    QVERIFY(savedTitleChange(controller, QStringLiteral("last good title")).isEmpty());
+    const QString branches = QDir(QDir(real).filePath(id)).filePath(QStringLiteral("branches.json"));
+
+    // A failed save: the marker shows, and once the disk is back the retry saves it by itself.
+    QVERIFY(breakDisk(true));
+    QVERIFY(savedTitleChange(controller, QStringLiteral("changed while broken")).contains(QStringLiteral("Saving failed")));
+    QVERIFY(controller.hasUnsaved());
+    QVERIFY(window.isWindowModified());
+    QVERIFY(window.unsavedMarker()->isVisibleTo(&window));
+    QVERIFY2(window.unsavedMarker()->text().contains(QStringLiteral("Not saved")), qPrintable(window.unsavedMarker()->text()));
+    QVERIFY(breakDisk(false));
+    QTRY_VERIFY_WITH_TIMEOUT(!controller.hasUnsaved(), 10000);
+    QVERIFY(readBytes(branches).contains("changed while broken"));
+    QVERIFY(!window.isWindowModified());
+    QVERIFY(!window.unsavedMarker()->isVisibleTo(&window));
+    QVERIFY(controller.notice().isEmpty());
+
+    // Closing with an unsaved change asks; Cancel keeps the window, Retry saves and closes.
+    QVERIFY(breakDisk(true));
+    QVERIFY(!savedTitleChange(controller, QStringLiteral("second change")).isEmpty());
+    QStringList offered;
+    answerNextBox(QStringLiteral("Cancel"), &offered);
+    QVERIFY(!window.close());
+    QVERIFY(window.isVisible());
+    QVERIFY(offered.contains(QStringLiteral("Retry")));
+    QVERIFY(offered.contains(QStringLiteral("Save a copy elsewhere…")));
+    QVERIFY(offered.contains(QStringLiteral("Quit anyway")));
+    answerNextBox(QStringLiteral("Retry"), &offered, [&] { breakDisk(false); });
+    QVERIFY(window.close());
+    QVERIFY(readBytes(branches).contains("second change"));
+    QVERIFY(!controller.hasUnsaved());
+
+    // A copy elsewhere holds the change that the real folder could not take.
+    window.show();
+    QVERIFY(breakDisk(true));
+    QVERIFY(!savedTitleChange(controller, QStringLiteral("third change")).isEmpty());
+    const QString elsewhere = m_tmp.filePath(QStringLiteral("retry-copy"));
+    QVERIFY(controller.saveUnsavedCopies(elsewhere));
+    QVERIFY(readBytes(QDir(QDir(elsewhere).filePath(id)).filePath(QStringLiteral("branches.json"))).contains("third change"));
+    StoredConversation copy;
+    QVERIFY(ConversationStore(elsewhere).load(id, copy));
+    QCOMPARE(copy.title, QStringLiteral("third change"));
+    // Quit anyway closes and leaves the last good copy as it was.
+    answerNextBox(QStringLiteral("Quit anyway"), &offered);
+    QVERIFY(window.close());
+    QVERIFY(readBytes(branches).contains("second change"));
+    QVERIFY(breakDisk(false));
 }
 
 void ReliabilityTest::corruptAndFutureFilesAreLeftAlone()

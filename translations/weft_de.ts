@@ -261,6 +261,14 @@
         <source>This answer was made on %1 and is reproduced on %2; the output may differ.</source>
         <translation>Diese Antwort entstand auf %1 und wird auf %2 reproduziert; das Ergebnis kann abweichen.</translation>
     </message>
+    <message>
+        <source>%1: cannot create folder</source>
+        <translation>%1: Ordner kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>%1 could not be copied</source>
+        <translation>%1 konnte nicht kopiert werden</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ChatView</name>
@@ -950,6 +958,52 @@ Die Aufnahme bleibt erhalten: „Aufnahme speichern“ versucht es erneut, „Ve
     <message>
         <source>The model could not be loaded: %1. Still using %2.</source>
         <translation>Das Modell konnte nicht geladen werden: %1. %2 wird weiter verwendet.</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Nicht gespeicherte Änderungen</translation>
+    </message>
+    <message>
+        <source>● Not saved, next try in %1 s</source>
+        <translation>● Nicht gespeichert, nächster Versuch in %1 s</translation>
+    </message>
+    <message>
+        <source>● Not saved</source>
+        <translation>● Nicht gespeichert</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conversation(s) could not be saved: %1
+If you quit now, the last changes are lost.</source>
+        <translation>
+            <numerusform>%n Unterhaltung konnte nicht gespeichert werden: %1
+Wenn du jetzt beendest, gehen die letzten Änderungen verloren.</numerusform>
+            <numerusform>%n Unterhaltungen konnten nicht gespeichert werden: %1
+Wenn du jetzt beendest, gehen die letzten Änderungen verloren.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Save a copy elsewhere…</source>
+        <translation>Kopie an anderem Ort speichern…</translation>
+    </message>
+    <message>
+        <source>Quit anyway</source>
+        <translation>Trotzdem beenden</translation>
+    </message>
+    <message>
+        <source>Save a copy of the unsaved conversations</source>
+        <translation>Kopie der nicht gespeicherten Unterhaltungen speichern</translation>
+    </message>
+    <message>
+        <source>A copy was saved in %1.</source>
+        <translation>Eine Kopie wurde in %1 gespeichert.</translation>
+    </message>
+    <message>
+        <source>The copy could not be saved: %1</source>
+        <translation>Die Kopie konnte nicht gespeichert werden: %1</translation>
     </message>
 </context>
 <context>

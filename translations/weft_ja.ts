@@ -259,6 +259,14 @@
         <source>This answer was made on %1 and is reproduced on %2; the output may differ.</source>
         <translation>この回答は %1 で作成され、%2 で再現されます。出力が異なる場合があります。</translation>
     </message>
+    <message>
+        <source>%1: cannot create folder</source>
+        <translation>%1: フォルダーを作成できません</translation>
+    </message>
+    <message>
+        <source>%1 could not be copied</source>
+        <translation>%1 をコピーできませんでした</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ChatView</name>
@@ -948,6 +956,50 @@ The recording is kept: press Save recording to try again, or Discard.</source>
     <message>
         <source>The model could not be loaded: %1. Still using %2.</source>
         <translation>モデルを読み込めませんでした: %1。引き続き %2 を使用します。</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存の変更</translation>
+    </message>
+    <message>
+        <source>● Not saved, next try in %1 s</source>
+        <translation>● 未保存、%1 秒後に再試行</translation>
+    </message>
+    <message>
+        <source>● Not saved</source>
+        <translation>● 未保存</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conversation(s) could not be saved: %1
+If you quit now, the last changes are lost.</source>
+        <translation>
+            <numerusform>%n 件の会話を保存できませんでした: %1
+今終了すると、最後の変更は失われます。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>再試行</translation>
+    </message>
+    <message>
+        <source>Save a copy elsewhere…</source>
+        <translation>別の場所にコピーを保存…</translation>
+    </message>
+    <message>
+        <source>Quit anyway</source>
+        <translation>それでも終了</translation>
+    </message>
+    <message>
+        <source>Save a copy of the unsaved conversations</source>
+        <translation>未保存の会話のコピーを保存</translation>
+    </message>
+    <message>
+        <source>A copy was saved in %1.</source>
+        <translation>コピーを %1 に保存しました。</translation>
+    </message>
+    <message>
+        <source>The copy could not be saved: %1</source>
+        <translation>コピーを保存できませんでした: %1</translation>
     </message>
 </context>
 <context>

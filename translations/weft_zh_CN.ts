@@ -259,6 +259,14 @@
         <source>This answer was made on %1 and is reproduced on %2; the output may differ.</source>
         <translation>此回答在 %1 上生成，现在在 %2 上复现；输出可能不同。</translation>
     </message>
+    <message>
+        <source>%1: cannot create folder</source>
+        <translation>%1：无法创建文件夹</translation>
+    </message>
+    <message>
+        <source>%1 could not be copied</source>
+        <translation>无法复制 %1</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ChatView</name>
@@ -948,6 +956,50 @@ The recording is kept: press Save recording to try again, or Discard.</source>
     <message>
         <source>The model could not be loaded: %1. Still using %2.</source>
         <translation>无法加载模型：%1。仍在使用 %2。</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>● Not saved, next try in %1 s</source>
+        <translation>● 未保存，%1 秒后重试</translation>
+    </message>
+    <message>
+        <source>● Not saved</source>
+        <translation>● 未保存</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conversation(s) could not be saved: %1
+If you quit now, the last changes are lost.</source>
+        <translation>
+            <numerusform>%n 个对话无法保存：%1
+如果现在退出，最后的更改将会丢失。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Save a copy elsewhere…</source>
+        <translation>在其他位置保存副本…</translation>
+    </message>
+    <message>
+        <source>Quit anyway</source>
+        <translation>仍然退出</translation>
+    </message>
+    <message>
+        <source>Save a copy of the unsaved conversations</source>
+        <translation>保存未保存对话的副本</translation>
+    </message>
+    <message>
+        <source>A copy was saved in %1.</source>
+        <translation>副本已保存到 %1。</translation>
+    </message>
+    <message>
+        <source>The copy could not be saved: %1</source>
+        <translation>无法保存副本：%1</translation>
     </message>
 </context>
 <context>

@@ -1,7 +1,10 @@
 #include "ui/chat_controller.h"
 
+#include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QSaveFile>
 
 #include "ui/engine_host.h"
 #include "weft/audio.h"
@@ -21,6 +24,34 @@ double metaValue(const weft::MessageMeta& meta, std::initializer_list<const char
             return it->second;
     }
     return fallback;
+}
+
+// Copies every file of `from` into `to` (created when needed), keeping files already there.
+// False with `error` (translated) at the first file that cannot be copied.
+bool copyMediaFolder(const QString& from, const QString& to, QString* error)
+{
+    const QDir source(from);
+    const QStringList names = source.entryList(QDir::Files);
+    if (names.isEmpty())
+        return true;
+    if (!QDir().mkpath(to)) {
+        *error = ChatController::tr("%1: cannot create folder").arg(to);
+        return false;
+    }
+    for (const QString& name : names) {
+        const QString target = QDir(to).filePath(name);
+        if (QFile::exists(target))
+            continue;
+        // Media are capped at 64 MiB (ConversationStore::kMaxMediaBytes): one read, one atomic write.
+        QFile in(source.filePath(name));
+        QSaveFile out(target);
+        if (!in.open(QIODevice::ReadOnly) || !out.open(QIODevice::WriteOnly) || out.write(in.readAll()) < 0 ||
+            !out.commit()) {
+            *error = ChatController::tr("%1 could not be copied").arg(source.filePath(name));
+            return false;
+        }
+    }
+    return true;
 }
 
 } // namespace
@@ -60,16 +91,10 @@ ChatController::ChatController(ConversationStore& store, EngineHost& engine, QOb
         m_pendingTotal = total;
         emit pendingChanged();
     });
-    connect(&m_writer, &ConversationWriter::written, this, [this](const QString& id, bool ok, const QString& error) {
-        if (ok) {
-            emit conversationSaved(id);
-            return;
-        }
-        // The last good copy is untouched; the user keeps working and sees why.
-        const QString notice = tr("Saving failed, the previous copy is kept: %1").arg(error);
-        setNoticeFor(id, notice);
-        emit errorOccurred(notice);
-    });
+    connect(&m_writer, &ConversationWriter::written, this, &ChatController::onWritten);
+    m_retryTimer = new QTimer(this);
+    m_retryTimer->setSingleShot(true);
+    connect(m_retryTimer, &QTimer::timeout, this, &ChatController::retryUnsaved);
     connect(&m_engine, &EngineHost::replyFinished, this, &ChatController::onReplyFinished);
     connect(&m_engine, &EngineHost::replyFailed, this, &ChatController::onReplyFailed);
 }
@@ -163,7 +188,133 @@ bool ChatController::saveCurrent()
         return false;
     }
     // The disk write (with fsync) runs on the writer thread; see onWritten for failures.
+    enqueueSave(std::move(job));
+    return true;
+}
+
+void ChatController::enqueueSave(SaveJob job)
+{
+    Queued& queued = m_queued[job.id];
+    queued.job = job;
+    ++queued.inFlight;
     m_writer.enqueue(std::move(job));
+}
+
+void ChatController::onWritten(const QString& id, bool ok, const QString& error)
+{
+    auto it = m_queued.find(id);
+    if (it != m_queued.end() && --it->second.inFlight <= 0 && ok)
+        m_queued.erase(it); // the newest snapshot is on disk
+    if (ok) {
+        const bool wasUnsaved = m_unsaved.erase(id) > 0;
+        if (m_unsaved.empty()) {
+            m_retryTimer->stop();
+            m_retryDelayMs = 1000;
+            m_lastSaveError.clear();
+        }
+        if (wasUnsaved) {
+            // The failure notice of that conversation is out of date now.
+            if (id == m_current.id && m_notice.startsWith(m_saveFailurePrefix))
+                setNoticeFor(id, QString());
+            else if (auto kept = m_otherNotices.find(id); kept != m_otherNotices.end() && kept->second.startsWith(m_saveFailurePrefix))
+                m_otherNotices.erase(kept);
+            emit unsavedChanged();
+        }
+        emit conversationSaved(id);
+        return;
+    }
+    // The last good copy is untouched; the user keeps working, sees why, and it is tried again.
+    m_unsaved.insert(id);
+    m_lastSaveError = error;
+    if (!m_retryTimer->isActive()) {
+        m_retryTimer->start(m_retryDelayMs);
+        m_retryDelayMs = std::min(m_retryDelayMs * 2, 30000);
+    }
+    const QString notice = tr("Saving failed, the previous copy is kept: %1").arg(error);
+    m_saveFailurePrefix = notice.left(notice.size() - error.size());
+    setNoticeFor(id, notice);
+    emit errorOccurred(notice);
+    emit unsavedChanged();
+}
+
+void ChatController::retryUnsaved()
+{
+    // The newest snapshot of each, so a retry never writes an older state over a newer one.
+    for (const QString& id : m_unsaved) {
+        auto it = m_queued.find(id);
+        if (it != m_queued.end() && it->second.inFlight == 0)
+            enqueueSave(it->second.job);
+    }
+}
+
+bool ChatController::retryUnsavedNow(QString* error)
+{
+    settleSaves();
+    const std::set<QString> ids = m_unsaved;
+    for (const QString& id : ids) {
+        auto it = m_queued.find(id);
+        QString why;
+        if (it != m_queued.end() && !ConversationStore::write(it->second.job, &why)) {
+            if (error)
+                *error = why;
+            m_lastSaveError = why;
+            continue;
+        }
+        m_queued.erase(id);
+        m_unsaved.erase(id);
+    }
+    if (m_unsaved.empty())
+        m_retryTimer->stop();
+    emit unsavedChanged();
+    return m_unsaved.empty();
+}
+
+bool ChatController::saveUnsavedCopies(const QString& folder, QString* error)
+{
+    settleSaves();
+    bool allWritten = true;
+    for (const QString& id : m_unsaved) {
+        auto it = m_queued.find(id);
+        if (it == m_queued.end())
+            continue;
+        SaveJob copy = it->second.job;
+        copy.folder = QDir(folder).filePath(id);
+        QString why;
+        // The media the files refer to (written at send time) go beside them.
+        const bool ok = ConversationStore::write(copy, &why) &&
+                        copyMediaFolder(QDir(it->second.job.folder).filePath(QStringLiteral("media")),
+                                        QDir(copy.folder).filePath(QStringLiteral("media")), &why);
+        if (!ok && error)
+            *error = why;
+        allWritten = allWritten && ok;
+    }
+    return allWritten;
+}
+
+void ChatController::settleSaves()
+{
+    m_writer.flush();
+    // The writer's results are queued to this thread; take them now.
+    QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
+}
+
+bool ChatController::renameConversation(const QString& id, const QString& title)
+{
+    if (id == m_current.id)
+        return rename(title);
+    StoredConversation other;
+    QString error;
+    SaveJob job;
+    bool ok = m_store.load(id, other, &error);
+    if (ok) {
+        other.title = title;
+        ok = m_store.prepare(other, job, &error);
+    }
+    if (!ok) {
+        emit errorOccurred(tr("Saving failed, the previous copy is kept: %1").arg(error));
+        return false;
+    }
+    enqueueSave(std::move(job));
     return true;
 }
 
@@ -397,7 +548,7 @@ void ChatController::attachReply(const QString& conversationId, int parentNodeId
         emit errorOccurred(notice);
         return;
     }
-    m_writer.enqueue(std::move(job));
+    enqueueSave(std::move(job));
 }
 
 void ChatController::onReplyFinished(const ReplyResult& result)

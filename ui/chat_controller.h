@@ -8,8 +8,10 @@
 #include <QImage>
 #include <QList>
 #include <QObject>
+#include <QTimer>
 
 #include <map>
+#include <set>
 
 #include "ui/app_settings.h"
 #include "ui/attachment.h"
@@ -83,8 +85,30 @@ public:
     const QString& notice() const { return m_notice; }
     /// True when the last message is a user message without an answer.
     bool needsAnswer() const;
+    /// Renames a stored conversation (the open one or another); saved through the same writer
+    /// as every turn, failures reported and retried the same way.
+    bool renameConversation(const QString& id, const QString& title);
     /// Blocks until every save queued so far is on disk (saves run on a writer thread).
     void flushSaves() { m_writer.flush(); }
+    /// flushSaves(), then handles the writer's results at once (unsaved state is current after
+    /// it). GUI thread; for closing the window.
+    void settleSaves();
+
+    /// Conversations whose newest state is not on disk because its save failed. Each is
+    /// retried on its own, after 1 s, then 2, 4, … up to 30 s between tries, until it succeeds.
+    bool hasUnsaved() const { return !m_unsaved.empty(); }
+    int unsavedCount() const { return static_cast<int>(m_unsaved.size()); }
+    /// The last save error (English, from the store); empty when everything is saved.
+    const QString& lastSaveError() const { return m_lastSaveError; }
+    /// Seconds until the next automatic try (0 when nothing is unsaved).
+    int retrySeconds() const { return m_retryTimer->isActive() ? (m_retryTimer->remainingTime() + 999) / 1000 : 0; }
+    /// Writes every unsaved conversation now, on this thread (blocks on the disk). True when
+    /// all are on disk; otherwise `error` says why.
+    bool retryUnsavedNow(QString* error = nullptr);
+    /// Writes a copy of every unsaved conversation (both files and its media/) into
+    /// `<folder>/<id>/`, atomically per file. True when every copy was written. The unsaved
+    /// state stays (the real folder still lacks the change) and retries go on.
+    bool saveUnsavedCopies(const QString& folder, QString* error = nullptr);
 
 signals:
     void conversationChanged();
@@ -93,6 +117,8 @@ signals:
     void errorOccurred(const QString& message);
     /// A save reached the disk.
     void conversationSaved(const QString& id);
+    /// hasUnsaved() changed, or the next retry's delay did.
+    void unsavedChanged();
     /// Emitted when a reply finished or failed; `milliseconds` since the request was sent.
     void replyCompleted(bool ok, qint64 milliseconds);
 
@@ -103,6 +129,11 @@ private:
     };
     bool startReply(int parentNodeId, const weft::ReplyOptions& options);
     bool saveCurrent();
+    /// Queues a snapshot on the writer and keeps it as that conversation's newest state (what
+    /// a retry writes again).
+    void enqueueSave(SaveJob job);
+    void onWritten(const QString& id, bool ok, const QString& error);
+    void retryUnsaved();
     void onReplyFinished(const ReplyResult& result);
     void onReplyFailed(quint64 id, const QString& message, bool cancelled);
     void clearPending();
@@ -128,6 +159,16 @@ private:
     int m_pendingTotal = 0;
     QString m_notice;
     std::map<QString, QString> m_otherNotices; ///< conversation id -> notice kept for it
+    struct Queued {
+        SaveJob job;      ///< the newest snapshot queued for that conversation
+        int inFlight = 0; ///< jobs queued and not yet written
+    };
+    std::map<QString, Queued> m_queued;
+    std::set<QString> m_unsaved; ///< ids whose newest save failed
+    QString m_lastSaveError;
+    QString m_saveFailurePrefix; ///< the translated "Saving failed…" text before the error
+    QTimer* m_retryTimer = nullptr;
+    int m_retryDelayMs = 1000;
 };
 
 /// The note shown in the chat when the engine shortened the conversation to fit the model's

@@ -35,7 +35,8 @@ namespace weft::ui {
 MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSettings& settings, QWidget* parent)
     : QMainWindow(parent), m_store(store), m_engine(engine)
 {
-    setWindowTitle(tr("Weft"));
+    // [*]: the title shows an asterisk while a conversation is not saved.
+    setWindowTitle(tr("Weft") + QStringLiteral("[*]"));
     setAccessibleName(tr("Weft"));
     m_controller = new ChatController(store, engine, this);
     m_controller->setSettings(settings);
@@ -77,7 +78,12 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
     m_modelProgress->setMaximumWidth(160);
     m_modelProgress->setAccessibleName(tr("Model loading progress"));
     m_modelProgress->hide();
+    m_unsaved = new QLabel(this);
+    m_unsaved->setAccessibleName(tr("Unsaved changes"));
+    m_unsaved->setStyleSheet(QStringLiteral("color: #b00020;"));
+    m_unsaved->hide();
     statusBar()->addWidget(m_modelStatus, 1);
+    statusBar()->addPermanentWidget(m_unsaved);
     statusBar()->addPermanentWidget(m_modelProgress);
 
     buildMenus();
@@ -93,16 +99,7 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
             m_controller->rename(title);
             return;
         }
-        StoredConversation c;
-        QString error;
-        if (m_store.load(id, c, &error)) {
-            c.title = title;
-            if (m_store.save(c, &error)) {
-                m_list->refresh(id);
-                return;
-            }
-        }
-        showError(error);
+        m_controller->renameConversation(id, title);
     });
     connect(m_sidebar, &ConversationSidebar::deleteRequested, this, &MainWindow::deleteConversation);
     connect(m_controller, &ChatController::conversationSaved, this, [this](const QString& id) {
@@ -110,6 +107,7 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
         if (id == m_controller->current().id)
             m_sidebar->select(id);
     });
+    connect(m_controller, &ChatController::unsavedChanged, this, &MainWindow::showUnsaved);
     connect(m_controller, &ChatController::errorOccurred, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     connect(m_controller, &ChatController::generatingChanged, this, [this](bool generating) {
         m_list->setGenerating(generating ? m_controller->generatingConversationId() : QString());
@@ -412,9 +410,61 @@ void MainWindow::exportHtml()
         showError(tr("Export failed: %1").arg(error));
 }
 
+void MainWindow::showUnsaved()
+{
+    const bool unsaved = m_controller->hasUnsaved();
+    setWindowModified(unsaved);
+    m_unsaved->setVisible(unsaved);
+    if (!unsaved)
+        return;
+    const int seconds = m_controller->retrySeconds();
+    m_unsaved->setText(seconds > 0 ? tr("● Not saved, next try in %1 s").arg(seconds) : tr("● Not saved"));
+    m_unsaved->setToolTip(m_controller->lastSaveError());
+}
+
+bool MainWindow::confirmQuitUnsaved()
+{
+    while (m_controller->hasUnsaved()) {
+        QMessageBox box(QMessageBox::Warning, tr("Unsaved changes"),
+                        tr("%n conversation(s) could not be saved: %1\nIf you quit now, the last changes are lost.", "",
+                           m_controller->unsavedCount()).arg(m_controller->lastSaveError()),
+                        QMessageBox::NoButton, this);
+        QPushButton* retry = box.addButton(tr("Retry"), QMessageBox::AcceptRole);
+        QPushButton* copy = box.addButton(tr("Save a copy elsewhere…"), QMessageBox::ActionRole);
+        QPushButton* quit = box.addButton(tr("Quit anyway"), QMessageBox::DestructiveRole);
+        box.addButton(QMessageBox::Cancel);
+        box.setDefaultButton(retry);
+        box.exec();
+        if (box.clickedButton() == quit)
+            return true;
+        if (box.clickedButton() == retry) {
+            m_controller->retryUnsavedNow();
+            continue;
+        }
+        if (box.clickedButton() != copy)
+            return false; // Cancel or Esc: keep the window open
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Save a copy of the unsaved conversations"));
+        QString error;
+        if (dir.isEmpty())
+            continue;
+        if (m_controller->saveUnsavedCopies(dir, &error)) {
+            statusBar()->showMessage(tr("A copy was saved in %1.").arg(QDir::toNativeSeparators(dir)), 5000);
+            return true;
+        }
+        QMessageBox::warning(this, tr("Unsaved changes"), tr("The copy could not be saved: %1").arg(error));
+    }
+    return true;
+}
+
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     m_controller->stop();
+    // Every queued save reaches the disk (or fails) before deciding whether anything is lost.
+    m_controller->settleSaves();
+    if (!confirmQuitUnsaved()) {
+        event->ignore();
+        return;
+    }
     m_store.purgeTrash();
     event->accept();
 }

@@ -39,6 +39,8 @@ public:
     ConversationSidebar* sidebar() const { return m_sidebar; }
     ConversationListModel* conversationList() const { return m_list; }
     QLabel* modelStatus() const { return m_modelStatus; }
+    /// The status bar's unsaved marker ("● Not saved, next try in 2 s"); hidden when all is saved.
+    QLabel* unsavedMarker() const { return m_unsaved; }
     QAction* sendAction() const { return m_send; }
     QAction* stopAction() const { return m_stop; }
     QAction* newChatAction() const { return m_newChat; }
@@ -67,6 +69,11 @@ private:
     /// Sends a starter of the empty chat (text and files) through the composer.
     void sendStarter(const QString& text, const QStringList& paths, const QString& error);
     void showError(const QString& message);
+    /// Updates the unsaved marker and the title's asterisk from the controller.
+    void showUnsaved();
+    /// When a conversation is not saved, asks Retry / Save a copy elsewhere / Quit anyway /
+    /// Cancel until it is saved, copied or given up. True when the window may close. Modal.
+    bool confirmQuitUnsaved();
 
     ConversationStore& m_store;
     EngineHost& m_engine;
@@ -78,6 +85,7 @@ private:
     QWidget* m_undoBar = nullptr;
     QLabel* m_undoLabel = nullptr;
     QLabel* m_modelStatus = nullptr;
+    QLabel* m_unsaved = nullptr;
     QProgressBar* m_modelProgress = nullptr;
     QAction* m_send = nullptr;
     QAction* m_stop = nullptr;
