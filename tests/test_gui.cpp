@@ -31,6 +31,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QToolButton>
 #include <QTranslator>
 #include <QUrl>
 
@@ -240,6 +241,7 @@ private slots:
     void replyLandsInItsOwnConversation();
     void engineFailureIsAMessage();
     void failedModelLoadKeepsTheWorkingModel();
+    void keyboardOpensViewerAndCopiesText();
     void reproduceChecksTheModel();
     void translationsAreCompiledIn();
     void examplePairsMakeOneMessage();
@@ -537,10 +539,12 @@ void GuiTest::dropImageAndTextThenSend()
             answerImagePath = QString::fromStdString(answer.segments[i].path);
             QVERIFY(QFile::exists(answerImagePath));
             // The caption comes from asking the model to describe the image; the steered model
-            // answers that with an image too, so there may be none (the tile then says "Image").
+            // answers that with an image too, so the alt text is the fallback naming the model.
+            // Either way there is one: a missing alt text fails here.
             const auto& alts = controller.current().tree.node(path[1]).altTexts;
             const auto alt = alts.find(int(i));
-            QVERIFY(alt == alts.end() || !alt->second.isEmpty());
+            QVERIFY2(alt != alts.end(), "the answer's image has no alt text");
+            QVERIFY(!alt->second.isEmpty());
         }
     }
     // The steered model answers with exactly one generated image at the model's image size.
@@ -557,6 +561,14 @@ void GuiTest::dropImageAndTextThenSend()
     const auto answerTile = std::find_if(tiles.begin(), tiles.end(),
                                          [&](ImageTile* t) { return t->path() == answerImagePath; });
     QVERIFY2(answerTile != tiles.end(), "no tile shows the answer image");
+    // Screen readers name each tile after its alt text (the question's picture, which has
+    // none, after its place).
+    QCOMPARE((*answerTile)->pictureLabel()->accessibleName(),
+             controller.current().tree.node(path[1]).altTexts.at(0));
+    for (ImageTile* tile : tiles) {
+        if (tile != *answerTile)
+            QCOMPARE(tile->pictureLabel()->accessibleName(), QStringLiteral("Your picture 1"));
+    }
     QVERIFY(!(*answerTile)->image().isNull());
     QCOMPARE((*answerTile)->image().size(), QSize(64, 64));
     // Saved after the turn.
@@ -805,6 +817,63 @@ void GuiTest::failedModelLoadKeepsTheWorkingModel()
     QVERIFY(!controller.needsAnswer());
     QCOMPARE(QString::fromStdString(controller.current().tree.node(controller.current().tree.activeLeaf())
                                         .message.meta->modelHash), hash);
+}
+
+void GuiTest::keyboardOpensViewerAndCopiesText()
+{
+    ChatController& controller = m_window->controller();
+    m_window->composer()->clear();
+    QVERIFY(!controller.createNew().isEmpty());
+    const QString imagePath = writeSceneImage(m_tmp.filePath(QStringLiteral("keyboard.png")));
+    // The random model may begin an answer with an image; ask until one has text.
+    std::string answerText;
+    for (int attempt = 0; attempt < 5 && answerText.empty(); ++attempt) {
+        m_window->composer()->clear();
+        QCOMPARE(m_window->composer()->addFiles({imagePath}), 1);
+        m_window->composer()->setText(QStringLiteral("describe this image"));
+        m_window->sendAction()->trigger();
+        QVERIFY(waitForReply());
+        const auto& tree = controller.current().tree;
+        answerText = tree.node(tree.activeLeaf()).message.joinedText();
+    }
+    QVERIFY2(!answerText.empty(), "no answer with text in 5 tries");
+    ChatView* view = m_window->chatView();
+    // The picture's tile takes focus and opens the viewer with Enter.
+    const auto tiles = view->findChildren<ImageTile*>();
+    QVERIFY(!tiles.isEmpty());
+    QLabel* picture = tiles.last()->pictureLabel();
+    QCOMPARE(picture->accessibleName(), QStringLiteral("Your picture 1"));
+    QVERIFY(picture->focusPolicy() & Qt::TabFocus);
+    bool viewerOpened = false;
+    QTimer closer;
+    connect(&closer, &QTimer::timeout, this, [&] {
+        if (auto* viewer = qobject_cast<ImageViewer*>(QApplication::activeModalWidget())) {
+            viewerOpened = true;
+            viewer->reject();
+        }
+    });
+    closer.start(20);
+    picture->setFocus();
+    QTest::keyClick(picture, Qt::Key_Return);
+    closer.stop();
+    QVERIFY(viewerOpened);
+    // The answer's text: a Copy text button reached with Tab, pressed with Space.
+    QToolButton* copy = nullptr;
+    for (QToolButton* b : view->findChildren<QToolButton*>()) {
+        if (b->accessibleName() == QStringLiteral("Copy the answer's text") && b->isVisibleTo(m_window.get()))
+            copy = b;
+    }
+    QVERIFY(copy);
+    QVERIFY(copy->focusPolicy() & Qt::TabFocus);
+    QApplication::clipboard()->clear();
+    copy->setFocus();
+    QTest::keyClick(copy, Qt::Key_Space);
+    QCOMPARE(QApplication::clipboard()->text(), QString::fromStdString(answerText).trimmed());
+    // The text itself can be selected from the keyboard.
+    for (QLabel* label : view->findChildren<QLabel*>()) {
+        if (label->accessibleName() == QStringLiteral("Answer text"))
+            QVERIFY(label->textInteractionFlags() & Qt::TextSelectableByKeyboard);
+    }
 }
 
 void GuiTest::reproduceChecksTheModel()

@@ -404,6 +404,22 @@
         <source>Play sound %1, %2 seconds</source>
         <translation>Klang %1 abspielen, %2 Sekunden</translation>
     </message>
+    <message>
+        <source>Copy text</source>
+        <translation>Text kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the answer&apos;s text</source>
+        <translation>Den Text der Antwort kopieren</translation>
+    </message>
+    <message>
+        <source>Your picture %1</source>
+        <translation>Dein Bild %1</translation>
+    </message>
+    <message>
+        <source>Picture %1 of the answer</source>
+        <translation>Bild %1 der Antwort</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::Composer</name>
@@ -634,6 +650,10 @@ Die Aufnahme bleibt erhalten: „Aufnahme speichern“ versucht es erneut, „Ve
         <source>The model is not loaded.</source>
         <translation>Das Modell ist nicht geladen.</translation>
     </message>
+    <message>
+        <source>Picture drawn by %1, without a description</source>
+        <translation>Von %1 gezeichnetes Bild, ohne Beschreibung</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ExamplePairDialog</name>
@@ -764,6 +784,10 @@ Die Aufnahme bleibt erhalten: „Aufnahme speichern“ versucht es erneut, „Ve
     <message>
         <source>Copy image</source>
         <translation>Bild kopieren</translation>
+    </message>
+    <message>
+        <source>Press Enter to open the viewer</source>
+        <translation>Eingabetaste öffnet die Bildansicht</translation>
     </message>
 </context>
 <context>

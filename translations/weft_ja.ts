@@ -402,6 +402,22 @@
         <source>Play sound %1, %2 seconds</source>
         <translation>音声 %1 を再生（%2 秒）</translation>
     </message>
+    <message>
+        <source>Copy text</source>
+        <translation>テキストをコピー</translation>
+    </message>
+    <message>
+        <source>Copy the answer&apos;s text</source>
+        <translation>回答のテキストをコピー</translation>
+    </message>
+    <message>
+        <source>Your picture %1</source>
+        <translation>あなたの画像 %1</translation>
+    </message>
+    <message>
+        <source>Picture %1 of the answer</source>
+        <translation>回答の画像 %1</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::Composer</name>
@@ -632,6 +648,10 @@ The recording is kept: press Save recording to try again, or Discard.</source>
         <source>The model is not loaded.</source>
         <translation>モデルが読み込まれていません。</translation>
     </message>
+    <message>
+        <source>Picture drawn by %1, without a description</source>
+        <translation>%1 が描いた画像（説明なし）</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ExamplePairDialog</name>
@@ -762,6 +782,10 @@ The recording is kept: press Save recording to try again, or Discard.</source>
     <message>
         <source>Copy image</source>
         <translation>画像をコピー</translation>
+    </message>
+    <message>
+        <source>Press Enter to open the viewer</source>
+        <translation>Enter キーでビューアーを開きます</translation>
     </message>
 </context>
 <context>

@@ -402,6 +402,22 @@
         <source>Play sound %1, %2 seconds</source>
         <translation>播放声音 %1，%2 秒</translation>
     </message>
+    <message>
+        <source>Copy text</source>
+        <translation>复制文本</translation>
+    </message>
+    <message>
+        <source>Copy the answer&apos;s text</source>
+        <translation>复制回答的文本</translation>
+    </message>
+    <message>
+        <source>Your picture %1</source>
+        <translation>你的图片 %1</translation>
+    </message>
+    <message>
+        <source>Picture %1 of the answer</source>
+        <translation>回答中的图片 %1</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::Composer</name>
@@ -632,6 +648,10 @@ The recording is kept: press Save recording to try again, or Discard.</source>
         <source>The model is not loaded.</source>
         <translation>模型未加载。</translation>
     </message>
+    <message>
+        <source>Picture drawn by %1, without a description</source>
+        <translation>由 %1 绘制的图片，无描述</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ExamplePairDialog</name>
@@ -762,6 +782,10 @@ The recording is kept: press Save recording to try again, or Discard.</source>
     <message>
         <source>Copy image</source>
         <translation>复制图像</translation>
+    </message>
+    <message>
+        <source>Press Enter to open the viewer</source>
+        <translation>按 Enter 键打开查看器</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,8 @@
 #include "ui/chat_view.h"
 
+#include <QApplication>
 #include <QAudioOutput>
+#include <QClipboard>
 #include <QDragEnterEvent>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -174,18 +176,11 @@ QWidget* ChatView::makeAudioChip(const QString& path)
     return chip;
 }
 
-QWidget* ChatView::makeMessage(int nodeId)
+QHBoxLayout* ChatView::makeHeader(int nodeId, QWidget* box)
 {
     const auto& tree = m_controller.current().tree;
     const auto& node = tree.node(nodeId);
     const bool user = node.message.role == weft::Role::User;
-    auto* box = new QFrame;
-    box->setFrameShape(QFrame::StyledPanel);
-    box->setAccessibleName(user ? tr("Your message") : tr("Answer"));
-    if (user)
-        box->setStyleSheet(QStringLiteral("QFrame { background: palette(alternate-base); }"));
-    auto* layout = new QVBoxLayout(box);
-
     auto* header = new QHBoxLayout;
     header->addWidget(new QLabel(QStringLiteral("<b>%1</b>").arg(user ? tr("You") : tr("Weft")), box));
     header->addStretch();
@@ -222,9 +217,35 @@ QWidget* ChatView::makeMessage(int nodeId)
         addButton(tr("Regenerate"), tr("Regenerate with a new seed"), &ChatView::regenerateRequested);
         if (node.message.meta)
             addButton(tr("Reproduce"), tr("Reproduce with the same seed and options"), &ChatView::reproduceRequested);
+        const QString text = QString::fromStdString(node.message.joinedText()).trimmed();
+        if (!text.isEmpty()) {
+            // Reached with Tab like every tool button; Space copies the whole answer's text.
+            auto* copy = new QToolButton(box);
+            copy->setText(tr("Copy text"));
+            copy->setAccessibleName(tr("Copy the answer's text"));
+            copy->setToolTip(copy->accessibleName());
+            connect(copy, &QToolButton::clicked, this, [text] { QApplication::clipboard()->setText(text); });
+            header->addWidget(copy);
+        }
     }
-    layout->addLayout(header);
+    return header;
+}
 
+QWidget* ChatView::makeMessage(int nodeId)
+{
+    const auto& tree = m_controller.current().tree;
+    const auto& node = tree.node(nodeId);
+    const bool user = node.message.role == weft::Role::User;
+    auto* box = new QFrame;
+    box->setFrameShape(QFrame::StyledPanel);
+    box->setAccessibleName(user ? tr("Your message") : tr("Answer"));
+    if (user)
+        box->setStyleSheet(QStringLiteral("QFrame { background: palette(alternate-base); }"));
+    auto* layout = new QVBoxLayout(box);
+
+    layout->addLayout(makeHeader(nodeId, box));
+
+    int imageNumber = 0;
     for (std::size_t i = 0; i < node.message.segments.size(); ++i) {
         const auto& segment = node.message.segments[i];
         const QString path = QString::fromStdString(segment.path);
@@ -233,7 +254,8 @@ QWidget* ChatView::makeMessage(int nodeId)
             auto* text = new QLabel(QString::fromStdString(segment.text), box);
             text->setWordWrap(true);
             text->setTextFormat(Qt::PlainText);
-            text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+            // Keyboard-selectable too: Tab focuses it, Shift+arrows or Ctrl+A select, Ctrl+C copies.
+            text->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
             text->setAccessibleName(user ? tr("Your text") : tr("Answer text"));
             layout->addWidget(text);
             break;
@@ -244,8 +266,13 @@ QWidget* ChatView::makeMessage(int nodeId)
                 layout->addWidget(new QLabel(tr("[image missing: %1]").arg(path), box));
                 break;
             }
+            // Named after its alt text; a picture the user sent has none and is named by place.
+            ++imageNumber;
             auto alt = node.altTexts.find(static_cast<int>(i));
-            auto* tile = new ImageTile(image, path, alt == node.altTexts.end() ? QString() : alt->second, box);
+            const QString name = alt != node.altTexts.end() ? alt->second
+                                 : user ? tr("Your picture %1").arg(imageNumber)
+                                        : tr("Picture %1 of the answer").arg(imageNumber);
+            auto* tile = new ImageTile(image, path, name, box);
             connect(tile, &ImageTile::actionRequested, this,
                     [this, nodeId](ImageAction action, const QString& p, const QImage& img) {
                         emit imageAction(action, p, img, nodeId);

@@ -14,6 +14,7 @@
 #include "weft/media.h"
 
 class QAudioOutput;
+class QHBoxLayout;
 class QLabel;
 class QMediaPlayer;
 class QProgressBar;
@@ -66,6 +67,9 @@ protected:
 
 private:
     QWidget* makeMessage(int nodeId);
+    /// The message's header row: who, branch arrows, and its actions (Edit; Regenerate,
+    /// Reproduce, Copy text). Widgets are children of `box`.
+    QHBoxLayout* makeHeader(int nodeId, QWidget* box);
     QWidget* makeAudioChip(const QString& path);
     void updatePending();
     void ensurePlayer();

@@ -167,8 +167,10 @@ void EngineWorker::reply(const ReplyRequest& request)
         QString alt = replyText;
         if (alt.isEmpty() && request.describeImages && !stopped())
             alt = describe(segment.image, cancel);
-        if (!alt.isEmpty())
-            result.altTexts.insert(static_cast<int>(i), alt);
+        // Every generated image has alt text, also when the caption comes back empty.
+        if (alt.isEmpty())
+            alt = tr("Picture drawn by %1, without a description").arg(QString::fromStdString(m_model->info().name));
+        result.altTexts.insert(static_cast<int>(i), alt);
     }
     emit replyFinished(result);
 }

@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QDrag>
+#include <QKeyEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMimeData>
@@ -28,9 +29,13 @@ ImageTile::ImageTile(const QImage& image, const QString& path, const QString& al
     m_picture->setPixmap(QPixmap::fromImage(displayScaled(image)));
     m_picture->setCursor(Qt::PointingHandCursor);
     m_picture->installEventFilter(this);
+    // Tab reaches the picture; Enter or Space opens the viewer (as a click does).
+    m_picture->setFocusPolicy(Qt::StrongFocus);
+    m_picture->setStyleSheet(QStringLiteral("QLabel:focus { border: 2px solid palette(highlight); }"));
+    // A screen reader names the tile after its alt text.
     const QString alt = altText.isEmpty() ? tr("Image") : altText;
-    m_picture->setAccessibleName(tr("Image"));
-    m_picture->setAccessibleDescription(alt);
+    m_picture->setAccessibleName(alt);
+    m_picture->setAccessibleDescription(tr("Press Enter to open the viewer"));
     m_picture->setToolTip(alt);
 
     auto* actions = new QHBoxLayout;
@@ -61,6 +66,13 @@ bool ImageTile::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched != m_picture)
         return QWidget::eventFilter(watched, event);
+    if (event->type() == QEvent::KeyPress) {
+        const int key = static_cast<QKeyEvent*>(event)->key();
+        if (key == Qt::Key_Return || key == Qt::Key_Enter || key == Qt::Key_Space) {
+            emit actionRequested(ImageAction::View, m_path, m_image);
+            return true;
+        }
+    }
     if (event->type() == QEvent::MouseButtonPress) {
         m_pressPos = static_cast<QMouseEvent*>(event)->position().toPoint();
         return true;

@@ -1,7 +1,8 @@
 #pragma once
-// One image in the chat: shown crisp at a readable size, with alt text, a row of actions
-// (Edit this image, Use as subject, Use as example, Save as…, Copy), click to open the
-// viewer, and drag to carry it into the composer. GUI thread only.
+// One image in the chat: shown crisp at a readable size, named after its alt text for screen
+// readers, a row of actions (Edit this image, Use as subject, Use as example,
+// Save as…, Copy), click or Enter/Space (it takes keyboard focus) to open the viewer, and drag
+// to carry it into the composer. GUI thread only.
 
 #include <QImage>
 #include <QPoint>
