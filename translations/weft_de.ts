@@ -269,6 +269,10 @@
         <source>%1 could not be copied</source>
         <translation>%1 konnte nicht kopiert werden</translation>
     </message>
+    <message>
+        <source>the question it answers is not in the conversation</source>
+        <translation>die Frage, die sie beantwortet, ist nicht in der Unterhaltung</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ChatView</name>

@@ -267,6 +267,10 @@
         <source>%1 could not be copied</source>
         <translation>%1 をコピーできませんでした</translation>
     </message>
+    <message>
+        <source>the question it answers is not in the conversation</source>
+        <translation>回答対象の質問が会話にありません</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ChatView</name>

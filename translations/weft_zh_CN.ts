@@ -267,6 +267,10 @@
         <source>%1 could not be copied</source>
         <translation>无法复制 %1</translation>
     </message>
+    <message>
+        <source>the question it answers is not in the conversation</source>
+        <translation>它所回答的问题不在对话中</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ChatView</name>

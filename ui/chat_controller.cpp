@@ -519,36 +519,39 @@ void ChatController::clearPending()
 
 void ChatController::attachReply(const QString& conversationId, int parentNodeId, const ReplyResult& result)
 {
+    QString error;
+    // False when the question is not there (its save failed and the copy on disk predates it).
     auto attach = [&](StoredConversation& c) {
         const int id = c.tree.addChild(parentNodeId, result.message);
+        if (id < 0) {
+            error = tr("the question it answers is not in the conversation");
+            return false;
+        }
         for (auto a = result.altTexts.begin(); a != result.altTexts.end(); ++a)
             c.tree.node(id).altTexts[a.key()] = a.value();
         // Visible even when another branch was chosen while it was being written.
         c.tree.activatePath(id);
+        return true;
     };
     if (conversationId == m_current.id) {
-        attach(m_current);
-        saveCurrent();
-        return;
+        if (attach(m_current)) {
+            saveCurrent(); // reports its own failure
+            return;
+        }
+    } else {
+        // The user switched chats meanwhile: the answer still belongs to its own chat. Its last
+        // save must be on disk before it is read back; the new copy goes through the same writer.
+        StoredConversation other;
+        SaveJob job;
+        m_writer.flush();
+        if (m_store.load(conversationId, other, &error) && attach(other) && m_store.prepare(other, job, &error)) {
+            enqueueSave(std::move(job));
+            return;
+        }
     }
-    // The user switched chats meanwhile: the answer still belongs to its own chat. Its last
-    // save must be on disk before it is read back; the new copy goes through the same writer.
-    StoredConversation other;
-    QString error;
-    m_writer.flush();
-    SaveJob job;
-    bool ok = m_store.load(conversationId, other, &error);
-    if (ok) {
-        attach(other);
-        ok = m_store.prepare(other, job, &error);
-    }
-    if (!ok) {
-        const QString notice = tr("The answer could not be saved: %1").arg(error);
-        setNoticeFor(conversationId, notice);
-        emit errorOccurred(notice);
-        return;
-    }
-    enqueueSave(std::move(job));
+    const QString notice = tr("The answer could not be saved: %1").arg(error);
+    setNoticeFor(conversationId, notice);
+    emit errorOccurred(notice);
 }
 
 void ChatController::onReplyFinished(const ReplyResult& result)
