@@ -424,6 +424,38 @@
         <source>Picture %1 of the answer</source>
         <translation>Bild %1 der Antwort</translation>
     </message>
+    <message>
+        <source>Example pair %1</source>
+        <translation>Beispielpaar %1</translation>
+    </message>
+    <message>
+        <source>Before %1</source>
+        <translation>Vorher %1</translation>
+    </message>
+    <message>
+        <source>becomes</source>
+        <translation>wird zu</translation>
+    </message>
+    <message>
+        <source>After %1</source>
+        <translation>Nachher %1</translation>
+    </message>
+    <message>
+        <source>Query:</source>
+        <translation>Anfrage:</translation>
+    </message>
+    <message>
+        <source>Query picture</source>
+        <translation>Anfragebild</translation>
+    </message>
+    <message>
+        <source>Edit pairs…</source>
+        <translation>Paare bearbeiten…</translation>
+    </message>
+    <message>
+        <source>Edit the example pairs and send again</source>
+        <translation>Die Beispielpaare bearbeiten und erneut senden</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::Composer</name>
@@ -742,6 +774,10 @@ Die Aufnahme bleibt erhalten: „Aufnahme speichern“ versucht es erneut, „Ve
         <source>Drop an image file here.</source>
         <translation>Lege hier eine Bilddatei ab.</translation>
     </message>
+    <message>
+        <source>Clear %1</source>
+        <translation>%1 leeren</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ImageTile</name>
@@ -1032,6 +1068,10 @@ Wenn du jetzt beendest, gehen die letzten Änderungen verloren.</numerusform>
     <message>
         <source>The copy could not be saved: %1</source>
         <translation>Die Kopie konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>An answer is being written: Send is available again when it is done. Your pairs stay here.</source>
+        <translation>Eine Antwort wird gerade geschrieben: „Senden“ ist wieder verfügbar, sobald sie fertig ist. Deine Paare bleiben hier.</translation>
     </message>
 </context>
 <context>

@@ -422,6 +422,38 @@
         <source>Picture %1 of the answer</source>
         <translation>回答の画像 %1</translation>
     </message>
+    <message>
+        <source>Example pair %1</source>
+        <translation>例のペア %1</translation>
+    </message>
+    <message>
+        <source>Before %1</source>
+        <translation>前 %1</translation>
+    </message>
+    <message>
+        <source>becomes</source>
+        <translation>が次のようになる</translation>
+    </message>
+    <message>
+        <source>After %1</source>
+        <translation>後 %1</translation>
+    </message>
+    <message>
+        <source>Query:</source>
+        <translation>クエリ:</translation>
+    </message>
+    <message>
+        <source>Query picture</source>
+        <translation>クエリ画像</translation>
+    </message>
+    <message>
+        <source>Edit pairs…</source>
+        <translation>ペアを編集…</translation>
+    </message>
+    <message>
+        <source>Edit the example pairs and send again</source>
+        <translation>例のペアを編集して再送信</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::Composer</name>
@@ -740,6 +772,10 @@ The recording is kept: press Save recording to try again, or Discard.</source>
         <source>Drop an image file here.</source>
         <translation>ここに画像ファイルをドロップしてください。</translation>
     </message>
+    <message>
+        <source>Clear %1</source>
+        <translation>%1 をクリア</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ImageTile</name>
@@ -1028,6 +1064,10 @@ If you quit now, the last changes are lost.</source>
     <message>
         <source>The copy could not be saved: %1</source>
         <translation>コピーを保存できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>An answer is being written: Send is available again when it is done. Your pairs stay here.</source>
+        <translation>回答を作成中です。完了すると再び送信できます。ペアはここに残ります。</translation>
     </message>
 </context>
 <context>

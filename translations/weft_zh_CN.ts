@@ -422,6 +422,38 @@
         <source>Picture %1 of the answer</source>
         <translation>回答中的图片 %1</translation>
     </message>
+    <message>
+        <source>Example pair %1</source>
+        <translation>示例对 %1</translation>
+    </message>
+    <message>
+        <source>Before %1</source>
+        <translation>之前 %1</translation>
+    </message>
+    <message>
+        <source>becomes</source>
+        <translation>变为</translation>
+    </message>
+    <message>
+        <source>After %1</source>
+        <translation>之后 %1</translation>
+    </message>
+    <message>
+        <source>Query:</source>
+        <translation>查询：</translation>
+    </message>
+    <message>
+        <source>Query picture</source>
+        <translation>查询图片</translation>
+    </message>
+    <message>
+        <source>Edit pairs…</source>
+        <translation>编辑图像对…</translation>
+    </message>
+    <message>
+        <source>Edit the example pairs and send again</source>
+        <translation>编辑示例对并重新发送</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::Composer</name>
@@ -740,6 +772,10 @@ The recording is kept: press Save recording to try again, or Discard.</source>
         <source>Drop an image file here.</source>
         <translation>请将图像文件拖放到这里。</translation>
     </message>
+    <message>
+        <source>Clear %1</source>
+        <translation>清除 %1</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::ImageTile</name>
@@ -1028,6 +1064,10 @@ If you quit now, the last changes are lost.</source>
     <message>
         <source>The copy could not be saved: %1</source>
         <translation>无法保存副本：%1</translation>
+    </message>
+    <message>
+        <source>An answer is being written: Send is available again when it is done. Your pairs stay here.</source>
+        <translation>正在生成回答：完成后即可再次发送。你的图像对会保留在这里。</translation>
     </message>
 </context>
 <context>

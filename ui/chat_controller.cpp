@@ -101,6 +101,9 @@ ChatController::ChatController(ConversationStore& store, EngineHost& engine, QOb
 
 bool ChatController::open(const QString& id)
 {
+    // A save of it still on the writer's queue must reach the disk before it is read back.
+    if (auto queued = m_queued.find(id); queued != m_queued.end() && queued->second.inFlight > 0)
+        m_writer.flush();
     StoredConversation loaded;
     QString error;
     if (!m_store.load(id, loaded, &error)) {
@@ -318,10 +321,8 @@ bool ChatController::renameConversation(const QString& id, const QString& title)
     return true;
 }
 
-bool ChatController::send(const QString& text, const QList<Attachment>& attachments)
+bool ChatController::buildUserMessage(const QString& text, const QList<Attachment>& attachments, weft::Message& message)
 {
-    if (refuseWhileBusy())
-        return false;
     const QString trimmed = text.trimmed();
     if (trimmed.isEmpty() && attachments.isEmpty()) {
         emit errorOccurred(tr("Write a message or attach a file first."));
@@ -329,7 +330,6 @@ bool ChatController::send(const QString& text, const QList<Attachment>& attachme
     }
     if (!hasConversation() && createNew().isEmpty())
         return false;
-    weft::Message message;
     message.role = weft::Role::User;
     QStringList textParts;
     for (const Attachment& a : attachments) {
@@ -364,13 +364,36 @@ bool ChatController::send(const QString& text, const QList<Attachment>& attachme
         const QString source = trimmed.isEmpty() ? attachments.first().name : trimmed;
         m_current.title = source.left(kTitleLength).simplified();
     }
-    const int nodeId = m_current.tree.append(std::move(message));
+    return true;
+}
+
+bool ChatController::send(const QString& text, const QList<Attachment>& attachments, int examplePairs)
+{
+    weft::Message message;
+    if (refuseWhileBusy() || !buildUserMessage(text, attachments, message))
+        return false;
+    return ask(m_current.tree.append(std::move(message)), examplePairs);
+}
+
+bool ChatController::ask(int nodeId, int examplePairs)
+{
+    m_current.tree.node(nodeId).examplePairs = examplePairs;
     m_notice.clear();
     // The question is saved before the engine sees it, so a crash never loses it.
     saveCurrent();
     emit conversationChanged();
     const quint64 seed = m_settings.seedPolicy == SeedPolicy::Fixed ? m_settings.fixedSeed : randomSeed();
     return startReply(nodeId, m_settings.replyOptions(seed));
+}
+
+bool ChatController::resendExamples(int userNodeId, const QString& instruction, const QList<Attachment>& attachments,
+                                    int examplePairs)
+{
+    weft::Message message;
+    if (refuseWhileBusy() || !m_current.tree.isValid(userNodeId) ||
+        !buildUserMessage(instruction, attachments, message))
+        return false;
+    return ask(m_current.tree.addSibling(userNodeId, std::move(message)), examplePairs);
 }
 
 QString ChatController::saveRecording(const weft::AudioClip& clip, QString* error)

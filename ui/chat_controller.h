@@ -44,7 +44,13 @@ public:
 
     /// Sends a user turn: attachments (in order) then the text. Creates a conversation when
     /// none is open. Refuses (false + errorOccurred) while a reply runs or when empty.
-    bool send(const QString& text, const QList<Attachment>& attachments);
+    /// `examplePairs` > 0: the first 2N images are N before/after pairs and the next one the
+    /// query (the example-pair builder's message); kept with the message and shown as pairs.
+    bool send(const QString& text, const QList<Attachment>& attachments, int examplePairs = 0);
+    /// An example-pair message edited in the builder, sent again as a new branch beside
+    /// `userNodeId` (attachments already in media/ are not copied again). Refuses like send().
+    bool resendExamples(int userNodeId, const QString& instruction, const QList<Attachment>& attachments,
+                        int examplePairs);
     /// Writes a recorded clip as a 16-bit PCM mono WAV (weft::saveAudioWav: temporary file then
     /// rename) into the open conversation's media/ folder as `rec-<16 hex digits>.wav`,
     /// creating a conversation first when none is open. Returns the file's absolute path, or
@@ -129,6 +135,13 @@ private:
     };
     bool startReply(int parentNodeId, const weft::ReplyOptions& options);
     bool saveCurrent();
+    /// A user message from text and attachments (media copied into the open conversation,
+    /// created when none is open; the title set when empty). False + errorOccurred when empty,
+    /// too long or a file cannot be added.
+    bool buildUserMessage(const QString& text, const QList<Attachment>& attachments, weft::Message& message);
+    /// Marks the new question `nodeId` (its example pairs), saves it and asks the engine with
+    /// a seed by the seed policy.
+    bool ask(int nodeId, int examplePairs);
     /// Queues a snapshot on the writer and keeps it as that conversation's newest state (what
     /// a retry writes again).
     void enqueueSave(SaveJob job);

@@ -1,5 +1,7 @@
 #include "ui/chat_view.h"
 
+#include <algorithm>
+
 #include <QApplication>
 #include <QAudioOutput>
 #include <QClipboard>
@@ -176,6 +178,49 @@ QWidget* ChatView::makeAudioChip(const QString& path)
     return chip;
 }
 
+ImageTile* ChatView::makeTile(int nodeId, const QImage& image, const QString& path, const QString& name, QWidget* box)
+{
+    auto* tile = new ImageTile(image, path, name, box);
+    connect(tile, &ImageTile::actionRequested, this, [this, nodeId](ImageAction action, const QString& p, const QImage& img) {
+        emit imageAction(action, p, img, nodeId);
+    });
+    return tile;
+}
+
+std::size_t ChatView::addExampleRows(int nodeId, QVBoxLayout* layout, QWidget* box)
+{
+    const auto& node = m_controller.current().tree.node(nodeId);
+    const auto& segments = node.message.segments;
+    const std::size_t images = static_cast<std::size_t>(2 * node.examplePairs + 1);
+    if (node.examplePairs <= 0 || segments.size() < images ||
+        !std::all_of(segments.begin(), segments.begin() + static_cast<std::ptrdiff_t>(images),
+                     [](const weft::Segment& s) { return s.kind == weft::SegmentKind::Image; }))
+        return 0;
+    auto tileAt = [&](std::size_t i, const QString& name) -> QWidget* {
+        const QString path = QString::fromStdString(segments[i].path);
+        const QImage image = cachedImage(path, segments[i].image);
+        if (image.isNull())
+            return new QLabel(tr("[image missing: %1]").arg(path), box);
+        return makeTile(nodeId, image, path, name, box);
+    };
+    for (int pair = 0; pair < node.examplePairs; ++pair) {
+        auto* row = new QWidget(box);
+        row->setAccessibleName(tr("Example pair %1").arg(pair + 1));
+        auto* rowLayout = new QHBoxLayout(row);
+        rowLayout->setContentsMargins(0, 0, 0, 0);
+        rowLayout->addWidget(tileAt(std::size_t(2 * pair), tr("Before %1").arg(pair + 1)));
+        auto* arrow = new QLabel(QStringLiteral("→"), row);
+        arrow->setAccessibleName(tr("becomes"));
+        rowLayout->addWidget(arrow);
+        rowLayout->addWidget(tileAt(std::size_t(2 * pair + 1), tr("After %1").arg(pair + 1)));
+        rowLayout->addStretch();
+        layout->addWidget(row);
+    }
+    layout->addWidget(new QLabel(tr("Query:"), box));
+    layout->addWidget(tileAt(images - 1, tr("Query picture")));
+    return images;
+}
+
 QHBoxLayout* ChatView::makeHeader(int nodeId, QWidget* box)
 {
     const auto& tree = m_controller.current().tree;
@@ -211,7 +256,9 @@ QHBoxLayout* ChatView::makeHeader(int nodeId, QWidget* box)
         connect(button, &QToolButton::clicked, this, [this, nodeId, signal] { emit(this->*signal)(nodeId); });
         header->addWidget(button);
     };
-    if (user) {
+    if (user && node.examplePairs > 0) {
+        addButton(tr("Edit pairs…"), tr("Edit the example pairs and send again"), &ChatView::examplesEditRequested);
+    } else if (user) {
         addButton(tr("Edit"), tr("Edit and resend"), &ChatView::editRequested);
     } else {
         addButton(tr("Regenerate"), tr("Regenerate with a new seed"), &ChatView::regenerateRequested);
@@ -246,7 +293,9 @@ QWidget* ChatView::makeMessage(int nodeId)
     layout->addLayout(makeHeader(nodeId, box));
 
     int imageNumber = 0;
-    for (std::size_t i = 0; i < node.message.segments.size(); ++i) {
+    // An example-pair message shows its pairs as "A → A′" rows and its query first.
+    const std::size_t firstPlain = user ? addExampleRows(nodeId, layout, box) : 0;
+    for (std::size_t i = firstPlain; i < node.message.segments.size(); ++i) {
         const auto& segment = node.message.segments[i];
         const QString path = QString::fromStdString(segment.path);
         switch (segment.kind) {
@@ -272,12 +321,7 @@ QWidget* ChatView::makeMessage(int nodeId)
             const QString name = alt != node.altTexts.end() ? alt->second
                                  : user ? tr("Your picture %1").arg(imageNumber)
                                         : tr("Picture %1 of the answer").arg(imageNumber);
-            auto* tile = new ImageTile(image, path, name, box);
-            connect(tile, &ImageTile::actionRequested, this,
-                    [this, nodeId](ImageAction action, const QString& p, const QImage& img) {
-                        emit imageAction(action, p, img, nodeId);
-                    });
-            layout->addWidget(tile);
+            layout->addWidget(makeTile(nodeId, image, path, name, box));
             break;
         }
         case weft::SegmentKind::Audio:

@@ -50,6 +50,8 @@ public:
 signals:
     void imageAction(weft::ui::ImageAction action, const QString& path, const QImage& image, int nodeId);
     void editRequested(int nodeId);
+    /// "Edit pairs…" on a message built with the example-pair builder.
+    void examplesEditRequested(int nodeId);
     void regenerateRequested(int nodeId);
     void reproduceRequested(int nodeId);
     void retryRequested();
@@ -70,6 +72,11 @@ private:
     /// The message's header row: who, branch arrows, and its actions (Edit; Regenerate,
     /// Reproduce, Copy text). Widgets are children of `box`.
     QHBoxLayout* makeHeader(int nodeId, QWidget* box);
+    /// A tile for one image of message `nodeId`, its actions relayed as imageAction.
+    ImageTile* makeTile(int nodeId, const QImage& image, const QString& path, const QString& name, QWidget* box);
+    /// For an example-pair message: adds its pairs as "A → A′" rows and its query. Returns how
+    /// many leading segments it showed (0 when the message is not one or does not fit).
+    std::size_t addExampleRows(int nodeId, QVBoxLayout* layout, QWidget* box);
     QWidget* makeAudioChip(const QString& path);
     void updatePending();
     void ensurePlayer();

@@ -148,6 +148,8 @@ bool loadBranches(const QString& folder, StoredConversation& out, QString* error
         const QJsonObject alt = o.value(QStringLiteral("alt")).toObject();
         for (auto it = alt.begin(); it != alt.end(); ++it)
             n.altTexts[it.key().toInt()] = it.value().toString();
+        // Optional (absent in older files): how many example pairs lead the message's images.
+        n.examplePairs = std::clamp(o.value(QStringLiteral("pairs")).toInt(0), 0, 1000);
         nodes.push_back(std::move(n));
     }
     if (!out.tree.assign(std::move(nodes))) {
@@ -293,6 +295,8 @@ bool ConversationStore::prepare(StoredConversation& conversation, SaveJob& job, 
                 alt.insert(QString::number(index), text);
             o.insert(QStringLiteral("alt"), alt);
         }
+        if (n.examplePairs > 0)
+            o.insert(QStringLiteral("pairs"), n.examplePairs);
         nodes.append(o);
     }
     if (!conversation.created.isValid())

@@ -22,6 +22,7 @@ public:
         int activeChild = -1;                 ///< index into children, -1 for a leaf
         weft::Message message;
         std::map<int, QString> altTexts;      ///< segment index -> description of that image
+        int examplePairs = 0;                 ///< built as N before/after pairs + a query (its first 2N+1 images)
     };
 
     ConversationTree();

@@ -4,10 +4,12 @@
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QGridLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
 #include <QPushButton>
+#include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -23,6 +25,34 @@ ImageSlot::ImageSlot(const QString& role, QWidget* parent) : QLabel(parent), m_r
     setText(tr("%1\n(drop or click)").arg(role));
     setAccessibleName(role);
     setCursor(Qt::PointingHandCursor);
+    setFocusPolicy(Qt::StrongFocus);
+    m_clear = new QToolButton(this);
+    m_clear->setText(QStringLiteral("✕"));
+    m_clear->setAccessibleName(tr("Clear %1").arg(role));
+    m_clear->setToolTip(m_clear->accessibleName());
+    m_clear->move(width() - 26, 2);
+    m_clear->hide();
+    connect(m_clear, &QToolButton::clicked, this, &ImageSlot::clear);
+}
+
+void ImageSlot::clear()
+{
+    m_attachment = Attachment();
+    m_filled = false;
+    setPixmap(QPixmap());
+    setText(tr("%1\n(drop or click)").arg(m_role));
+    setToolTip(QString());
+    setAccessibleDescription(QString());
+    m_clear->hide();
+}
+
+void ImageSlot::keyPressEvent(QKeyEvent* event)
+{
+    if (m_filled && (event->key() == Qt::Key_Delete || event->key() == Qt::Key_Backspace)) {
+        clear();
+        return;
+    }
+    QLabel::keyPressEvent(event);
 }
 
 void ImageSlot::showAttachment(const Attachment& a)
@@ -32,6 +62,8 @@ void ImageSlot::showAttachment(const Attachment& a)
     setPixmap(QPixmap::fromImage(a.thumbnail));
     setToolTip(a.name);
     setAccessibleDescription(a.name);
+    m_clear->show();
+    m_clear->raise();
 }
 
 bool ImageSlot::setFile(const QString& path, QString& error)
@@ -107,7 +139,8 @@ ExamplePairDialog::ExamplePairDialog(QWidget* parent) : QDialog(parent)
     auto* add = new QPushButton(tr("Add pair"), this);
     add->setAccessibleName(tr("Add an example pair"));
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Send"));
+    m_send = buttons->button(QDialogButtonBox::Ok);
+    m_send->setText(tr("Send"));
 
     auto* queryRow = new QHBoxLayout;
     queryRow->addWidget(m_query);
@@ -146,6 +179,38 @@ int ExamplePairDialog::addPair()
     m_grid->addWidget(before, index + 1, 0);
     m_grid->addWidget(after, index + 1, 1);
     return index;
+}
+
+bool ExamplePairDialog::fill(const QList<QPair<QString, QString>>& pairs, const QString& queryPath,
+                             const QString& instruction, QString& error)
+{
+    while (m_before.size() < pairs.size())
+        addPair();
+    for (int i = 0; i < pairs.size(); ++i) {
+        if (!m_before[i]->setFile(pairs[i].first, error) || !m_after[i]->setFile(pairs[i].second, error))
+            return false;
+    }
+    m_instruction->setText(instruction);
+    return m_query->setFile(queryPath, error);
+}
+
+void ExamplePairDialog::setBusyReason(const QString& why)
+{
+    m_send->setEnabled(why.isEmpty());
+    m_message->setText(why);
+}
+
+void ExamplePairDialog::setMessage(const QString& text)
+{
+    m_message->setText(text);
+}
+
+int ExamplePairDialog::pairCount() const
+{
+    int complete = 0;
+    for (int i = 0; i < m_before.size(); ++i)
+        complete += m_before[i]->hasImage() && m_after[i]->hasImage();
+    return complete;
 }
 
 QString ExamplePairDialog::problem() const

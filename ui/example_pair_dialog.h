@@ -6,11 +6,14 @@
 #include <QDialog>
 #include <QLabel>
 #include <QList>
+#include <QPair>
 
 #include "ui/attachment.h"
 
 
 class QLineEdit;
+class QPushButton;
+class QToolButton;
 class QGridLayout;
 class QMimeData;
 
@@ -27,6 +30,10 @@ public:
     bool setFile(const QString& path, QString& error);
     bool setImage(const QImage& image, QString& error);
     bool takeMimeData(const QMimeData* mime, QString& error);
+    /// Empties the slot (its ✕ button and the Delete key do this).
+    void clear();
+    /// The ✕ button shown while the slot holds an image.
+    QToolButton* clearButton() const { return m_clear; }
 
 signals:
     void refused(const QString& message);
@@ -35,10 +42,12 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
 
 private:
     void showAttachment(const Attachment& a);
     QString m_role;
+    QToolButton* m_clear = nullptr;
     Attachment m_attachment;
     bool m_filled = false;
 };
@@ -55,8 +64,20 @@ public:
     ImageSlot* querySlot() const { return m_query; }
     QLineEdit* instructionField() const { return m_instruction; }
 
+    /// Fills the builder from an earlier message: pairs (added as needed), query, instruction.
+    /// False with `error` when a file cannot be used.
+    bool fill(const QList<QPair<QString, QString>>& pairs, const QString& queryPath, const QString& instruction,
+              QString& error);
+    /// Non-empty: Send is disabled and `why` is shown (a reply is running); the pairs stay.
+    void setBusyReason(const QString& why);
+    /// Shows `text` in the builder's message line (why the last Send did not go through).
+    void setMessage(const QString& text);
+    QPushButton* sendButton() const { return m_send; }
+
     /// Complete pairs then the query, in the order the model expects. Empty when not valid.
     QList<Attachment> attachments() const;
+    /// Number of complete before/after pairs in attachments().
+    int pairCount() const;
     QString instruction() const;
     /// Why the request is not ready ("add a query image", ...), empty when it is.
     QString problem() const;
@@ -68,6 +89,7 @@ private:
     ImageSlot* m_query = nullptr;
     QLineEdit* m_instruction = nullptr;
     QLabel* m_message = nullptr;
+    QPushButton* m_send = nullptr;
 };
 
 } // namespace weft::ui

@@ -18,6 +18,8 @@
 #include <QStatusBar>
 #include <QVBoxLayout>
 
+#include <utility>
+
 #include "ui/chat_controller.h"
 #include "ui/composer.h"
 #include "ui/conversation_exporter.h"
@@ -122,6 +124,7 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
     connect(m_chat, &ChatView::playbackFailed, this, &MainWindow::showError);
     connect(m_chat, &ChatView::imageAction, this, &MainWindow::onImageAction);
     connect(m_chat, &ChatView::editRequested, this, &MainWindow::editMessage);
+    connect(m_chat, &ChatView::examplesEditRequested, this, &MainWindow::editExamples);
     connect(m_chat, &ChatView::regenerateRequested, m_controller, [this](int id) { m_controller->regenerate(id); });
     connect(m_chat, &ChatView::reproduceRequested, m_controller, [this](int id) { m_controller->reproduce(id); });
     connect(m_chat, &ChatView::retryRequested, m_controller, [this] { m_controller->retry(); });
@@ -335,9 +338,62 @@ void MainWindow::openExampleBuilder(const QString& firstImagePath)
         QString error;
         dialog.beforeSlot(0)->setFile(firstImagePath, error);
     }
-    if (dialog.exec() != QDialog::Accepted)
+    runExampleBuilder(dialog, -1);
+}
+
+void MainWindow::editExamples(int nodeId)
+{
+    const auto& tree = m_controller->current().tree;
+    if (!tree.isValid(nodeId) || tree.node(nodeId).examplePairs <= 0)
         return;
-    m_controller->send(dialog.instruction(), dialog.attachments());
+    const auto& node = tree.node(nodeId);
+    QStringList images;
+    QString text;
+    for (const auto& s : node.message.segments) {
+        if (s.kind == weft::SegmentKind::Image)
+            images << QString::fromStdString(s.path);
+        else if (s.kind == weft::SegmentKind::Text)
+            text += QString::fromStdString(s.text);
+    }
+    if (images.size() < 2 * node.examplePairs + 1)
+        return;
+    QList<QPair<QString, QString>> pairs;
+    for (int i = 0; i < node.examplePairs; ++i)
+        pairs.append({images[2 * i], images[2 * i + 1]});
+    ExamplePairDialog dialog(this);
+    QString error;
+    if (!dialog.fill(pairs, images[2 * node.examplePairs], text, error))
+        dialog.setMessage(error);
+    runExampleBuilder(dialog, nodeId);
+}
+
+void MainWindow::runExampleBuilder(ExamplePairDialog& dialog, int replaceNodeId)
+{
+    // While an answer is being written Send waits (and says why); the pairs stay in the builder.
+    auto busy = [this, &dialog](bool generating) {
+        dialog.setBusyReason(generating ? tr("An answer is being written: Send is available again when it is done. "
+                                             "Your pairs stay here.")
+                                        : QString());
+    };
+    busy(m_controller->isGenerating());
+    connect(m_controller, &ChatController::generatingChanged, &dialog, busy);
+    QString refusal;
+    const auto refused = connect(m_controller, &ChatController::errorOccurred, &dialog,
+                                 [&refusal](const QString& m) { refusal = m; });
+    while (dialog.exec() == QDialog::Accepted) {
+        refusal.clear();
+        const auto before = std::make_pair(m_controller->current().id, m_controller->current().tree.nodeCount());
+        const bool sent = replaceNodeId > 0
+                              ? m_controller->resendExamples(replaceNodeId, dialog.instruction(), dialog.attachments(),
+                                                             dialog.pairCount())
+                              : m_controller->send(dialog.instruction(), dialog.attachments(), dialog.pairCount());
+        // Saved but not answered (no model yet) counts as sent: the chat offers Retry.
+        const bool saved = before != std::make_pair(m_controller->current().id, m_controller->current().tree.nodeCount());
+        if (sent || saved)
+            break;
+        dialog.setMessage(refusal); // refused: the builder opens again with everything in it
+    }
+    disconnect(refused);
 }
 
 void MainWindow::editMessage(int nodeId)

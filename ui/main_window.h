@@ -21,6 +21,7 @@ class ConversationListModel;
 class ConversationSidebar;
 class ConversationStore;
 class EngineHost;
+class ExamplePairDialog;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -60,6 +61,11 @@ private:
     void onImageAction(ImageAction action, const QString& path, const QImage& image, int nodeId);
     void openViewer(const QString& path, const QImage& image, int nodeId);
     void openExampleBuilder(const QString& firstImagePath = {});
+    /// Opens the builder on an example-pair message's pairs, query and instruction.
+    void editExamples(int nodeId);
+    /// Runs the builder until it is sent (as a new message, or with replaceNodeId > 0 as a new
+    /// branch of that one) or cancelled; a refused send reopens it with everything kept.
+    void runExampleBuilder(ExamplePairDialog& dialog, int replaceNodeId);
     void openSettings();
     void openModelCard();
     void exportFolder();
