@@ -49,21 +49,10 @@ torch::Tensor tokenTensor(const std::vector<std::int64_t>& values, std::int64_t 
 }
 
 
-// In-context example pairs of a message: a user message with n >= 3 images, n odd, holds
-// (n - 1) / 2 (before, after) pairs followed by its query image (token_stream.h).
-int examplePairs(const Message& message)
-{
-    if (message.role != Role::User) return 0;
-    int images = 0;
-    for (const Segment& s : message.segments)
-        if (s.kind == SegmentKind::Image) ++images;
-    return images >= 3 && images % 2 == 1 ? (images - 1) / 2 : 0;
-}
-
 // The message with its example pairs left out: its query image and its text stay.
 Message withoutExamples(const Message& message)
 {
-    int skip = 2 * examplePairs(message);
+    int skip = 2 * examplePairCount(message);
     Message out;
     out.role = message.role;
     out.meta = message.meta;
@@ -107,7 +96,7 @@ TokenStream fitToContext(const std::vector<Message>& messages, StreamOf&& stream
     // (1) Earlier messages with example pairs keep only their query, oldest first.
     std::vector<std::size_t> withExamples; // indices into messages
     for (std::size_t i = 0; i + 1 < messages.size(); ++i)
-        if (examplePairs(messages[i]) > 0) withExamples.push_back(i);
+        if (examplePairCount(messages[i]) > 0) withExamples.push_back(i);
     auto compressedFirst = [&](std::size_t count) {
         std::vector<Message> out(messages);
         for (std::size_t j = 0; j < count; ++j) out[withExamples[j]] = withoutExamples(messages[withExamples[j]]);
@@ -124,7 +113,7 @@ TokenStream fitToContext(const std::vector<Message>& messages, StreamOf&& stream
         for (std::size_t j = 0; j < compressed; ++j)
             if (withExamples[j] >= first) {
                 ++notice.compressedMessages;
-                notice.compressedPairs += examplePairs(messages[withExamples[j]]);
+                notice.compressedPairs += examplePairCount(messages[withExamples[j]]);
             }
     };
     if (chosen >= 0) {

@@ -73,11 +73,8 @@ public:
     void message(const Message& m, bool target, bool isAnswer)
     {
         if (!isAnswer) push(m.role == Role::User ? m_vocab.user : m_vocab.assistant, false);
-        int imageCount = 0;
-        for (const Segment& s : m.segments)
-            if (s.kind == SegmentKind::Image) ++imageCount;
-        const bool examples = !isAnswer && m.role == Role::User && imageCount >= 3 && imageCount % 2 == 1;
-        const int exampleImages = examples ? imageCount - 1 : 0;
+        const int exampleImages = isAnswer ? 0 : 2 * examplePairCount(m);
+        const bool examples = exampleImages > 0;
 
         // Example images are grouped by pair: the pair's raw span runs from the first image's
         // boi to the second image's eoi, including anything written between them.
@@ -134,6 +131,21 @@ private:
 };
 
 } // namespace
+
+int imageCount(const Message& message)
+{
+    int images = 0;
+    for (const Segment& s : message.segments)
+        if (s.kind == SegmentKind::Image) ++images;
+    return images;
+}
+
+int examplePairCount(const Message& message)
+{
+    if (message.role != Role::User) return 0;
+    const int images = imageCount(message);
+    return images >= 3 && images % 2 == 1 ? (images - 1) / 2 : 0;
+}
 
 TokenStream buildStream(const std::vector<Message>& messages, const Message* answer, const Tokenizer& tokenizer,
                         const ModelConfig& config, const ImageCodeFunction& imageCodes, bool compress,

@@ -52,6 +52,12 @@ struct TokenStream {
     int size() const noexcept { return static_cast<int>(ids.size()); }
 };
 
+/// Image segments of a message (retrieved ones included).
+int imageCount(const Message& message);
+/// In-context example pairs of a message: a user message with n >= 3 images, n odd, holds
+/// (n - 1) / 2 (before, after) pairs followed by its query image; 0 for any other message.
+int examplePairCount(const Message& message);
+
 /// Maps an image to grid*grid code indices in [0, codebookSize), row-major.
 using ImageCodeFunction = std::function<std::vector<int>(const Image&)>;
 /// Maps a decoded clip (any rate) to its log-mel features [F, melBins] float.

@@ -128,17 +128,14 @@ void markExampleTargets(TokenStream& stream, const std::vector<Message>& message
 {
     std::size_t image = 0;
     for (const Message& m : messages) {
-        int images = 0;
-        for (const Segment& s : m.segments)
-            if (s.kind == SegmentKind::Image) ++images;
-        const int pairs = m.role == Role::User && images >= 3 && images % 2 == 1 ? (images - 1) / 2 : 0;
+        const int pairs = examplePairCount(m);
         for (int p = 0; p < pairs && image + 2 * p + 1 < stream.imageStarts.size(); ++p) {
             const int start = stream.imageStarts[image + 2 * static_cast<std::size_t>(p) + 1];
             // The codes and the closing eoi; the opening boi is given by the format.
             for (int t = start; t <= start + codesPerImage && t < stream.size(); ++t)
                 stream.lossMask[static_cast<std::size_t>(t)] = 1;
         }
-        image += static_cast<std::size_t>(images);
+        image += static_cast<std::size_t>(imageCount(m));
     }
 }
 
