@@ -227,7 +227,6 @@ private slots:
         QCOMPARE(loaded->codec()->decodeImages(codes).at(0).rgb, image.rgb);
 
         // A file whose table holds something other than palette indices is refused on load.
-        auto file = SafetensorsFile::read(path);
         torch::NoGradGuard ng;
         for (auto& p : net->named_parameters())
             if (p.key() == "codec.patches") p.value()[0][0] = 3.5f;

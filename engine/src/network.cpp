@@ -120,9 +120,10 @@ torch::Tensor NetworkImpl::imageCells(const torch::Tensor& ids, const torch::Ten
 {
     const auto cpu = ids.to(torch::kCPU, torch::kLong).contiguous();
     const auto b = cpu.size(0), t = cpu.size(1);
-    const auto valid = tokenValid.defined() ? tokenValid.to(torch::kCPU, torch::kBool).contiguous()
-                                            : torch::ones({b, t}, torch::kBool);
-    auto ok = valid.accessor<bool, 2>();
+    // No validity tensor is made when none was given: a decode step calls this per token.
+    torch::Tensor valid;
+    if (tokenValid.defined()) valid = tokenValid.to(torch::kCPU, torch::kBool).contiguous();
+    const bool* ok = valid.defined() ? valid.data_ptr<bool>() : nullptr;
     auto cells = torch::full({b, t}, -1, torch::kLong);
     auto id = cpu.accessor<int64_t, 2>();
     auto cell = cells.accessor<int64_t, 2>();
@@ -131,7 +132,7 @@ torch::Tensor NetworkImpl::imageCells(const torch::Tensor& ids, const torch::Ten
     for (int64_t r = 0; r < b; ++r) {
         int run = cache ? cache->imageRun(static_cast<int>(r)) : -1;
         for (int64_t i = 0; i < t; ++i) {
-            if (!ok[r][i]) continue;
+            if (ok && !ok[r * t + i]) continue;
             const auto token = static_cast<int>(id[r][i]);
             if (token == v.boi) {
                 run = 0;
