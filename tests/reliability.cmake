@@ -3,7 +3,7 @@
 # real engine, and the 1,000-turn load test (docs/RELIABILITY.md).
 weft_add_test(NAME reliability LABELS gui TIMEOUT 400
   SOURCES test_reliability.cpp
-  LIBS weft_ui weft_engine_internal Qt6::Widgets)
+  LIBS weft_widgets weft_engine_internal Qt6::Widgets)
 # The same executable runs only the load test here (it skips itself in the run above).
 add_test(NAME reliability_load COMMAND test_reliability loadThousandTurns)
 if(WEFT_SANITIZE)

@@ -2,4 +2,4 @@
 # model while a timer probe measures how long the GUI thread's event loop is held up.
 weft_add_test(NAME stall LABELS gui slow TIMEOUT 600
   SOURCES test_stall.cpp
-  LIBS weft_ui Qt6::Widgets)
+  LIBS weft_gui_tools Qt6::Widgets)

@@ -44,6 +44,7 @@
 #include <memory>
 
 #include "ui/attachment.h"
+#include "ui/attachment_strip.h"
 #include "ui/audio_recorder.h"
 #include "ui/chat_controller.h"
 #include "ui/chat_view.h"
@@ -291,6 +292,7 @@ private slots:
     void imageAndSoundAnswerWithAnImage();
     void emptyChatOffersStarters();
     void launchFilesOpenInANewChat();
+    void attachmentChipRemovesItself();
 
 private:
     bool waitForReply(int timeoutMs = 90000);
@@ -1749,6 +1751,39 @@ void GuiTest::launchFilesOpenInANewChat()
     QCOMPARE(composer->attachments().size(), 1);
     QVERIFY(composer->lastMessage().contains(QStringLiteral("missing.png")));
     QCOMPARE(openLaunchFiles(*m_window, {}).attached, 0);
+    composer->clear();
+}
+
+void GuiTest::attachmentChipRemovesItself()
+{
+    // The strip's ✕ removes its own chip from inside its click; the others stay, in order.
+    Composer* composer = freshComposer();
+    const QString image = writeSceneImage(m_tmp.filePath(QStringLiteral("chip_image.png")));
+    const QString sound = writeWavFixture(QStringLiteral("chip_sound.wav"), 0.5);
+    QVERIFY(!sound.isEmpty());
+    QCOMPARE(composer->addFiles({image, sound}), 2);
+    auto* strip = composer->findChild<AttachmentStrip*>();
+    QVERIFY(strip);
+    QVERIFY(strip->isVisibleTo(composer));
+    auto removeButton = [composer](const QString& name) -> QToolButton* {
+        for (QToolButton* b : composer->findChildren<QToolButton*>()) {
+            if (b->isVisibleTo(composer) && b->accessibleName() == QStringLiteral("Remove attachment ") + name)
+                return b;
+        }
+        return nullptr;
+    };
+    QToolButton* first = removeButton(QStringLiteral("chip_image.png"));
+    QVERIFY(first);
+    QTest::mouseClick(first, Qt::LeftButton);
+    QCOMPARE(composer->attachments().size(), 1);
+    QCOMPARE(composer->attachments().first().name, QStringLiteral("chip_sound.wav"));
+    QVERIFY(!removeButton(QStringLiteral("chip_image.png")));
+    // New chips of a strip on screen are shown by their layout from the event loop.
+    QToolButton* second = nullptr;
+    QTRY_VERIFY((second = removeButton(QStringLiteral("chip_sound.wav"))) != nullptr);
+    QTest::mouseClick(second, Qt::LeftButton);
+    QVERIFY(composer->attachments().isEmpty());
+    QVERIFY(!strip->isVisibleTo(composer));
     composer->clear();
 }
 

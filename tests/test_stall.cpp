@@ -7,7 +7,7 @@
 #include <QStandardPaths>
 #include <QTest>
 
-#include "ui/stall_probe.h"
+#include "app/gui/stall_probe.h"
 #include "weft/model.h"
 
 using namespace weft::ui;

@@ -1,23 +1,20 @@
 #pragma once
 // The composer: multi-line text (Enter sends, Shift+Enter breaks the line), an attachment
-// strip with thumbnails and remove buttons, Attach / Examples / Record / Send / Stop buttons.
-// Accepts files, images and text by drag and drop and from the clipboard, and sounds recorded
-// from the microphone (AudioRecorder; a level meter and the elapsed time show while it runs).
-// Refused files and failures are named in a message under the text (and in the refused()
-// signal); nothing is thrown. GUI thread only.
+// strip with thumbnails and remove buttons (AttachmentStrip), Attach / Examples / Record /
+// Send / Stop buttons. Accepts files, images and text by drag and drop and from the clipboard,
+// and sounds recorded from the microphone (RecordBar: a level meter and the elapsed time show
+// while it runs). Refused files and failures are named in a message under the text (and in
+// the refused() signal); nothing is thrown. GUI thread only.
 
 #include <QList>
 #include <QPlainTextEdit>
 #include <QWidget>
 
-#include <functional>
-
 #include "ui/attachment.h"
+#include "ui/record_bar.h"
 #include "weft/media.h"
 
-class QHBoxLayout;
 class QLabel;
-class QMediaDevices;
 class QMimeData;
 class QProgressBar;
 class QPushButton;
@@ -40,6 +37,7 @@ protected:
     void insertFromMimeData(const QMimeData* source) override;
 };
 
+class AttachmentStrip;
 class AudioRecorder;
 
 class Composer : public QWidget {
@@ -47,13 +45,13 @@ class Composer : public QWidget {
 public:
     /// Writes a finished recording to a file and returns its path, or returns an empty string
     /// and sets the (translated) error. MainWindow passes ChatController::saveRecording.
-    using RecordingWriter = std::function<QString(const weft::AudioClip& clip, QString* error)>;
+    using RecordingWriter = RecordBar::RecordingWriter;
 
     explicit Composer(QWidget* parent = nullptr);
 
     QString text() const;
     void setText(const QString& text);
-    const QList<Attachment>& attachments() const { return m_attachments; }
+    const QList<Attachment>& attachments() const;
     /// Empties the text and the attachment strip.
     void clear();
 
@@ -72,7 +70,7 @@ public:
 
     /// Sets who writes finished recordings to disk. Without a writer a recording is kept in
     /// memory with a message, as after a failed write.
-    void setRecordingWriter(RecordingWriter writer) { m_recordingWriter = std::move(writer); }
+    void setRecordingWriter(RecordingWriter writer) { m_recordBar->setRecordingWriter(std::move(writer)); }
     /// The recording length limit in seconds (clamped as by AudioRecorder::setMaxSeconds;
     /// default kDefaultRecordSeconds). Applies from the next recording.
     void setRecordLimit(double seconds);
@@ -81,7 +79,7 @@ public:
     void updateRecordAvailability();
     /// True while a finished recording could not be written: it is kept in memory, and the
     /// "Save recording" button retries (Discard drops it). Record stays disabled meanwhile.
-    bool hasUnsavedRecording() const { return !m_unsavedClip.empty(); }
+    bool hasUnsavedRecording() const { return m_recordBar->hasUnsavedRecording(); }
     /// Writes the kept recording again; true when it was saved and attached.
     bool retrySaveRecording();
     /// Drops a recording that could not be written.
@@ -91,13 +89,13 @@ public:
     ComposerEdit* editor() const { return m_edit; }
     QPushButton* sendButton() const { return m_send; }
     QPushButton* stopButton() const { return m_stop; }
-    AudioRecorder* recorder() const { return m_recorder; }
-    QPushButton* recordButton() const { return m_record; }
-    QProgressBar* levelMeter() const { return m_level; }
-    QLabel* recordTimeLabel() const { return m_recordTime; }
-    QPushButton* stopRecordingButton() const { return m_stopRecording; }
-    QPushButton* cancelRecordingButton() const { return m_cancelRecording; }
-    QPushButton* saveRecordingButton() const { return m_saveRecording; }
+    AudioRecorder* recorder() const { return m_recordBar->recorder(); }
+    QPushButton* recordButton() const { return m_recordBar->recordButton(); }
+    QProgressBar* levelMeter() const { return m_recordBar->levelMeter(); }
+    QLabel* recordTimeLabel() const { return m_recordBar->recordTimeLabel(); }
+    QPushButton* stopRecordingButton() const { return m_recordBar->stopRecordingButton(); }
+    QPushButton* cancelRecordingButton() const { return m_recordBar->cancelRecordingButton(); }
+    QPushButton* saveRecordingButton() const { return m_recordBar->saveRecordingButton(); }
 
 signals:
     void sendRequested(const QString& text, const QList<weft::ui::Attachment>& attachments);
@@ -110,39 +108,23 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
-    void rebuildStrip();
+    void buildEditor();
+    void buildButtons();
+    void layOut();
+    void connectParts();
+    /// Sends the text and attachments unless an answer is being written (Stop is shown).
+    void submit();
     void showMessage(const QString& message);
     void browse();
-    void startRecording();
-    void onRecordingStarted();
-    void onLevel(float peak, double seconds);
-    void onRecorded(const weft::AudioClip& clip, bool reachedLimit);
-    void onRecordingEnded();
-    bool storeRecording(const weft::AudioClip& clip);
-    void updateRecordControls();
 
     ComposerEdit* m_edit = nullptr;
-    QWidget* m_strip = nullptr;
-    QHBoxLayout* m_stripLayout = nullptr;
+    AttachmentStrip* m_strip = nullptr;
     QLabel* m_message = nullptr;
     QPushButton* m_attach = nullptr;
     QPushButton* m_examples = nullptr;
     QPushButton* m_send = nullptr;
     QPushButton* m_stop = nullptr;
-    QPushButton* m_record = nullptr;
-    QWidget* m_recordPanel = nullptr;
-    QProgressBar* m_level = nullptr;
-    QLabel* m_recordTime = nullptr;
-    QPushButton* m_stopRecording = nullptr;
-    QPushButton* m_cancelRecording = nullptr;
-    QPushButton* m_saveRecording = nullptr;
-    QPushButton* m_discardRecording = nullptr;
-    AudioRecorder* m_recorder = nullptr;
-    QMediaDevices* m_devices = nullptr;
-    RecordingWriter m_recordingWriter;
-    weft::AudioClip m_unsavedClip;
-    QString m_noInputReason; ///< why Record is disabled; empty when a microphone exists
-    QList<Attachment> m_attachments;
+    RecordBar* m_recordBar = nullptr;
 };
 
 } // namespace weft::ui

@@ -40,9 +40,27 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
     // [*]: the title shows an asterisk while a conversation is not saved.
     setWindowTitle(tr("Weft") + QStringLiteral("[*]"));
     setAccessibleName(tr("Weft"));
-    m_controller = new ChatController(store, engine, this);
+    createParts(settings);
+    QPushButton* undo = buildUndoBar();
+    layOut();
+    buildStatusBar();
+    buildMenus();
+
+    connect(undo, &QPushButton::clicked, this, &MainWindow::undoDelete);
+    connectSidebar();
+    connectController();
+    connectComposer();
+    connectChatView();
+    connectEngine();
+    openMostRecent();
+    resize(1100, 760);
+}
+
+void MainWindow::createParts(const AppSettings& settings)
+{
+    m_controller = new ChatController(m_store, m_engine, this);
     m_controller->setSettings(settings);
-    m_list = new ConversationListModel(store, this);
+    m_list = new ConversationListModel(m_store, this);
     m_sidebar = new ConversationSidebar(*m_list, this);
     m_chat = new ChatView(*m_controller, this);
     m_composer = new Composer(this);
@@ -50,7 +68,10 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
     m_composer->setRecordingWriter([this](const weft::AudioClip& clip, QString* error) {
         return m_controller->saveRecording(clip, error);
     });
+}
 
+QPushButton* MainWindow::buildUndoBar()
+{
     m_undoBar = new QWidget(this);
     auto* undoLayout = new QHBoxLayout(m_undoBar);
     m_undoLabel = new QLabel(m_undoBar);
@@ -59,7 +80,11 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
     undoLayout->addWidget(m_undoLabel, 1);
     undoLayout->addWidget(undo);
     m_undoBar->hide();
+    return undo;
+}
 
+void MainWindow::layOut()
+{
     auto* right = new QWidget(this);
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
@@ -72,7 +97,10 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({220, 700});
     setCentralWidget(splitter);
+}
 
+void MainWindow::buildStatusBar()
+{
     m_modelStatus = new QLabel(tr("No model"), this);
     m_modelStatus->setAccessibleName(tr("Model status"));
     m_modelProgress = new QProgressBar(this);
@@ -87,10 +115,10 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
     statusBar()->addWidget(m_modelStatus, 1);
     statusBar()->addPermanentWidget(m_unsaved);
     statusBar()->addPermanentWidget(m_modelProgress);
+}
 
-    buildMenus();
-
-    connect(undo, &QPushButton::clicked, this, &MainWindow::undoDelete);
+void MainWindow::connectSidebar()
+{
     connect(m_sidebar, &ConversationSidebar::newRequested, m_newChat, &QAction::trigger);
     connect(m_sidebar, &ConversationSidebar::openRequested, this, [this](const QString& id) {
         if (id != m_controller->current().id)
@@ -104,6 +132,10 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
         m_controller->renameConversation(id, title);
     });
     connect(m_sidebar, &ConversationSidebar::deleteRequested, this, &MainWindow::deleteConversation);
+}
+
+void MainWindow::connectController()
+{
     connect(m_controller, &ChatController::conversationSaved, this, [this](const QString& id) {
         m_list->refresh(id);
         if (id == m_controller->current().id)
@@ -116,10 +148,18 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
         m_composer->setGenerating(generating);
         m_stop->setEnabled(generating);
     });
+}
+
+void MainWindow::connectComposer()
+{
     connect(m_composer, &Composer::sendRequested, this, &MainWindow::sendFromComposer);
     connect(m_composer, &Composer::stopRequested, m_controller, &ChatController::stop);
     connect(m_composer, &Composer::examplesRequested, this, [this] { openExampleBuilder(); });
     connect(m_composer, &Composer::refused, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
+}
+
+void MainWindow::connectChatView()
+{
     connect(m_chat, &ChatView::mediaDropped, m_composer, &Composer::takeMimeData);
     connect(m_chat, &ChatView::playbackFailed, this, &MainWindow::showError);
     connect(m_chat, &ChatView::imageAction, this, &MainWindow::onImageAction);
@@ -129,7 +169,10 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
     connect(m_chat, &ChatView::reproduceRequested, m_controller, [this](int id) { m_controller->reproduce(id); });
     connect(m_chat, &ChatView::retryRequested, m_controller, [this] { m_controller->retry(); });
     connect(m_chat, &ChatView::starterChosen, this, &MainWindow::sendStarter);
+}
 
+void MainWindow::connectEngine()
+{
     connect(&m_engine, &EngineHost::loadProgress, this, [this](double f) {
         m_modelProgress->show();
         m_modelProgress->setValue(static_cast<int>(f * 100));
@@ -149,7 +192,10 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
         m_modelStatus->setText(tr("Model %1 on %2 (the new model could not be loaded)").arg(kept.name, kept.device));
         showError(tr("The model could not be loaded: %1. Still using %2.").arg(message, kept.name));
     });
+}
 
+void MainWindow::openMostRecent()
+{
     m_list->reload();
     m_store.purgeTrash();
     if (m_list->rowCount() > 0) {
@@ -157,7 +203,6 @@ MainWindow::MainWindow(ConversationStore& store, EngineHost& engine, const AppSe
         if (m_controller->open(id))
             m_sidebar->select(id);
     }
-    resize(1100, 760);
 }
 
 MainWindow::~MainWindow() = default;

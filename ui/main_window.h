@@ -57,7 +57,21 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    /// The constructor's steps, in order.
+    void createParts(const AppSettings& settings);
+    /// Builds the hidden undo bar shown after a delete; returns its Undo button.
+    QPushButton* buildUndoBar();
+    void layOut();
+    void buildStatusBar();
     void buildMenus();
+    void connectSidebar();
+    void connectController();
+    void connectComposer();
+    void connectChatView();
+    void connectEngine();
+    /// Loads the conversation list, empties the trash and opens the most recent conversation.
+    void openMostRecent();
+
     void onImageAction(ImageAction action, const QString& path, const QImage& image, int nodeId);
     void openViewer(const QString& path, const QImage& image, int nodeId);
     void openExampleBuilder(const QString& firstImagePath = {});

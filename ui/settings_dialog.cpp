@@ -18,6 +18,16 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, bool cudaAvailable, 
     : QDialog(parent), m_base(settings)
 {
     setWindowTitle(tr("Settings"));
+    QLayout* modelRow = buildModelRow(settings);
+    buildDeviceControls(settings, cudaAvailable);
+    buildSeedControls(settings);
+    buildSamplingControls(settings);
+    buildLanguageChoice(settings);
+    layOut(modelRow);
+}
+
+QLayout* SettingsDialog::buildModelRow(const AppSettings& settings)
+{
     m_model = new QLineEdit(settings.modelDirectory, this);
     m_model->setPlaceholderText(tr("Embedded model"));
     m_model->setAccessibleName(tr("Model folder"));
@@ -31,7 +41,11 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, bool cudaAvailable, 
     auto* modelRow = new QHBoxLayout;
     modelRow->addWidget(m_model, 1);
     modelRow->addWidget(browse);
+    return modelRow;
+}
 
+void SettingsDialog::buildDeviceControls(const AppSettings& settings, bool cudaAvailable)
+{
     m_device = new QComboBox(this);
     m_device->setAccessibleName(tr("Device"));
     m_device->addItem(tr("Automatic"), QStringLiteral("auto"));
@@ -45,7 +59,10 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, bool cudaAvailable, 
     m_threads->setSpecialValueText(tr("All cores"));
     m_threads->setValue(settings.threads);
     m_threads->setAccessibleName(tr("Threads"));
+}
 
+void SettingsDialog::buildSeedControls(const AppSettings& settings)
+{
     m_seedPolicy = new QComboBox(this);
     m_seedPolicy->setAccessibleName(tr("Seed policy"));
     m_seedPolicy->addItem(tr("New random seed for every answer"), QStringLiteral("random"));
@@ -60,7 +77,10 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, bool cudaAvailable, 
     m_seed->setAccessibleName(tr("Fixed seed"));
     m_seed->setEnabled(settings.seedPolicy == SeedPolicy::Fixed);
     connect(m_seedPolicy, &QComboBox::currentIndexChanged, this, [this](int i) { m_seed->setEnabled(i == 1); });
+}
 
+void SettingsDialog::buildSamplingControls(const AppSettings& settings)
+{
     m_temperature = new QDoubleSpinBox(this);
     m_temperature->setRange(0.0, 5.0);
     m_temperature->setSingleStep(0.1);
@@ -83,7 +103,10 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, bool cudaAvailable, 
     m_compress = new QCheckBox(tr("Compress in-context examples"), this);
     m_compress->setChecked(settings.compressExamples);
     m_compress->setAccessibleName(tr("Compress in-context examples"));
+}
 
+void SettingsDialog::buildLanguageChoice(const AppSettings& settings)
+{
     m_language = new QComboBox(this);
     m_language->setAccessibleName(tr("Language"));
     m_language->addItem(tr("System language"), QString());
@@ -92,7 +115,10 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, bool cudaAvailable, 
     m_language->addItem(QStringLiteral("日本語"), QStringLiteral("ja"));
     m_language->addItem(QStringLiteral("简体中文"), QStringLiteral("zh_CN"));
     m_language->setCurrentIndex(std::max(0, m_language->findData(settings.language)));
+}
 
+void SettingsDialog::layOut(QLayout* modelRow)
+{
     auto* form = new QFormLayout;
     form->addRow(tr("Model folder:"), modelRow);
     form->addRow(tr("Device:"), m_device);

@@ -9,6 +9,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QLayout;
 class QLineEdit;
 class QSpinBox;
 
@@ -23,6 +24,15 @@ public:
     AppSettings settings() const;
 
 private:
+    /// The constructor's steps: each makes the controls of one group, filled from `settings`.
+    QLayout* buildModelRow(const AppSettings& settings);
+    void buildDeviceControls(const AppSettings& settings, bool cudaAvailable);
+    void buildSeedControls(const AppSettings& settings);
+    void buildSamplingControls(const AppSettings& settings);
+    void buildLanguageChoice(const AppSettings& settings);
+    /// Puts the controls in a form (with `modelRow` first) above OK / Cancel.
+    void layOut(QLayout* modelRow);
+
     AppSettings m_base;
     QLineEdit* m_model = nullptr;
     QComboBox* m_device = nullptr;

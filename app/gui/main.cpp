@@ -5,7 +5,7 @@
 //   --open ID            open this conversation
 //   --screenshot FILE    wait for the model (or --screenshot-delay ms), save the window as PNG, quit
 //   --prompt TEXT        with --screenshot: send TEXT first and wait for the answer
-//   --bench-stall        measure GUI-thread stalls while the engine draws images (ui/stall_probe.h),
+//   --bench-stall        measure GUI-thread stalls while the engine draws images (app/gui/stall_probe.h),
 //                        print them (and write --bench-json FILE), quit; --bench-replies N,
 //                        --bench-threads N (engine threads, 0 = every core)
 #include <QApplication>
@@ -13,16 +13,14 @@
 #include <QFile>
 #include <QIcon>
 #include <QSettings>
-#include <QTimer>
 
+#include "app/gui/screenshot.h"
+#include "app/gui/stall_probe.h"
 #include "ui/app_settings.h"
-#include "ui/chat_controller.h"
-#include "ui/composer.h"
 #include "ui/conversation_store.h"
 #include "ui/engine_host.h"
 #include "ui/launch_files.h"
 #include "ui/main_window.h"
-#include "ui/stall_probe.h"
 #include "ui/translator.h"
 
 #include <algorithm>
@@ -57,11 +55,9 @@ int runStallBench(const QString& modelDirectory, const QString& json, int replie
     return 0;
 }
 
-} // namespace
-
-int main(int argc, char** argv)
+// The application's names, version and icon, as the desktop and QSettings see them.
+void describeApplication()
 {
-    QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("weft"));
     QApplication::setApplicationName(QStringLiteral("weft"));
     QApplication::setApplicationDisplayName(QStringLiteral("Weft"));
@@ -69,82 +65,77 @@ int main(int argc, char** argv)
     // The desktop entry's name without ".desktop": the Wayland app id and the taskbar's icon.
     QGuiApplication::setDesktopFileName(QStringLiteral("io.github.weft.Weft"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/weft.png")));
+}
 
+// The command line's options. Made after the translation is installed: --help is translated.
+struct Options {
+    QCommandLineOption model{QStringLiteral("model"), QCoreApplication::translate("main", "Model folder to load."),
+                             QStringLiteral("DIR")};
+    QCommandLineOption data{QStringLiteral("data"), QCoreApplication::translate("main", "Folder holding the conversations."),
+                            QStringLiteral("DIR")};
+    QCommandLineOption screenshot{QStringLiteral("screenshot"),
+                                  QCoreApplication::translate("main", "Save the window as a PNG image and quit."),
+                                  QStringLiteral("FILE")};
+    QCommandLineOption prompt{QStringLiteral("prompt"),
+                              QCoreApplication::translate("main", "With --screenshot: send this message first."),
+                              QStringLiteral("TEXT")};
+    QCommandLineOption attach{QStringLiteral("attach"), QCoreApplication::translate("main", "With --prompt: attach this file."),
+                              QStringLiteral("FILE")};
+    QCommandLineOption benchStall{QStringLiteral("bench-stall"),
+                                  QCoreApplication::translate("main", "Measure GUI stalls while drawing images, then quit.")};
+    QCommandLineOption benchJson{QStringLiteral("bench-json"),
+                                 QCoreApplication::translate("main", "With --bench-stall: write the result as JSON."),
+                                 QStringLiteral("FILE")};
+    QCommandLineOption benchReplies{QStringLiteral("bench-replies"),
+                                    QCoreApplication::translate("main", "With --bench-stall: image requests."),
+                                    QStringLiteral("N"), QStringLiteral("8")};
+    QCommandLineOption benchThreads{QStringLiteral("bench-threads"),
+                                    QCoreApplication::translate("main", "With --bench-stall: engine threads (0 = every core)."),
+                                    QStringLiteral("N"), QStringLiteral("0")};
+};
+
+// Parses the command line into `parser`; --help and --version print and exit here.
+void parseCommandLine(QCommandLineParser& parser, const Options& o, const QApplication& app)
+{
+    parser.setApplicationDescription(QCoreApplication::translate("main", "Multimodal chat and image editing"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({o.model, o.data, o.screenshot, o.prompt, o.attach, o.benchStall, o.benchJson, o.benchReplies,
+                       o.benchThreads});
+    parser.addPositionalArgument(QStringLiteral("files"),
+                                 QCoreApplication::translate("main", "Pictures, sounds or text files to attach to a new conversation."),
+                                 QStringLiteral("[FILE...]"));
+    parser.process(app);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    describeApplication();
     QSettings settingsStore;
     weft::ui::AppSettings settings = weft::ui::AppSettings::load(settingsStore);
     weft::ui::installTranslation(settings.language);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate("main", "Multimodal chat and image editing"));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption modelOption(QStringLiteral("model"), QCoreApplication::translate("main", "Model folder to load."),
-                                         QStringLiteral("DIR"));
-    const QCommandLineOption dataOption(QStringLiteral("data"),
-                                        QCoreApplication::translate("main", "Folder holding the conversations."), QStringLiteral("DIR"));
-    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
-                                              QCoreApplication::translate("main", "Save the window as a PNG image and quit."),
-                                              QStringLiteral("FILE"));
-    const QCommandLineOption promptOption(QStringLiteral("prompt"),
-                                          QCoreApplication::translate("main", "With --screenshot: send this message first."),
-                                          QStringLiteral("TEXT"));
-    const QCommandLineOption attachOption(QStringLiteral("attach"),
-                                          QCoreApplication::translate("main", "With --prompt: attach this file."), QStringLiteral("FILE"));
-    const QCommandLineOption benchStallOption(QStringLiteral("bench-stall"),
-                                              QCoreApplication::translate("main", "Measure GUI stalls while drawing images, then quit."));
-    const QCommandLineOption benchJsonOption(QStringLiteral("bench-json"),
-                                             QCoreApplication::translate("main", "With --bench-stall: write the result as JSON."),
-                                             QStringLiteral("FILE"));
-    const QCommandLineOption benchRepliesOption(QStringLiteral("bench-replies"),
-                                                QCoreApplication::translate("main", "With --bench-stall: image requests."),
-                                                QStringLiteral("N"), QStringLiteral("8"));
-    const QCommandLineOption benchThreadsOption(QStringLiteral("bench-threads"),
-                                                QCoreApplication::translate("main", "With --bench-stall: engine threads (0 = every core)."),
-                                                QStringLiteral("N"), QStringLiteral("0"));
-    parser.addOptions({modelOption, dataOption, screenshotOption, promptOption, attachOption, benchStallOption,
-                       benchJsonOption, benchRepliesOption, benchThreadsOption});
-    parser.addPositionalArgument(QStringLiteral("files"),
-                                 QCoreApplication::translate("main", "Pictures, sounds or text files to attach to a new conversation."),
-                                 QStringLiteral("[FILE...]"));
-    parser.process(app);
+    const Options options;
+    parseCommandLine(parser, options, app);
+    if (parser.isSet(options.benchStall))
+        return runStallBench(parser.value(options.model), parser.value(options.benchJson),
+                             parser.value(options.benchReplies).toInt(), parser.value(options.benchThreads).toInt());
+    if (parser.isSet(options.model))
+        settings.modelDirectory = parser.value(options.model);
 
-    if (parser.isSet(benchStallOption))
-        return runStallBench(parser.value(modelOption), parser.value(benchJsonOption),
-                             parser.value(benchRepliesOption).toInt(), parser.value(benchThreadsOption).toInt());
-
-    if (parser.isSet(modelOption))
-        settings.modelDirectory = parser.value(modelOption);
-
-    weft::ui::ConversationStore store(parser.value(dataOption));
+    weft::ui::ConversationStore store(parser.value(options.data));
     weft::ui::EngineHost engine;
     weft::ui::MainWindow window(store, engine, settings);
     window.show();
     // Problems with the files are shown by the composer and the status bar.
     weft::ui::openLaunchFiles(window, parser.positionalArguments());
     window.startModelLoad();
-
-    if (parser.isSet(screenshotOption)) {
-        const QString file = parser.value(screenshotOption);
-        const QString prompt = parser.value(promptOption);
-        const QStringList attachments = parser.values(attachOption);
-        auto shoot = [&window, file] {
-            window.grab().save(file, "PNG");
-            QApplication::quit();
-        };
-        QObject::connect(&engine, &weft::ui::EngineHost::modelLoadFailed, &window, [shoot](const QString&) { shoot(); });
-        QObject::connect(&engine, &weft::ui::EngineHost::modelLoaded, &window, [&, shoot] {
-            if (prompt.isEmpty() && attachments.isEmpty()) {
-                QTimer::singleShot(200, &window, shoot);
-                return;
-            }
-            QObject::connect(&window.controller(), &weft::ui::ChatController::replyCompleted, &window,
-                             [&window, shoot](bool, qint64) { QTimer::singleShot(300, &window, shoot); });
-            window.composer()->addFiles(attachments);
-            window.composer()->setText(prompt);
-            window.sendAction()->trigger();
-        });
-        // A screenshot run never hangs: whatever is on screen after two minutes is kept.
-        QTimer::singleShot(120000, &window, shoot);
-    }
+    if (parser.isSet(options.screenshot))
+        weft::ui::scheduleScreenshot(window, engine,
+                                     {parser.value(options.screenshot), parser.value(options.prompt), parser.values(options.attach)});
     return app.exec();
 }

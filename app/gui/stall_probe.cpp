@@ -1,4 +1,4 @@
-#include "ui/stall_probe.h"
+#include "app/gui/stall_probe.h"
 
 #include <QAction>
 #include <QEventLoop>
