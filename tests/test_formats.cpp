@@ -512,6 +512,7 @@ private slots:
         a.role = Role::Assistant;
         Segment r = Segment::makeImage({}, "media/a.png"); // relative: taken relative to the folder
         r.retrieved = true;
+        r.retrievedFrom = 0; // the user's picture: kept as "retrieved_from"
         a.segments.push_back(r);
         a.segments.push_back(Segment::makeText("done"));
         MessageMeta meta;
@@ -532,6 +533,7 @@ private slots:
         QCOMPARE(j["messages"][0]["segments"][0]["image"].get<std::string>(), std::string("media/a.png"));
         QCOMPARE(j["messages"][0]["segments"][1]["audio"].get<std::string>(), std::string("b.wav"));
         QVERIFY(j["messages"][1]["segments"][0]["retrieved"].get<bool>());
+        QCOMPARE(j["messages"][1]["segments"][0]["retrieved_from"].get<int>(), 0);
         QCOMPARE(j["messages"][1]["meta"]["model_hash"].get<std::string>(), std::string(64, 'a'));
         QVERIFY(text.value().find("\n  \"version\": 1") != std::string::npos); // 2-space indentation
 
@@ -547,6 +549,8 @@ private slots:
         QCOMPARE(b.messages[0].segments[2].text, std::string("make it sound like this\n\"ok\""));
         QVERIFY(!b.messages[0].meta.has_value());
         QVERIFY(b.messages[1].segments[0].retrieved);
+        QCOMPARE(b.messages[1].segments[0].retrievedFrom, 0);
+        QCOMPARE(b.messages[0].segments[1].retrievedFrom, -1);
         QVERIFY(b.messages[1].meta.has_value());
         QCOMPARE(b.messages[1].meta->seed, std::uint64_t(18446744073709551615ULL));
         QCOMPARE(b.messages[1].meta->options.at("temperature"), 0.7);
@@ -597,6 +601,9 @@ private slots:
         QTest::newRow("empty path") << wrap(R"([{"role":"user","segments":[{"image":""}]}])") << F << "empty";
         QTest::newRow("retrieved text") << wrap(R"([{"role":"user","segments":[{"text":"a","retrieved":true}]}])") << F << "retrieved";
         QTest::newRow("retrieved type") << wrap(R"([{"role":"user","segments":[{"image":"a.png","retrieved":"yes"}]}])") << F << "retrieved";
+        QTest::newRow("retrieved_from alone") << wrap(R"([{"role":"user","segments":[{"image":"a.png","retrieved_from":0}]}])") << F << "retrieved_from";
+        QTest::newRow("retrieved_from negative") << wrap(R"([{"role":"user","segments":[{"image":"a.png","retrieved":true,"retrieved_from":-1}]}])") << F << "retrieved_from";
+        QTest::newRow("retrieved_from type") << wrap(R"([{"role":"user","segments":[{"image":"a.png","retrieved":true,"retrieved_from":"0"}]}])") << F << "retrieved_from";
         QTest::newRow("meta type") << wrap(R"([{"role":"assistant","segments":[{"text":"a"}],"meta":[]}])") << F << "meta";
         QTest::newRow("meta seed") << wrap(R"([{"role":"assistant","segments":[{"text":"a"}],"meta":{"seed":-1}}])") << F << "seed";
         QTest::newRow("meta option") << wrap(R"([{"role":"assistant","segments":[{"text":"a"}],"meta":{"options":{"t":"hot"}}}])") << F << "options.t";

@@ -15,6 +15,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QCheckBox>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -120,13 +121,14 @@ void dropFiles(QWidget* target, const QStringList& files)
 }
 
 // Copies the model folder `from` to `to` with weights edited so that the first token of every
-// answer is `boi` (the technique of test_model's steeredModel): the residual outputs of every
-// layer are zero, so the last hidden state is the normalised embedding of the last token;
-// every embedding gets +1 along e0, the final norm keeps e0 positive, and only the boi row of
-// output.weight is non-zero, reading e0 with a weight large enough that sampling at any
-// temperature picks it. Returns an empty string on success, else the error.
-std::string writeImageSteeredModel(const QString& from, const QString& to,
-                                   const std::string& configPath = WEFT_SOURCE_DIR "/tests/data/configs/tiny.json")
+// answer is `first` (boi: an image, ret: a retrieval, where one is allowed; the technique of
+// test_model's steeredModel): the residual outputs of every layer are zero, so the last hidden
+// state is the normalised embedding of the last token; every embedding gets +1 along e0, the
+// final norm keeps e0 positive, and only the `first` row of output.weight is non-zero, reading
+// e0 with a weight large enough that sampling at any temperature picks it. Returns an empty
+// string on success, else the error.
+std::string writeSteeredModel(const QString& from, const QString& to, int weft::VocabLayout::*first,
+                              const std::string& configPath = WEFT_SOURCE_DIR "/tests/data/configs/tiny.json")
 {
     namespace fs = std::filesystem;
     try {
@@ -155,7 +157,7 @@ std::string writeImageSteeredModel(const QString& from, const QString& to,
                         v[tok * d + 0] = 1.0f; // every token points along e0
                 } else if (t.name == "output.weight") {
                     sawOutput = true;
-                    v[config.vocab.boi * d + 0] = 1000.0f;
+                    v[config.vocab.*first * d + 0] = 1000.0f;
                 } else {
                     sawNorm = true;
                     for (int i = 0; i < d; ++i)
@@ -173,6 +175,12 @@ std::string writeImageSteeredModel(const QString& from, const QString& to,
         return e.what();
     }
     return {};
+}
+
+std::string writeImageSteeredModel(const QString& from, const QString& to,
+                                   const std::string& configPath = WEFT_SOURCE_DIR "/tests/data/configs/tiny.json")
+{
+    return writeSteeredModel(from, to, &weft::VocabLayout::boi, configPath);
 }
 
 // A sine tone (or silence for amplitude 0) at `rate` Hz, mono.
@@ -292,6 +300,7 @@ private slots:
     void imageAndSoundAnswerWithAnImage();
     void emptyChatOffersStarters();
     void launchFilesOpenInANewChat();
+    void retrievalShowsItsSource();
     void attachmentChipRemovesItself();
 
 private:
@@ -1752,6 +1761,140 @@ void GuiTest::launchFilesOpenInANewChat()
     QVERIFY(composer->lastMessage().contains(QStringLiteral("missing.png")));
     QCOMPARE(openLaunchFiles(*m_window, {}).attached, 0);
     composer->clear();
+}
+
+namespace {
+
+// The source lines under retrieved pictures on the canvas, top to bottom.
+QList<QLabel*> sourceLabels(ChatView* view)
+{
+    QList<QLabel*> labels;
+    for (QLabel* l : view->findChildren<QLabel*>(QStringLiteral("retrievedSource")))
+        if (l->isVisibleTo(view))
+            labels << l;
+    std::sort(labels.begin(), labels.end(), [view](QLabel* a, QLabel* b) {
+        return a->mapTo(view->widget(), QPoint()).y() < b->mapTo(view->widget(), QPoint()).y();
+    });
+    return labels;
+}
+
+} // namespace
+
+void GuiTest::retrievalShowsItsSource()
+{
+    // A copy of the random model steered to answer with `ret` whenever there is a picture to
+    // return: retrieval (GILL) then picks one of the conversation's pictures or the gallery's.
+    const QString retrievalModel = m_tmp.filePath(QStringLiteral("model-retrieval"));
+    const std::string steered = writeSteeredModel(m_modelDir, retrievalModel, &weft::VocabLayout::ret);
+    QVERIFY2(steered.empty(), steered.c_str());
+    QVERIFY(loadModelAndWait(retrievalModel));
+    const QSize size = m_window->size();
+    auto restore = qScopeGuard([this, size] {
+        m_window->resize(size);
+        if (!loadModelAndWait(m_modelDir))
+            qWarning("could not reload the test model");
+    });
+    // Short enough that the question scrolls out of view below two answers.
+    m_window->resize(900, 480);
+    ChatController& controller = m_window->controller();
+    Composer* composer = freshComposer();
+    dropFiles(composer, {writeSceneImage(m_tmp.filePath(QStringLiteral("retrieval-scene.png")))});
+    composer->setText(QStringLiteral("draw a small red circle in the center on a plain background"));
+    QTest::keyClick(composer->editor(), Qt::Key_Return);
+    QVERIFY(waitForReply());
+    composer->setText(QStringLiteral("how many circles are there"));
+    QTest::keyClick(composer->editor(), Qt::Key_Return);
+    QVERIFY(waitForReply());
+    QVERIFY2(controller.notice().isEmpty(), qPrintable(controller.notice()));
+
+    // On disk: the answers refer to the question's file; media/ holds that one file, no copy.
+    const QString id = controller.current().id;
+    const auto& tree = controller.current().tree;
+    const auto path = tree.activePath();
+    QCOMPARE(path.size(), std::size_t(4));
+    const QDateTime asked = tree.node(path[0]).time;
+    QVERIFY(asked.isValid());
+    const std::string source = tree.node(path[0]).message.segments.at(0).path;
+    for (int answer : {path[1], path[3]}) {
+        const weft::Segment& image = tree.node(answer).message.segments.at(0);
+        QVERIFY(image.retrieved);
+        QCOMPARE(image.retrievedFrom, 0); // equal pictures: the first candidate wins the tie
+        QCOMPARE(image.path, source);
+    }
+    const QDir media(QDir(m_store->folderOf(id)).filePath(QStringLiteral("media")));
+    QCOMPARE(media.entryList(QDir::Files).size(), 1);
+    controller.flushSaves();
+    QFile file(QDir(m_store->folderOf(id)).filePath(QStringLiteral("conversation.json")));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonArray messages = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("messages")).toArray();
+    const QJsonObject stored = messages.at(1).toObject().value(QStringLiteral("segments")).toArray().at(0).toObject();
+    QCOMPARE(stored.value(QStringLiteral("image")),
+             messages.at(0).toObject().value(QStringLiteral("segments")).toArray().at(0).toObject().value(QStringLiteral("image")));
+    QCOMPARE(stored.value(QStringLiteral("retrieved")).toBool(false), true);
+    QCOMPARE(stored.value(QStringLiteral("retrieved_from")).toInt(-1), 0);
+
+    // On screen: each answer shows the picture with a link to the question; the link scrolls
+    // the question, out of view at the end of the chat, to the top.
+    ChatView* view = m_window->chatView();
+    QTest::qWait(100); // laid out and scrolled to the end
+    const QList<QLabel*> labels = sourceLabels(view);
+    QCOMPARE(labels.size(), 2);
+    const QString when = QLocale().toString(asked.toLocalTime().time(), QLocale::ShortFormat);
+    QVERIFY2(labels[1]->text().contains(QStringLiteral("From your message of %1").arg(when)), qPrintable(labels[1]->text()));
+    QVERIFY(labels[1]->accessibleName().contains(when));
+    const auto tiles = view->findChildren<ImageTile*>();
+    QVERIFY(std::any_of(tiles.begin(), tiles.end(), [](ImageTile* t) {
+        const auto pictures = t->findChildren<QLabel*>();
+        return std::any_of(pictures.begin(), pictures.end(),
+                           [](QLabel* p) { return p->accessibleName() == QStringLiteral("Your earlier picture"); });
+    }));
+    QWidget* askedWidget = view->messageWidget(path[0]);
+    QVERIFY(askedWidget);
+    auto topInView = [&] { return askedWidget->mapTo(view->viewport(), QPoint()).y(); };
+    QVERIFY2(topInView() < 0, qPrintable(QString::number(topInView())));
+    const QString href = QStringLiteral("#message-%1").arg(path[0]);
+    QVERIFY(labels[1]->text().contains(href));
+    emit labels[1]->linkActivated(href);
+    QCOMPARE(topInView(), 0);
+
+    // The gallery is fed from the conversation's other pictures: a new version of the question
+    // without a picture still gets the first version's picture back, by reference.
+    QVERIFY(controller.resendExamples(path[0], QStringLiteral("draw a small red circle in the center on a plain background"),
+                                      {}, 0));
+    QVERIFY(waitForReply());
+    const auto branch = controller.current().tree.activePath();
+    QCOMPARE(branch.size(), std::size_t(2));
+    const weft::Segment& fromGallery = controller.current().tree.node(branch[1]).message.segments.at(0);
+    QVERIFY(fromGallery.retrieved);
+    QCOMPARE(fromGallery.retrievedFrom, 0); // the first gallery picture (this branch has none)
+    QCOMPARE(fromGallery.path, source);
+    QCOMPARE(media.entryList(QDir::Files).size(), 1);
+    QTest::qWait(50);
+    QCOMPARE(sourceLabels(view).size(), 1);
+    QCOMPARE(sourceLabels(view)[0]->text(), QStringLiteral("↩ From another version of this chat"));
+
+    // Reloaded: `retrieved`, its source and the question's time survive; a new window shows
+    // the same lines.
+    controller.flushSaves();
+    ConversationStore reopenedStore(m_store->rootDir());
+    StoredConversation reopened;
+    QVERIFY(reopenedStore.load(id, reopened));
+    for (int answer : {path[1], path[3], branch[1]}) {
+        const weft::Segment& image = reopened.tree.node(answer).message.segments.at(0);
+        QVERIFY(image.retrieved);
+        QCOMPARE(image.retrievedFrom, 0);
+        QCOMPARE(image.path, source);
+    }
+    QCOMPARE(reopened.tree.node(path[0]).time, asked);
+    EngineHost idleEngine;
+    MainWindow second(reopenedStore, idleEngine, m_settings);
+    second.controller().open(id);
+    QCOMPARE(sourceLabels(second.chatView()).size(), 1);
+    second.controller().switchBranch(branch[0], -1);
+    QTest::qWait(50);
+    const QList<QLabel*> again = sourceLabels(second.chatView());
+    QCOMPARE(again.size(), 2);
+    QVERIFY2(again[0]->text().contains(QStringLiteral("From your message of %1").arg(when)), qPrintable(again[0]->text()));
 }
 
 void GuiTest::attachmentChipRemovesItself()

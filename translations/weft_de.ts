@@ -456,6 +456,46 @@
         <source>Edit the example pairs and send again</source>
         <translation>Die Beispielpaare bearbeiten und erneut senden</translation>
     </message>
+    <message>
+        <source>Your earlier picture</source>
+        <translation>Dein früheres Bild</translation>
+    </message>
+    <message>
+        <source>An earlier picture</source>
+        <translation>Ein früheres Bild</translation>
+    </message>
+    <message>
+        <source>From another version of this chat</source>
+        <translation>Aus einer anderen Version dieses Chats</translation>
+    </message>
+    <message>
+        <source>An earlier picture, shown again</source>
+        <translation>Ein früheres Bild, erneut gezeigt</translation>
+    </message>
+    <message>
+        <source>From your earlier message</source>
+        <translation>Aus deiner früheren Nachricht</translation>
+    </message>
+    <message>
+        <source>From an earlier answer</source>
+        <translation>Aus einer früheren Antwort</translation>
+    </message>
+    <message>
+        <source>From your message of %1</source>
+        <translation>Aus deiner Nachricht von %1</translation>
+    </message>
+    <message>
+        <source>From the answer of %1</source>
+        <translation>Aus der Antwort von %1</translation>
+    </message>
+    <message>
+        <source>Picture shown again: %1</source>
+        <translation>Erneut gezeigtes Bild: %1</translation>
+    </message>
+    <message>
+        <source>Show that message</source>
+        <translation>Diese Nachricht anzeigen</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::Composer</name>

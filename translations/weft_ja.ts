@@ -454,6 +454,46 @@
         <source>Edit the example pairs and send again</source>
         <translation>例のペアを編集して再送信</translation>
     </message>
+    <message>
+        <source>Your earlier picture</source>
+        <translation>あなたが以前に送った画像</translation>
+    </message>
+    <message>
+        <source>An earlier picture</source>
+        <translation>以前の画像</translation>
+    </message>
+    <message>
+        <source>From another version of this chat</source>
+        <translation>このチャットの別のバージョンから</translation>
+    </message>
+    <message>
+        <source>An earlier picture, shown again</source>
+        <translation>以前の画像（再表示）</translation>
+    </message>
+    <message>
+        <source>From your earlier message</source>
+        <translation>あなたの以前のメッセージから</translation>
+    </message>
+    <message>
+        <source>From an earlier answer</source>
+        <translation>以前の回答から</translation>
+    </message>
+    <message>
+        <source>From your message of %1</source>
+        <translation>%1 のあなたのメッセージから</translation>
+    </message>
+    <message>
+        <source>From the answer of %1</source>
+        <translation>%1 の回答から</translation>
+    </message>
+    <message>
+        <source>Picture shown again: %1</source>
+        <translation>再表示された画像: %1</translation>
+    </message>
+    <message>
+        <source>Show that message</source>
+        <translation>そのメッセージを表示</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::Composer</name>

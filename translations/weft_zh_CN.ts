@@ -454,6 +454,46 @@
         <source>Edit the example pairs and send again</source>
         <translation>编辑示例对并重新发送</translation>
     </message>
+    <message>
+        <source>Your earlier picture</source>
+        <translation>你之前发送的图片</translation>
+    </message>
+    <message>
+        <source>An earlier picture</source>
+        <translation>之前的图片</translation>
+    </message>
+    <message>
+        <source>From another version of this chat</source>
+        <translation>来自此对话的另一个版本</translation>
+    </message>
+    <message>
+        <source>An earlier picture, shown again</source>
+        <translation>之前的图片，再次显示</translation>
+    </message>
+    <message>
+        <source>From your earlier message</source>
+        <translation>来自你之前的消息</translation>
+    </message>
+    <message>
+        <source>From an earlier answer</source>
+        <translation>来自之前的回答</translation>
+    </message>
+    <message>
+        <source>From your message of %1</source>
+        <translation>来自你 %1 的消息</translation>
+    </message>
+    <message>
+        <source>From the answer of %1</source>
+        <translation>来自 %1 的回答</translation>
+    </message>
+    <message>
+        <source>Picture shown again: %1</source>
+        <translation>再次显示的图片：%1</translation>
+    </message>
+    <message>
+        <source>Show that message</source>
+        <translation>显示那条消息</translation>
+    </message>
 </context>
 <context>
     <name>weft::ui::Composer</name>

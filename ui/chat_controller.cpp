@@ -7,6 +7,7 @@
 #include <QSaveFile>
 
 #include "ui/engine_host.h"
+#include "ui/retrieved_source.h"
 #include "weft/audio.h"
 
 namespace weft::ui {
@@ -52,6 +53,20 @@ bool copyMediaFolder(const QString& from, const QString& to, QString* error)
         }
     }
     return true;
+}
+
+// A retrieved picture is described as its source is (the worker describes only what it drew).
+void describeRetrieved(ConversationTree& tree, int answerNodeId)
+{
+    auto& answer = tree.node(answerNodeId);
+    for (std::size_t i = 0; i < answer.message.segments.size(); ++i) {
+        const RetrievedSource source = findRetrievedSource(tree, answerNodeId, i);
+        if (source.place == RetrievedSource::Place::None || answer.altTexts.count(static_cast<int>(i)))
+            continue;
+        const auto& from = tree.node(source.nodeId).altTexts;
+        if (auto alt = from.find(source.segment); alt != from.end())
+            answer.altTexts[static_cast<int>(i)] = alt->second;
+    }
 }
 
 } // namespace
@@ -378,6 +393,7 @@ bool ChatController::send(const QString& text, const QList<Attachment>& attachme
 bool ChatController::ask(int nodeId, int examplePairs)
 {
     m_current.tree.node(nodeId).examplePairs = examplePairs;
+    m_current.tree.node(nodeId).time = QDateTime::currentDateTimeUtc();
     m_notice.clear();
     // The question is saved before the engine sees it, so a crash never loses it.
     saveCurrent();
@@ -430,6 +446,8 @@ bool ChatController::startReply(int parentNodeId, const weft::ReplyOptions& opti
     request.messages = m_current.tree.activeMessages(parentNodeId);
     request.options = options;
     request.mediaDir = QDir(m_store.folderOf(m_current.id)).filePath(QStringLiteral("media"));
+    // The conversation's other pictures may be retrieved too, and are then referred to.
+    request.gallery = galleryPaths(m_current.tree, request.messages);
     clearPending();
     m_notice.clear();
     m_requestTimer.start();
@@ -504,6 +522,7 @@ bool ChatController::editAndResend(int userNodeId, const QString& text)
         return false;
     edited.segments = std::move(segments);
     const int nodeId = m_current.tree.addSibling(userNodeId, std::move(edited));
+    m_current.tree.node(nodeId).time = QDateTime::currentDateTimeUtc();
     saveCurrent();
     emit conversationChanged();
     const quint64 seed = m_settings.seedPolicy == SeedPolicy::Fixed ? m_settings.fixedSeed : randomSeed();
@@ -552,6 +571,8 @@ void ChatController::attachReply(const QString& conversationId, int parentNodeId
         }
         for (auto a = result.altTexts.begin(); a != result.altTexts.end(); ++a)
             c.tree.node(id).altTexts[a.key()] = a.value();
+        c.tree.node(id).time = QDateTime::currentDateTimeUtc();
+        describeRetrieved(c.tree, id);
         // Visible even when another branch was chosen while it was being written.
         c.tree.activatePath(id);
         return true;

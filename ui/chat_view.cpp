@@ -5,10 +5,12 @@
 #include <QApplication>
 #include <QAudioOutput>
 #include <QClipboard>
+#include <QDateTime>
 #include <QDragEnterEvent>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QMediaDevices>
 #include <QMediaPlayer>
 #include <QToolTip>
@@ -25,6 +27,7 @@
 #include "ui/attachment.h"
 #include "ui/chat_controller.h"
 #include "ui/image_convert.h"
+#include "ui/retrieved_source.h"
 #include "ui/starter_panel.h"
 
 namespace weft::ui {
@@ -278,6 +281,89 @@ QHBoxLayout* ChatView::makeHeader(int nodeId, QWidget* box)
     return header;
 }
 
+bool ChatView::addImage(int nodeId, std::size_t index, int imageNumber, QVBoxLayout* layout, QWidget* box)
+{
+    const auto& tree = m_controller.current().tree;
+    const auto& node = tree.node(nodeId);
+    const auto& segment = node.message.segments[index];
+    const QString path = QString::fromStdString(segment.path);
+    const QImage image = cachedImage(path, segment.image);
+    if (image.isNull()) {
+        layout->addWidget(new QLabel(tr("[image missing: %1]").arg(path), box));
+        return false;
+    }
+    const bool user = node.message.role == weft::Role::User;
+    const RetrievedSource source = findRetrievedSource(tree, nodeId, index);
+    const bool fromUser = source.place != RetrievedSource::Place::None &&
+                          tree.node(source.nodeId).message.role == weft::Role::User;
+    // Named after its alt text; a picture the user sent has none and is named by place, and
+    // a retrieved one of theirs by where it came from.
+    auto alt = node.altTexts.find(static_cast<int>(index));
+    const QString name = alt != node.altTexts.end() ? alt->second
+                         : user                     ? tr("Your picture %1").arg(imageNumber)
+                         : segment.retrieved        ? (fromUser ? tr("Your earlier picture") : tr("An earlier picture"))
+                                                    : tr("Picture %1 of the answer").arg(imageNumber);
+    layout->addWidget(makeTile(nodeId, image, path, name, box));
+    if (segment.retrieved)
+        layout->addWidget(makeSourceLabel(source, box), 0, Qt::AlignLeft);
+    return true;
+}
+
+QString ChatView::sourceText(const RetrievedSource& source) const
+{
+    if (source.place == RetrievedSource::Place::OtherBranch)
+        return tr("From another version of this chat");
+    if (source.place == RetrievedSource::Place::None)
+        return tr("An earlier picture, shown again");
+    const auto& from = m_controller.current().tree.node(source.nodeId);
+    const bool user = from.message.role == weft::Role::User;
+    if (!from.time.isValid())
+        return user ? tr("From your earlier message") : tr("From an earlier answer");
+    // The time alone on the day it was sent, with the date on later days.
+    const QDateTime local = from.time.toLocalTime();
+    const QString when = local.date() == QDate::currentDate() ? QLocale().toString(local.time(), QLocale::ShortFormat)
+                                                              : QLocale().toString(local, QLocale::ShortFormat);
+    return user ? tr("From your message of %1").arg(when) : tr("From the answer of %1").arg(when);
+}
+
+QLabel* ChatView::makeSourceLabel(const RetrievedSource& source, QWidget* box)
+{
+    const QString text = sourceText(source);
+    auto* label = new QLabel(box);
+    label->setObjectName(QStringLiteral("retrievedSource"));
+    label->setAccessibleName(tr("Picture shown again: %1").arg(text));
+    label->setStyleSheet(QStringLiteral("color: gray;"));
+    if (source.place != RetrievedSource::Place::Earlier) {
+        // Not on screen with this answer: nothing to scroll to.
+        label->setTextFormat(Qt::PlainText);
+        label->setText(QStringLiteral("↩ ") + text);
+        return label;
+    }
+    label->setTextFormat(Qt::RichText);
+    label->setText(QStringLiteral("↩ <a href=\"#message-%1\">%2</a>").arg(source.nodeId).arg(text.toHtmlEscaped()));
+    // A link reachable with Tab and followed with Enter, like the message's buttons.
+    label->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    label->setToolTip(tr("Show that message"));
+    const int target = source.nodeId;
+    connect(label, &QLabel::linkActivated, this, [this, target] { showMessage(target); });
+    return label;
+}
+
+void ChatView::showMessage(int nodeId)
+{
+    QWidget* message = m_messageWidgets.value(nodeId);
+    if (!message)
+        return;
+    // Its top at the top of the view: a tall message is read from its beginning.
+    verticalScrollBar()->setValue(message->mapTo(m_canvas, QPoint(0, 0)).y());
+    // Keyboard users land in that message too (its first button or picture).
+    const auto children = message->findChildren<QWidget*>();
+    auto first = std::find_if(children.begin(), children.end(),
+                              [](QWidget* w) { return (w->focusPolicy() & Qt::TabFocus) && w->isVisibleTo(w->window()); });
+    if (first != children.end())
+        (*first)->setFocus(Qt::OtherFocusReason);
+}
+
 QWidget* ChatView::makeMessage(int nodeId)
 {
     const auto& tree = m_controller.current().tree;
@@ -309,21 +395,9 @@ QWidget* ChatView::makeMessage(int nodeId)
             layout->addWidget(text);
             break;
         }
-        case weft::SegmentKind::Image: {
-            const QImage image = cachedImage(path, segment.image);
-            if (image.isNull()) {
-                layout->addWidget(new QLabel(tr("[image missing: %1]").arg(path), box));
-                break;
-            }
-            // Named after its alt text; a picture the user sent has none and is named by place.
-            ++imageNumber;
-            auto alt = node.altTexts.find(static_cast<int>(i));
-            const QString name = alt != node.altTexts.end() ? alt->second
-                                 : user ? tr("Your picture %1").arg(imageNumber)
-                                        : tr("Picture %1 of the answer").arg(imageNumber);
-            layout->addWidget(makeTile(nodeId, image, path, name, box));
+        case weft::SegmentKind::Image:
+            imageNumber += addImage(nodeId, i, imageNumber + 1, layout, box) ? 1 : 0;
             break;
-        }
         case weft::SegmentKind::Audio:
             layout->addWidget(makeAudioChip(path), 0, Qt::AlignLeft);
             break;
@@ -353,9 +427,12 @@ void ChatView::rebuild()
         delete item;
     }
     m_messageCount = 0;
+    m_messageWidgets.clear();
     if (m_controller.hasConversation()) {
         for (int id : m_controller.current().tree.activePath()) {
-            m_messages->addWidget(makeMessage(id));
+            QWidget* message = makeMessage(id);
+            m_messageWidgets.insert(id, message);
+            m_messages->addWidget(message);
             ++m_messageCount;
         }
     }

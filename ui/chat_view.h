@@ -25,6 +25,7 @@ namespace weft::ui {
 
 class ChatController;
 class StarterPanel;
+struct RetrievedSource;
 
 class ChatView : public QScrollArea {
     Q_OBJECT
@@ -35,6 +36,11 @@ public:
     void rebuild();
     /// Number of message widgets shown (for tests and accessibility checks).
     int messageCount() const { return m_messageCount; }
+    /// The widget showing message `nodeId`, nullptr when it is not on screen.
+    QWidget* messageWidget(int nodeId) const { return m_messageWidgets.value(nodeId); }
+    /// Scrolls message `nodeId` to the top of the view and focuses its first button or picture
+    /// (what the link under a retrieved picture does). Nothing when it is not on screen.
+    void showMessage(int nodeId);
     /// The streamed answer's text label and progress bar (visible while generating).
     QLabel* pendingLabel() const { return m_pendingText; }
     QProgressBar* progressBar() const { return m_progress; }
@@ -78,6 +84,13 @@ private:
     /// many leading segments it showed (0 when the message is not one or does not fit).
     std::size_t addExampleRows(int nodeId, QVBoxLayout* layout, QWidget* box);
     QWidget* makeAudioChip(const QString& path);
+    /// Adds image segment `index` of message `nodeId` as a tile (a retrieved one with the line
+    /// saying where it came from). False when the image cannot be read (a note is shown instead).
+    bool addImage(int nodeId, std::size_t index, int imageNumber, QVBoxLayout* layout, QWidget* box);
+    /// "From your message of 14:02" and the like (translated).
+    QString sourceText(const RetrievedSource& source) const;
+    /// The line under a retrieved picture; a link to its source when that is shown above.
+    QLabel* makeSourceLabel(const RetrievedSource& source, QWidget* box);
     void updatePending();
     void ensurePlayer();
     void refusePlayback(QPushButton* chip, const QString& message);
@@ -99,6 +112,7 @@ private:
     QPointer<QPushButton> m_playingChip; ///< the chip whose sound the player holds
     QHash<QString, QImage> m_imageCache;
     QHash<QString, double> m_audioSeconds;
+    QHash<int, QPointer<QWidget>> m_messageWidgets; ///< node id -> its widget, for links to it
     int m_messageCount = 0;
 };
 

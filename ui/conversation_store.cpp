@@ -150,6 +150,8 @@ bool loadBranches(const QString& folder, StoredConversation& out, QString* error
             n.altTexts[it.key().toInt()] = it.value().toString();
         // Optional (absent in older files): how many example pairs lead the message's images.
         n.examplePairs = std::clamp(o.value(QStringLiteral("pairs")).toInt(0), 0, 1000);
+        // Optional too: when the message was added (shown where a retrieved picture came from).
+        n.time = QDateTime::fromString(o.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs);
         nodes.push_back(std::move(n));
     }
     if (!out.tree.assign(std::move(nodes))) {
@@ -297,6 +299,8 @@ bool ConversationStore::prepare(StoredConversation& conversation, SaveJob& job, 
         }
         if (n.examplePairs > 0)
             o.insert(QStringLiteral("pairs"), n.examplePairs);
+        if (n.time.isValid())
+            o.insert(QStringLiteral("time"), n.time.toUTC().toString(Qt::ISODateWithMs));
         nodes.append(o);
     }
     if (!conversation.created.isValid())

@@ -3,6 +3,7 @@
 // versions (regenerated answers, edited-and-resent questions). The active path, root to
 // leaf, is what the chat shows and what the engine sees.
 
+#include <QDateTime>
 #include <QString>
 
 #include <map>
@@ -23,6 +24,7 @@ public:
         weft::Message message;
         std::map<int, QString> altTexts;      ///< segment index -> description of that image
         int examplePairs = 0;                 ///< built as N before/after pairs + a query (its first 2N+1 images)
+        QDateTime time;                       ///< when it was added (UTC); invalid in files from before it
     };
 
     ConversationTree();

@@ -5,6 +5,7 @@
 #include <QMap>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 #include <atomic>
 #include <memory>
@@ -22,6 +23,9 @@ struct ReplyRequest {
     std::vector<weft::Message> messages;   ///< the active path; the last one is the user's turn
     weft::ReplyOptions options;
     QString mediaDir;                      ///< generated images are written here as PNG
+    /// Image files outside `messages` that retrieval may also return (the conversation's other
+    /// branches; see galleryPaths), decoded by the worker for Session::setGallery.
+    QStringList gallery;
     bool describeImages = true;            ///< caption generated images for alt text
     std::shared_ptr<std::atomic<bool>> cancel;
 };
@@ -37,8 +41,9 @@ struct ModelSummary {
     bool hasAudio = false; ///< the model reads audio segments (config audio.enabled)
 };
 
-/// The finished answer: the message (generated images saved, paths set), alt texts keyed
-/// by segment index, and what the context-overflow policy left out (shown to the user).
+/// The finished answer: the message (generated images saved, paths set; a retrieved image
+/// that lies in the conversation's folder keeps the path of its source instead of a copy),
+/// alt texts keyed by segment index, and what the context-overflow policy left out.
 struct ReplyResult {
     quint64 id = 0;
     weft::Message message;

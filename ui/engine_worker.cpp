@@ -1,8 +1,11 @@
 #include "ui/engine_worker.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QThread>
 #include <QUuid>
+
+#include <algorithm>
 
 #include "ui/image_convert.h"
 #include "weft/conversation.h"
@@ -13,6 +16,43 @@ namespace {
 
 // Each chat keeps a Session (KV cache); a few are enough, more would only hold memory.
 constexpr std::size_t kMaxSessions = 8;
+
+// Images that may be retrieved beside the conversation's own; more would only slow every
+// answer down (each candidate's key is computed per reply).
+constexpr int kMaxGalleryImages = 32;
+
+// True when `path` names an existing file inside `folder` (compared after resolving links).
+bool isInsideFolder(const QString& path, const QString& folder)
+{
+    const QString file = QFileInfo(path).canonicalFilePath();
+    const QString root = QFileInfo(folder).canonicalFilePath();
+    return !file.isEmpty() && !root.isEmpty() && file.startsWith(root + QLatin1Char('/'));
+}
+
+int imageCount(const std::vector<weft::Message>& messages)
+{
+    int count = 0;
+    for (const auto& m : messages)
+        for (const auto& s : m.segments)
+            count += s.kind == weft::SegmentKind::Image ? 1 : 0;
+    return count;
+}
+
+// Decodes the gallery's files (the newest kMaxGalleryImages); `decoded` gets the paths that
+// could be read, in the order of the returned images. An unreadable file is left out: it
+// cannot be retrieved, and the answer should not fail for it.
+std::vector<weft::Image> loadGallery(const QStringList& gallery, QStringList& decoded)
+{
+    std::vector<weft::Image> images;
+    for (qsizetype i = std::max<qsizetype>(0, gallery.size() - kMaxGalleryImages); i < gallery.size(); ++i) {
+        auto image = weft::loadImageFile(gallery[i].toStdString());
+        if (!image.ok())
+            continue;
+        images.push_back(std::move(image.value()));
+        decoded << gallery[i];
+    }
+    return images;
+}
 
 weft::Device parseDevice(const QString& device)
 {
@@ -127,7 +167,10 @@ void EngineWorker::reply(const ReplyRequest& request)
         emit imageReady(id, toQImage(image));
         return !stopped();
     };
-    auto answer = sessionFor(request.sessionKey).replyWithNotice(conversation.messages, request.options, callbacks, cancel);
+    QStringList gallery;
+    weft::Session& session = sessionFor(request.sessionKey);
+    session.setGallery(loadGallery(request.gallery, gallery));
+    auto answer = session.replyWithNotice(conversation.messages, request.options, callbacks, cancel);
     if (!answer.ok()) {
         const bool cancelled = answer.error().code == weft::ErrorCode::Cancelled || stopped();
         emit replyFailed(id, cancelled ? tr("Stopped.") : QString::fromStdString(answer.error().message), cancelled);
@@ -146,33 +189,54 @@ void EngineWorker::reply(const ReplyRequest& request)
     // A model may stop at once; conversation files require at least one segment per message.
     if (result.message.segments.empty())
         result.message.segments.push_back(weft::Segment::makeText(std::string()));
+    if (!storeImages(request, gallery, imageCount(conversation.messages), result))
+        return;
+    emit replyFinished(result);
+}
+
+bool EngineWorker::storeImages(const ReplyRequest& request, const QStringList& gallery, int conversationImages,
+                               ReplyResult& result)
+{
+    const std::atomic<bool>* cancel = request.cancel.get();
     const QString replyText = QString::fromStdString(result.message.joinedText()).trimmed();
+    const QString folder = QFileInfo(request.mediaDir).absolutePath();
     QDir().mkpath(request.mediaDir);
     for (std::size_t i = 0; i < result.message.segments.size(); ++i) {
         auto& segment = result.message.segments[i];
         if (segment.kind != weft::SegmentKind::Image || segment.image.empty())
             continue;
-        {
-            // Retrieved images are saved too: their source may lie outside this chat's folder,
-            // and conversation files only refer to media inside their own folder.
-            const QString path = QDir(request.mediaDir).filePath(
-                QStringLiteral("gen-%1.png").arg(QUuid::createUuid().toString(QUuid::Id128).left(12)));
-            auto saved = weft::saveImagePng(segment.image, path.toStdString());
-            if (!saved.ok()) {
-                emit replyFailed(id, QString::fromStdString(saved.error().message), false);
-                return;
+        if (segment.retrieved) {
+            // The engine knows a conversation image by its path; a gallery image by its index.
+            const int galleryIndex = segment.retrievedFrom - conversationImages;
+            const QString source = !segment.path.empty() ? QString::fromStdString(segment.path)
+                                   : galleryIndex >= 0 && galleryIndex < gallery.size() ? gallery[galleryIndex]
+                                                                                        : QString();
+            // An image of this chat is referred to, not copied: the chat shows where it came
+            // from, and the file holds one copy of it. Its description is its source's.
+            if (isInsideFolder(source, folder)) {
+                segment.path = QFileInfo(source).absoluteFilePath().toStdString();
+                continue;
             }
-            segment.path = path.toStdString();
         }
+        // Anything else is saved: a retrieved image from outside this chat's folder too, since
+        // conversation files only refer to media inside their own folder.
+        const QString path = QDir(request.mediaDir).filePath(
+            QStringLiteral("gen-%1.png").arg(QUuid::createUuid().toString(QUuid::Id128).left(12)));
+        auto saved = weft::saveImagePng(segment.image, path.toStdString());
+        if (!saved.ok()) {
+            emit replyFailed(request.id, QString::fromStdString(saved.error().message), false);
+            return false;
+        }
+        segment.path = path.toStdString();
         QString alt = replyText;
-        if (alt.isEmpty() && request.describeImages && !stopped())
+        if (alt.isEmpty() && request.describeImages && !(cancel && cancel->load()))
             alt = describe(segment.image, cancel);
         // Every generated image has alt text, also when the caption comes back empty.
         if (alt.isEmpty())
             alt = tr("Picture drawn by %1, without a description").arg(QString::fromStdString(m_model->info().name));
         result.altTexts.insert(static_cast<int>(i), alt);
     }
-    emit replyFinished(result);
+    return true;
 }
 
 } // namespace weft::ui

@@ -45,6 +45,11 @@ signals:
 private:
     weft::Session& sessionFor(const QString& key);
     QString describe(const weft::Image& image, const std::atomic<bool>* cancel);
+    /// Saves the answer's images into request.mediaDir (a retrieved image of the conversation's
+    /// folder keeps its source's path instead; `gallery` maps gallery indices to files) and
+    /// describes the saved ones. False after emitting replyFailed when a file cannot be written.
+    bool storeImages(const ReplyRequest& request, const QStringList& gallery, int conversationImages,
+                     ReplyResult& result);
 
     std::shared_ptr<const weft::Model> m_model;
     int m_threads = 0; ///< intra-op threads the loaded model runs with (recorded in meta)

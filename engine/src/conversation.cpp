@@ -22,6 +22,9 @@ using nlohmann::json;
 using ojson = nlohmann::ordered_json;
 
 constexpr const char* kConversationFormat = "weft-conversation";
+// "retrieved_from" indexes the conversation's images then the gallery: the message and
+// segment caps allow 640 000 images, so a million leaves room for a gallery.
+constexpr std::uint64_t kMaxRetrievedFrom = 1000000;
 
 [[noreturn]] void fail(const std::string& where, const std::string& what) {
     throw FormatError("conversation: " + where + ": " + what);
@@ -126,6 +129,15 @@ Segment parseSegment(const json& j, const fs::path& base, const std::string& whe
         if (!it->is_boolean()) fail(where + ".retrieved", "expected true or false, found " + jsonTypeName(*it));
         s.retrieved = it->get<bool>();
     }
+    // Optional (files before it have none): which candidate retrieval returned, so that the
+    // source of a retrieved image survives a save and a reload.
+    if (auto it = j.find("retrieved_from"); it != j.end()) {
+        if (!s.retrieved) fail(where, "\"retrieved_from\" is only allowed with \"retrieved\": true");
+        if (!it->is_number_unsigned() || it->get<std::uint64_t>() > kMaxRetrievedFrom)
+            fail(where + ".retrieved_from", "expected an integer from 0 to " + std::to_string(kMaxRetrievedFrom) +
+                                                ", found " + jsonTypeName(*it));
+        s.retrievedFrom = static_cast<int>(it->get<std::uint64_t>());
+    }
     return s;
 }
 
@@ -156,6 +168,7 @@ ojson messageToJson(const Message& m, const fs::path& base, const std::string& w
         case SegmentKind::Image:
             seg["image"] = relativeMediaPath(s, base, sw);
             if (s.retrieved) seg["retrieved"] = true;
+            if (s.retrieved && s.retrievedFrom >= 0) seg["retrieved_from"] = s.retrievedFrom;
             break;
         case SegmentKind::Audio:
             seg["audio"] = relativeMediaPath(s, base, sw);

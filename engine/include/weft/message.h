@@ -24,7 +24,10 @@ struct Segment {
     Image image;               ///< Image segments: decoded pixels (may be empty until loaded)
     AudioClip audio;           ///< Audio segments: decoded samples (may be empty until loaded)
     bool retrieved = false;    ///< Image returned by retrieval rather than generated
-    int retrievedFrom = -1;    ///< For retrieved images: index of the image among the conversation's images
+    /// For retrieved images: the candidate retrieval returned, an index among the images of the
+    /// conversation it answered (in order, retrieved ones included) and then the gallery
+    /// (Session::setGallery); -1 when unknown. Conversation files keep it as "retrieved_from".
+    int retrievedFrom = -1;
 
     static Segment makeText(std::string t) { Segment s; s.kind = SegmentKind::Text; s.text = std::move(t); return s; }
     static Segment makeImage(Image img, std::string p = {}) { Segment s; s.kind = SegmentKind::Image; s.image = std::move(img); s.path = std::move(p); return s; }
