@@ -142,8 +142,37 @@ void fixStreamedWavHeader(std::vector<std::uint8_t>& bytes)
     throw std::runtime_error("speech: espeak-ng output has no data chunk");
 }
 
-// Runs argv[0] with stdout on a pipe; returns everything it wrote.
-std::vector<std::uint8_t> runCapture(const std::vector<std::string>& args)
+// The environment espeak-ng runs in: ours, with PULSE_SERVER naming a socket that does not
+// exist. espeak-ng 1.51 loads PulseAudio's client library (through pcaudiolib) even when it
+// writes to stdout, and without a server address that library looks for its runtime folder:
+// when the "~/.config/pulse/<machine-id>-runtime" link is missing or stale (a fresh machine or
+// home, a cleaned /tmp, another process making it at the same moment) it draws the new
+// folder's name from rand(). espeak-ng's breath noise (voices with `breath`, such as the
+// held-out en-us+f3) draws from the same unseeded rand(), so those draws shifted the noise and
+// one request could sound different from one run to the next. With an address the client
+// skips the runtime folder and gives up at once, and no sound device is ever opened.
+std::vector<std::string> childEnvironment()
+{
+    constexpr const char* kServer = "PULSE_SERVER=";
+    std::vector<std::string> env;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e)
+        if (std::strncmp(*e, kServer, std::strlen(kServer)) != 0)
+            env.emplace_back(*e);
+    env.emplace_back(std::string(kServer) + "unix:/nonexistent/weft-speech-plays-no-sound");
+    return env;
+}
+
+std::vector<char*> pointersTo(std::vector<std::string>& strings)
+{
+    std::vector<char*> pointers;
+    for (auto& s : strings)
+        pointers.push_back(s.data());
+    pointers.push_back(nullptr);
+    return pointers;
+}
+
+// Runs argv[0] (in childEnvironment()) with stdout on a pipe; returns everything it wrote.
+std::vector<std::uint8_t> runCapture(std::vector<std::string> args)
 {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0)
@@ -155,14 +184,13 @@ std::vector<std::uint8_t> runCapture(const std::vector<std::string>& args)
     // stderr would need a second reader to avoid a full-pipe deadlock; the exit status and the
     // output itself say enough.
     posix_spawn_file_actions_addopen(actions.get(), 2, "/dev/null", O_WRONLY, 0);
-    std::vector<char*> argv;
-    for (const auto& a : args)
-        argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
+    std::vector<std::string> env = childEnvironment();
+    const std::vector<char*> argv = pointersTo(args), envp = pointersTo(env);
     pid_t pid = 0;
     const bool onPath = args[0].find('/') == std::string::npos;
-    const int rc = onPath ? posix_spawnp(&pid, argv[0], actions.get(), nullptr, argv.data(), environ)
-                          : posix_spawn(&pid, argv[0], actions.get(), nullptr, argv.data(), environ);
+    // posix_spawnp searches the PATH of this process, not that of envp.
+    const int rc = onPath ? posix_spawnp(&pid, argv[0], actions.get(), nullptr, argv.data(), envp.data())
+                          : posix_spawn(&pid, argv[0], actions.get(), nullptr, argv.data(), envp.data());
     if (rc != 0)
         throw SpeechUnavailableError("speech: cannot run '" + args[0] + "': " + std::strerror(rc) +
                                      " (install the espeak-ng package; it is needed only to generate spoken-request "

@@ -3,7 +3,8 @@
 // 16 kHz mono. espeak-ng is a training-time dependency only (the app never needs it): when the
 // program is missing, synthesis throws SpeechUnavailableError. Speech is deterministic for one
 // espeak-ng version (its output is not bit-identical across versions or platforms, unlike the
-// atmospheres of sound.h). Voices are split: Split::Train never uses the held-out voice and
+// atmospheres of sound.h), whatever the state of the user's PulseAudio files: espeak-ng runs
+// with PULSE_SERVER pointing nowhere (speech.cpp says why). Voices are split: Split::Train never uses the held-out voice and
 // Split::Test always does, so an evaluation measures generalisation to an unheard speaker.
 
 #include <cstddef>
