@@ -15,13 +15,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "decode_kernels.h"
 #include "errors.h"
+#include "kv_cache.h"
 #include "model_config.h"
 #include "model_loader.h"
 #include "network.h"
 #include "safetensors.h"
 #include "sampler.h"
 #include "token_stream.h"
+#include "transformer.h"
 #include "weft/model.h"
 #include "weft/session.h"
 
@@ -132,6 +135,23 @@ Entry& entryNamed(std::vector<Entry>& entries, const std::string& name)
 float* floats(Entry& e)
 {
     return reinterpret_cast<float*>(e.bytes.data());
+}
+
+double maxDiff(const torch::Tensor& a, const torch::Tensor& b)
+{
+    return (a - b).abs().max().item<double>();
+}
+
+// A one-layer KV cache for `batch` rows whose first `used` slots hold random keys and values
+// (the same for the same seed), all valid.
+KvCache filledCache(int batch, int heads, int headDim, int used, std::uint64_t seed)
+{
+    KvCache cache(1, batch, heads, headDim, 32, torch::TensorOptions().dtype(torch::kFloat));
+    torch::manual_seed(seed);
+    cache.keys(0).normal_();
+    cache.values(0).normal_();
+    cache.commit(used, {});
+    return cache;
 }
 
 } // namespace
@@ -247,6 +267,102 @@ private Q_SLOTS:
         auto far = torch::full({1, 1}, m_config.transformer.contextLength, torch::kLong);
         auto c2 = net->makeCache(1);
         QVERIFY_THROWS_EXCEPTION(LimitError, net->forwardCached(ids.narrow(1, 0, 1), far, {}, {}, c2));
+    }
+
+    // The AVX2 matrix-vector kernel against torch's matrix product: one and two rows, widths
+    // with and without a tail past the last 16 floats.
+    void matVecKernelMatchesLinear()
+    {
+        if (!matVecKernelAvailable()) QSKIP("this CPU has no AVX2/FMA");
+        torch::manual_seed(11);
+        for (const auto& [out, in] : std::vector<std::pair<std::int64_t, std::int64_t>>{{5, 7}, {64, 128}, {37, 53}})
+            for (int rows = 1; rows <= kMatVecKernelRows; ++rows) {
+                const auto w = torch::randn({out, in});
+                const auto x = torch::randn({rows, in});
+                auto y = torch::empty({rows, out});
+                matVecRows(w.data_ptr<float>(), out, in, x.data_ptr<float>(), rows, y.data_ptr<float>());
+                const double diff = maxDiff(y, torch::matmul(x, w.t()));
+                QVERIFY2(diff <= 1e-4, (std::to_string(rows) + " rows: " + std::to_string(diff)).c_str());
+            }
+        float w = 1.0f, x[3] = {}, y[3] = {};
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, matVecRows(&w, 1, 1, x, kMatVecKernelRows + 1, y));
+    }
+
+    // The fused one-token attention against the same steps in torch (rotary, cache write,
+    // scaled scores, blocked slots, softmax, weighted values), with and without a mask and
+    // with a fully blocked row.
+    void oneTokenAttentionMatchesTorch()
+    {
+        torch::manual_seed(12);
+        const int b = 3, heads = 2, headDim = 8, used = 6;
+        const std::int64_t d = heads * headDim;
+        const RotaryTable rope(headDim, 64, 10000.0);
+        auto [cos, sin] = rope.gather(torch::randint(0, 64, {b, 1}, torch::kLong));
+        const auto qkv = torch::randn({b, 1, 3 * d});
+        auto blocked = torch::rand({b, 1, 1, used + 1}) < 0.4;
+        blocked[1].fill_(true);
+        for (const torch::Tensor& mask : {torch::Tensor(), blocked}) {
+            KvCache cache = filledCache(b, heads, headDim, used, 13);
+            QVERIFY(oneTokenAttentionApplies(qkv, cache.keys(0), cache.values(0)));
+            auto keys = cache.keys(0).clone(), values = cache.values(0).clone();
+            const auto got = attendOneToken(qkv, cos, sin, mask, cache.keys(0), cache.values(0), used, heads, headDim);
+
+            auto split = [&](const torch::Tensor& y) { return y.view({b, 1, heads, headDim}).transpose(1, 2); };
+            const auto q = RotaryTable::apply(split(qkv.narrow(-1, 0, d)), cos, sin);
+            keys.narrow(2, used, 1).copy_(RotaryTable::apply(split(qkv.narrow(-1, d, d)), cos, sin));
+            values.narrow(2, used, 1).copy_(split(qkv.narrow(-1, 2 * d, d)));
+            const auto k = keys.narrow(2, 0, used + 1), v = values.narrow(2, 0, used + 1);
+            auto scores = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(double(headDim)));
+            if (mask.defined()) scores = scores.masked_fill(mask, kBlockedScore);
+            const auto want = torch::matmul(torch::softmax(scores, -1), v).transpose(1, 2).reshape({b, 1, d});
+            QVERIFY2(maxDiff(got, want) <= 1e-5, std::to_string(maxDiff(got, want)).c_str());
+            QVERIFY(maxDiff(cache.keys(0), keys) <= 1e-5);
+            QVERIFY(maxDiff(cache.values(0), values) == 0.0);
+        }
+        KvCache cache = filledCache(b, heads, headDim, used, 13);
+        QVERIFY_THROWS_EXCEPTION(ShapeError, attendOneToken(qkv, cos, sin, blocked.narrow(-1, 0, used), cache.keys(0),
+                                                            cache.values(0), used, heads, headDim));
+        QVERIFY(!oneTokenAttentionApplies(qkv.to(torch::kDouble), cache.keys(0), cache.values(0)));
+    }
+
+    // A block gives the same output and cache in every ForwardMode: several tokens without a
+    // cache (Training, BatchedInference) and one token per row with one (all three).
+    void forwardModesAgree()
+    {
+        torch::NoGradGuard ng;
+        torch::manual_seed(14);
+        const auto& tc = m_config.transformer;
+        const int headDim = tc.dModel / tc.heads, used = 5;
+        TransformerBlock block(tc);
+        for (auto& p : block->parameters())
+            if (p.dim() == 2) p.normal_(0.0, 0.3);
+        const RotaryTable rope(headDim, tc.contextLength, tc.ropeTheta);
+
+        const std::int64_t t = 6;
+        const auto x = torch::randn({2, t, tc.dModel});
+        auto [cos, sin] = rope.gather(torch::arange(t, torch::kLong).view({1, t}).expand({2, t}));
+        const auto blocked = causal(t).logical_not().expand({2, 1, t, t});
+        const auto trained = block->forward(x, cos, sin, blocked, nullptr, 0, ForwardMode::Training);
+        const auto batched = block->forward(x, cos, sin, blocked, nullptr, 0, ForwardMode::BatchedInference);
+        QVERIFY2(maxDiff(trained, batched) <= 1e-4, std::to_string(maxDiff(trained, batched)).c_str());
+        QVERIFY(trained.abs().max().item<double>() > 0.1);
+
+        const auto token = torch::randn({2, 1, tc.dModel});
+        auto [c1, s1] = rope.gather(torch::full({2, 1}, used, torch::kLong));
+        auto step = torch::zeros({2, 1, 1, used + 1}, torch::kBool);
+        step[0][0][0][2] = true;
+        std::vector<torch::Tensor> outs, keys;
+        for (ForwardMode mode : {ForwardMode::Training, ForwardMode::BatchedInference, ForwardMode::OneTokenDecode}) {
+            KvCache cache = filledCache(2, tc.heads, headDim, used, 15);
+            outs.push_back(block->forward(token, c1, s1, step, &cache, 0, mode));
+            keys.push_back(cache.keys(0).narrow(2, 0, used + 1).clone());
+        }
+        for (std::size_t i = 1; i < outs.size(); ++i) {
+            QVERIFY2(maxDiff(outs[0], outs[i]) <= 1e-4, std::to_string(maxDiff(outs[0], outs[i])).c_str());
+            QVERIFY(maxDiff(keys[0], keys[i]) <= 1e-5);
+        }
+        QVERIFY_THROWS_EXCEPTION(ArgumentError,
+                                 block->forward(token, c1, s1, {}, nullptr, 0, ForwardMode::OneTokenDecode));
     }
 
     void guidanceBatchEqualsSingleRows()

@@ -212,8 +212,13 @@ torch::Tensor NetworkImpl::runLayers(torch::Tensor x, const torch::Tensor& posit
     rope.cos = m_ropeCos;
     rope.sin = m_ropeSin;
     auto [cos, sin] = rope.gather(positions.to(torch::kLong));
+    // Autograd needs every weight in the graph (training); without it the stacked products
+    // and, for a decode step, the fused one-token attention give the same values faster.
+    const ForwardMode mode = torch::GradMode::is_enabled() ? ForwardMode::Training
+                             : cache && x.size(1) == 1   ? ForwardMode::OneTokenDecode
+                                                         : ForwardMode::BatchedInference;
     for (std::size_t i = 0; i < m_blocks.size(); ++i)
-        x = m_blocks[i]->forward(x, cos, sin, blocked, cache, static_cast<int>(i));
+        x = m_blocks[i]->forward(x, cos, sin, blocked, cache, static_cast<int>(i), mode);
     return m_norm->forward(x);
 }
 
