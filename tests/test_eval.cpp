@@ -199,6 +199,19 @@ private slots:
         const auto sheet = loadImageFile((fs::path(o.outDirectory) / "contact_sheet.png").string());
         QVERIFY(sheet.ok());
         QVERIFY(sheet.value().height >= 5 * 128);
+        QVERIFY(sheet.value().height < 10 * 128); // one row per task: only the first mode adds rows
+        // report.groups and the rows of eval.json describe the same groups in the same order.
+        const auto& groups = report.value().groups;
+        QCOMPARE(groups.size(), doc["results"].size());
+        for (std::size_t i = 0; i < groups.size(); ++i) {
+            const auto& r = doc["results"][i];
+            QCOMPARE(r["task"].get<std::string>(), groups[i].task);
+            QCOMPARE(r["task_number"].get<int>(), groups[i].taskNumber);
+            QCOMPARE(r["group"].get<std::string>(), groups[i].group);
+            QCOMPARE(r["compression"].get<std::string>(), groups[i].compression);
+            QCOMPARE(r["cases"].get<int>(), groups[i].metrics.cases);
+            QVERIFY(!r.contains("skipped"));
+        }
 
         eval::EvalOptions bad = o;
         bad.casesPerTask = 0;

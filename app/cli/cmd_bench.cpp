@@ -58,6 +58,108 @@ int countEqual(const std::vector<int>& a, const std::vector<int>& b)
     return same;
 }
 
+// The engine's and the baseline's metrics and their time ratios, as written by --json.
+struct MetricTables {
+    nlohmann::json engine = nlohmann::json::object();
+    nlohmann::json baseline = nlohmann::json::object();
+    nlohmann::json ratios = nlohmann::json::object();
+};
+
+// Runs the engine benchmark; prints why and returns false when it fails.
+bool measureEngine(const bench::BenchOptions& options, bench::EngineReport& engine)
+{
+    try {
+        engine = bench::runEngineBench(options);
+    } catch (const std::exception& e) {
+        std::string message = e.what();
+        for (char& c : message)
+            if (c == '\n') c = ' ';
+        std::cerr << "weft-cli bench: " << options.modelDirectory << ": " << message << "\n";
+        return false;
+    }
+    return true;
+}
+
+bench::BaselineResult measureBaseline(const BenchArgs& a, const std::string& dir, const bench::EngineReport& engine)
+{
+    bench::BaselineResult baseline;
+    if (a.noBaseline)
+        baseline.reason = "skipped (--no-baseline)";
+    else
+        baseline = bench::runBaseline(a.python, a.baseline, dir, engine.work, a.repeats, a.threads);
+    if (baseline.available) bench::addDerivedMetrics(baseline.metrics, engine.flops);
+    return baseline;
+}
+
+// Prints one row per engine metric (engine, baseline, ratio) and returns the same as JSON.
+MetricTables printMetricTable(const bench::EngineReport& engine, const bench::BaselineResult& baseline)
+{
+    MetricTables tables;
+    std::printf("\n%-32s %14s %14s %10s\n", "metric", "engine", "baseline", "ratio");
+    for (const bench::Metric& m : engine.metrics) {
+        tables.engine[m.name] = m.value;
+        const auto other = bench::findMetric(baseline.metrics, m.name);
+        std::string otherText = "-", ratioText = "";
+        if (other) {
+            tables.baseline[m.name] = *other;
+            otherText = formatValue(m.name, *other);
+            if (isTimed(m.name) && m.value > 0) {
+                const double ratio = *other / m.value;
+                tables.ratios[m.name] = ratio;
+                char buf[32];
+                std::snprintf(buf, sizeof buf, "%.2fx", ratio);
+                ratioText = buf;
+            }
+        }
+        std::printf("%-32s %14s %14s %10s\n", m.name.c_str(), formatValue(m.name, m.value).c_str(), otherText.c_str(),
+                    ratioText.c_str());
+    }
+    return tables;
+}
+
+// Prints the whole report (header, metric table, summary lines); returns the table as JSON.
+MetricTables printReport(const BenchArgs& a, const bench::EngineReport& engine, const bench::BaselineResult& baseline)
+{
+    std::printf("weft-cli bench: %s (%lld parameters), seed %llu, best of %d\n", engine.modelName.c_str(),
+                static_cast<long long>(engine.parameterCount), static_cast<unsigned long long>(a.seed), a.repeats);
+    std::printf("  prompt %zu tokens, image prompt %zu tokens, in-context %zu / %zu tokens (compression off / on)\n",
+                engine.work.prompt.size(), engine.work.imagePrompt.size(), engine.work.inContext.ids.size(),
+                engine.work.inContextCompressed.ids.size());
+    if (!baseline.available) std::printf("  baseline unavailable: %s\n", baseline.reason.c_str());
+    MetricTables tables = printMetricTable(engine, baseline);
+    const auto off = bench::findMetric(engine.metrics, "incontext_kv_bytes");
+    const auto on = bench::findMetric(engine.metrics, "incontext_compressed_kv_bytes");
+    if (off && on && *off > 0) std::printf("\nexample compression cuts the k=3 KV cache by %.1f %%\n", 100.0 * (1.0 - *on / *off));
+    if (baseline.available) {
+        std::printf("greedy image codes equal to the baseline's: %d/%zu (guidance off), %d/%zu (on)\n",
+                    countEqual(engine.imageCodes, baseline.imageCodes), engine.imageCodes.size(),
+                    countEqual(engine.imageGuidedCodes, baseline.imageGuidedCodes), engine.imageGuidedCodes.size());
+    }
+    std::printf("ratio = baseline / engine time (> 1: the engine is faster)\n");
+    return tables;
+}
+
+// Writes the --json file; prints why and returns false when it cannot be written.
+bool writeJson(const BenchArgs& a, const std::string& dir, const bench::EngineReport& engine,
+               const bench::BaselineResult& baseline, const MetricTables& tables)
+{
+    nlohmann::json j{{"engine", tables.engine}, {"baseline", tables.baseline}, {"ratios", tables.ratios}};
+    j["meta"] = {{"model", dir},
+                 {"model_name", engine.modelName},
+                 {"seed", a.seed},
+                 {"repeats", a.repeats},
+                 {"baseline_available", baseline.available},
+                 {"baseline_reason", baseline.reason},
+                 {"baseline_torch", baseline.torchVersion}};
+    std::ofstream f(a.json);
+    f << j.dump(2) << "\n";
+    if (!f) {
+        std::cerr << "weft-cli bench: cannot write " << a.json << "\n";
+        return false;
+    }
+    return true;
+}
+
 int runBench(const BenchArgs& a)
 {
     const std::string dir = a.model.empty() ? Model::defaultModelDirectory() : a.model;
@@ -71,78 +173,13 @@ int runBench(const BenchArgs& a)
     options.seed = a.seed;
     options.repeats = a.repeats;
     options.threads = a.threads;
-
     bench::EngineReport engine;
-    try {
-        engine = bench::runEngineBench(options);
-    } catch (const std::exception& e) {
-        std::string message = e.what();
-        for (char& c : message)
-            if (c == '\n') c = ' ';
-        std::cerr << "weft-cli bench: " << dir << ": " << message << "\n";
+    if (!measureEngine(options, engine))
         return 1;
-    }
-
-    bench::BaselineResult baseline;
-    if (a.noBaseline)
-        baseline.reason = "skipped (--no-baseline)";
-    else
-        baseline = bench::runBaseline(a.python, a.baseline, dir, engine.work, a.repeats, a.threads);
-    if (baseline.available) bench::addDerivedMetrics(baseline.metrics, engine.flops);
-
-    std::printf("weft-cli bench: %s (%lld parameters), seed %llu, best of %d\n", engine.modelName.c_str(),
-                static_cast<long long>(engine.parameterCount), static_cast<unsigned long long>(a.seed), a.repeats);
-    std::printf("  prompt %zu tokens, image prompt %zu tokens, in-context %zu / %zu tokens (compression off / on)\n",
-                engine.work.prompt.size(), engine.work.imagePrompt.size(), engine.work.inContext.ids.size(),
-                engine.work.inContextCompressed.ids.size());
-    if (!baseline.available) std::printf("  baseline unavailable: %s\n", baseline.reason.c_str());
-    std::printf("\n%-32s %14s %14s %10s\n", "metric", "engine", "baseline", "ratio");
-    nlohmann::json jEngine = nlohmann::json::object(), jBaseline = nlohmann::json::object(),
-                   jRatios = nlohmann::json::object();
-    for (const bench::Metric& m : engine.metrics) {
-        jEngine[m.name] = m.value;
-        const auto other = bench::findMetric(baseline.metrics, m.name);
-        std::string otherText = "-", ratioText = "";
-        if (other) {
-            jBaseline[m.name] = *other;
-            otherText = formatValue(m.name, *other);
-            if (isTimed(m.name) && m.value > 0) {
-                const double ratio = *other / m.value;
-                jRatios[m.name] = ratio;
-                char buf[32];
-                std::snprintf(buf, sizeof buf, "%.2fx", ratio);
-                ratioText = buf;
-            }
-        }
-        std::printf("%-32s %14s %14s %10s\n", m.name.c_str(), formatValue(m.name, m.value).c_str(), otherText.c_str(),
-                    ratioText.c_str());
-    }
-    const auto off = bench::findMetric(engine.metrics, "incontext_kv_bytes");
-    const auto on = bench::findMetric(engine.metrics, "incontext_compressed_kv_bytes");
-    if (off && on && *off > 0) std::printf("\nexample compression cuts the k=3 KV cache by %.1f %%\n", 100.0 * (1.0 - *on / *off));
-    if (baseline.available) {
-        std::printf("greedy image codes equal to the baseline's: %d/%zu (guidance off), %d/%zu (on)\n",
-                    countEqual(engine.imageCodes, baseline.imageCodes), engine.imageCodes.size(),
-                    countEqual(engine.imageGuidedCodes, baseline.imageGuidedCodes), engine.imageGuidedCodes.size());
-    }
-    std::printf("ratio = baseline / engine time (> 1: the engine is faster)\n");
-
-    if (!a.json.empty()) {
-        nlohmann::json j{{"engine", jEngine}, {"baseline", jBaseline}, {"ratios", jRatios}};
-        j["meta"] = {{"model", dir},
-                     {"model_name", engine.modelName},
-                     {"seed", a.seed},
-                     {"repeats", a.repeats},
-                     {"baseline_available", baseline.available},
-                     {"baseline_reason", baseline.reason},
-                     {"baseline_torch", baseline.torchVersion}};
-        std::ofstream f(a.json);
-        f << j.dump(2) << "\n";
-        if (!f) {
-            std::cerr << "weft-cli bench: cannot write " << a.json << "\n";
-            return 1;
-        }
-    }
+    const bench::BaselineResult baseline = measureBaseline(a, dir, engine);
+    const MetricTables tables = printReport(a, engine, baseline);
+    if (!a.json.empty() && !writeJson(a, dir, engine, baseline, tables))
+        return 1;
     return 0;
 }
 

@@ -2,6 +2,7 @@
 // conversation folders (the input of `weft-cli reply`).
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -74,39 +75,29 @@ int runParse(const ParseArgs& a)
     return status;
 }
 
-// Writes every image (PNG) and sound (16-bit WAV) of the case beside conversation.json and
-// points the segments at them.
-int runSample(const SampleArgs& a)
+// The case of `a` for task `kind`; prints why and returns nothing when it cannot be made.
+std::optional<world::TaskCase> generateCase(const SampleArgs& a, world::TaskKind kind)
 {
-    const auto kind = world::taskFromName(a.task);
-    if (!kind) {
-        std::cerr << "weft-cli world sample: expected a task number 1..13 or name, found '" << a.task << "'\n";
-        return 1;
-    }
     if (a.split != "train" && a.split != "test") {
         std::cerr << "weft-cli world sample: expected --split train or test, found '" << a.split << "'\n";
-        return 1;
+        return std::nullopt;
     }
-    world::TaskCase tc;
     try {
         std::mt19937_64 rng(a.seed);
-        tc = world::generateTask(*kind, rng, a.split == "test" ? world::Split::Test : world::Split::Train);
+        return world::generateTask(kind, rng, a.split == "test" ? world::Split::Test : world::Split::Train);
     } catch (const std::exception& e) {
         std::cerr << "weft-cli world sample: " << e.what() << "\n";
-        return 1;
+        return std::nullopt;
     }
-    std::error_code ec;
-    fs::create_directories(a.out, ec);
-    const fs::path dir = fs::absolute(a.out, ec);
-    if (ec) {
-        std::cerr << a.out << ": cannot create the folder: " << ec.message() << "\n";
-        return 1;
-    }
-    Conversation conversation;
-    conversation.title = std::string("Shapes World task ") + std::to_string(static_cast<int>(*kind)) + " (" +
-                         world::taskName(*kind) + ")";
+}
+
+// Writes every image (PNG) and sound (16-bit WAV) of `messages` into `dir` and appends the
+// messages to `conversation` with their segments pointing at those files. Prints why and
+// returns false when a file cannot be written.
+bool writeMedia(std::vector<Message> messages, const fs::path& dir, Conversation& conversation)
+{
     int index = 0, sounds = 0;
-    for (auto message : tc.messages) {
+    for (auto& message : messages) {
         for (auto& segment : message.segments) {
             if (segment.kind == SegmentKind::Text)
                 continue;
@@ -116,19 +107,21 @@ int runSample(const SampleArgs& a)
             const auto saved = image ? saveImagePng(segment.image, file.string()) : saveAudioWav(segment.audio, file.string());
             if (!saved) {
                 std::cerr << file.string() << ": " << saved.error().message << "\n";
-                return 1;
+                return false;
             }
             segment.path = file.string();
         }
         conversation.messages.push_back(std::move(message));
     }
-    const auto json = serializeConversation(conversation, dir.string());
-    if (!json) {
-        std::cerr << "weft-cli world sample: " << json.error().message << "\n";
-        return 1;
-    }
-    nlohmann::json expected = {{"task", static_cast<int>(*kind)},
-                               {"task_name", world::taskName(*kind)},
+    return true;
+}
+
+// expected.json of the case; writes expected.png into `dir` when the case expects an image.
+// Prints why and returns nothing when that image cannot be written.
+std::optional<nlohmann::json> expectedJson(const world::TaskCase& tc, const SampleArgs& a, const fs::path& dir)
+{
+    nlohmann::json expected = {{"task", static_cast<int>(tc.kind)},
+                               {"task_name", world::taskName(tc.kind)},
                                {"variant", tc.variant},
                                {"seed", a.seed},
                                {"split", a.split}};
@@ -143,7 +136,7 @@ int runSample(const SampleArgs& a)
         const auto saved = saveImagePng(world::render(*tc.expectedScene), file.string());
         if (!saved) {
             std::cerr << file.string() << ": " << saved.error().message << "\n";
-            return 1;
+            return std::nullopt;
         }
         expected["image"] = "expected.png";
         expected["caption"] = world::caption(*tc.expectedScene);
@@ -152,8 +145,42 @@ int runSample(const SampleArgs& a)
         expected["retrieved_from"] = tc.expectedRetrievedIndex;
     if (!tc.namedCells.empty())
         expected["named_cells"] = tc.namedCells;
+    return expected;
+}
+
+// Writes the case as a conversation folder: media files, conversation.json, expected.json.
+int runSample(const SampleArgs& a)
+{
+    const auto kind = world::taskFromName(a.task);
+    if (!kind) {
+        std::cerr << "weft-cli world sample: expected a task number 1..13 or name, found '" << a.task << "'\n";
+        return 1;
+    }
+    const auto tc = generateCase(a, *kind);
+    if (!tc)
+        return 1;
+    std::error_code ec;
+    fs::create_directories(a.out, ec);
+    const fs::path dir = fs::absolute(a.out, ec);
+    if (ec) {
+        std::cerr << a.out << ": cannot create the folder: " << ec.message() << "\n";
+        return 1;
+    }
+    Conversation conversation;
+    conversation.title = std::string("Shapes World task ") + std::to_string(static_cast<int>(*kind)) + " (" +
+                         world::taskName(*kind) + ")";
+    if (!writeMedia(tc->messages, dir, conversation))
+        return 1;
+    const auto json = serializeConversation(conversation, dir.string());
+    if (!json) {
+        std::cerr << "weft-cli world sample: " << json.error().message << "\n";
+        return 1;
+    }
+    const auto expected = expectedJson(*tc, a, dir);
+    if (!expected)
+        return 1;
     for (const auto& [name, text] : {std::pair<std::string, std::string>{"conversation.json", json.value()},
-                                     {"expected.json", expected.dump(2) + "\n"}}) {
+                                     {"expected.json", expected->dump(2) + "\n"}}) {
         const auto written = writeFileAtomic((dir / name).string(), text);
         if (!written) {
             std::cerr << (dir / name).string() << ": " << written.error().message << "\n";

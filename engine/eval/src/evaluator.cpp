@@ -135,6 +135,185 @@ std::string cellText(const nlohmann::json& v, bool percent)
     return s.str();
 }
 
+void logInfo(const EvalOptions& options, const std::string& line)
+{
+    if (options.log)
+        options.log(LogLevel::Info, line);
+}
+
+// The results file's row for one group: its metrics plus what identifies the group.
+nlohmann::json groupJson(const GroupResult& g)
+{
+    nlohmann::json j = metricsJson(g.metrics);
+    j["task"] = g.task;
+    j["task_number"] = g.taskNumber;
+    j["group"] = g.group;
+    j["compression"] = g.compression;
+    if (!g.skipped.empty())
+        j["skipped"] = g.skipped;
+    return j;
+}
+
+// Why a task cannot be run on this model or machine; empty when it can.
+std::string skipReason(TaskKind task, const Model& model, bool espeak)
+{
+    if (!world::taskNeedsAudio(task))
+        return {};
+    if (!model.info().hasAudio)
+        return "the model has no audio input (config audio.enabled is false)";
+    if (task == TaskKind::SpokenRequest && !espeak)
+        return "espeak-ng is not installed (needed to speak the requests)";
+    return {};
+}
+
+// The held-out cases of one task (task 9 adds as many compositions). The same cases in every
+// compression mode: each task's cases come from the seed alone.
+std::vector<world::TaskCase> taskCases(TaskKind task, const EvalOptions& options, const world::TaskOptions& taskOptions)
+{
+    std::mt19937_64 rng(options.seed * 1000003ULL + static_cast<std::uint64_t>(task));
+    std::vector<world::TaskCase> cases;
+    for (int i = 0; i < options.casesPerTask; ++i)
+        cases.push_back(world::generateTask(task, rng, world::Split::Test, taskOptions));
+    if (task == TaskKind::InContext) {
+        world::TaskOptions composition;
+        composition.composition = true;
+        for (int i = 0; i < options.casesPerTask; ++i)
+            cases.push_back(world::generateTask(task, rng, world::Split::Test, composition));
+    }
+    return cases;
+}
+
+// A contact sheet row: the conversation's images, a gap, the expected and the produced image.
+std::vector<Image> sheetRow(const world::TaskCase& c, const Message& produced)
+{
+    std::vector<Image> row;
+    for (const Image* img : conversationImages(c))
+        row.push_back(*img);
+    row.push_back(Image{}); // gap between the inputs and the answers
+    row.push_back(c.expectedScene ? world::render(*c.expectedScene) : Image{});
+    const Image* out = producedImage(c, produced);
+    row.push_back(out ? *out : Image{});
+    return row;
+}
+
+// One fresh session per case, so that no case sees another's conversation.
+Metrics runCase(const std::shared_ptr<const Model>& model, const world::TaskCase& c, const ReplyOptions& reply,
+                const EvalOptions& options, Message& produced)
+{
+    Session session(model);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto answer = session.reply(c.messages, reply);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (answer)
+        produced = std::move(answer.value());
+    else
+        logInfo(options, std::string(world::taskName(c.kind)) + ": reply failed: " + answer.error().message);
+    Metrics m = scoreReply(c, produced);
+    m.errors = answer ? 0 : 1;
+    m.latencySum = seconds;
+    return m;
+}
+
+// Runs `cases` with example compression `compress` and sums the metrics per group ("all"
+// and each case's subgroup). The first `sheetCases` cases add a row to `sheetRows`.
+std::map<std::string, Metrics> runCases(const std::shared_ptr<const Model>& model,
+                                        const std::vector<world::TaskCase>& cases, const EvalOptions& options,
+                                        bool compress, int sheetCases, std::vector<std::vector<Image>>& sheetRows)
+{
+    std::map<std::string, Metrics> groups;
+    int sheetCount = 0;
+    for (const auto& c : cases) {
+        ReplyOptions reply = options.reply;
+        reply.compressExamples = compress;
+        Message produced;
+        const Metrics m = runCase(model, c, reply, options, produced);
+        groups["all"].add(m);
+        if (const std::string g = subgroup(c); !g.empty())
+            groups[g].add(m);
+        if (sheetCount < sheetCases) {
+            ++sheetCount;
+            sheetRows.push_back(sheetRow(c, produced));
+        }
+    }
+    return groups;
+}
+
+// eval.md: one table row per result (skipped tasks listed once below the table).
+std::string reportMarkdown(const std::string& modelName, const EvalOptions& options, const nlohmann::json& results)
+{
+    std::ostringstream md;
+    md << "# Evaluation of " << modelName << "\n\n"
+       << "Seed " << options.seed << ", " << options.casesPerTask
+       << " held-out test cases per task (task 9 adds as many held-out compositions, task 13 is spoken by "
+          "the held-out voice " << world::heldOutSpeechVoice() << "), greedy decoding. "
+          "Scores in %, latency in ms; – where a metric does not apply.\n\n"
+       << "| task | group | compression | cases | errors | scene exact | attribute acc. | preservation | "
+          "background exact | creature fidelity | text exact | retrieval | latency ms |\n"
+       << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    std::vector<std::string> skippedLines;
+    for (const auto& r : results) {
+        md << "| " << r["task_number"].get<int>() << " " << r["task"].get<std::string>() << " | "
+           << r["group"].get<std::string>() << " | " << r["compression"].get<std::string>() << " | ";
+        if (r.contains("skipped")) {
+            md << "skipped | | | | | | | | | |\n";
+            const std::string line = "- task " + std::to_string(r["task_number"].get<int>()) + " (" +
+                                     r["task"].get<std::string>() + ") skipped: " + r["skipped"].get<std::string>();
+            if (std::find(skippedLines.begin(), skippedLines.end(), line) == skippedLines.end())
+                skippedLines.push_back(line);
+            continue;
+        }
+        md << r["cases"].get<int>() << " | " << r["errors"].get<int>() << " | " << cellText(r["scene_exact"], true)
+           << " | " << cellText(r["attribute_accuracy"], true) << " | " << cellText(r["preservation"], true) << " | "
+           << cellText(r["background_exact"], true) << " | " << cellText(r["creature_fidelity"], true) << " | "
+           << cellText(r["text_exact"], true) << " | " << cellText(r["retrieval_correct"], true) << " | "
+           << cellText(r["latency_ms"], false) << " |\n";
+    }
+    if (!skippedLines.empty()) {
+        md << "\n";
+        for (const auto& line : skippedLines)
+            md << line << "\n";
+    }
+    return md.str();
+}
+
+// Runs every task in every compression mode, filling report.groups; returns the results
+// rows of eval.json. Only the first mode adds contact sheet rows.
+nlohmann::json runTasks(const std::shared_ptr<const Model>& model, const std::vector<TaskKind>& tasks,
+                        const EvalOptions& options, EvalReport& report, std::vector<std::vector<Image>>& sheetRows)
+{
+    std::vector<bool> modes;
+    if (options.compression != Compression::On)
+        modes.push_back(false);
+    if (options.compression != Compression::Off)
+        modes.push_back(true);
+    const bool espeak = world::SpeechSynthesizer::available();
+    // One synthesizer for the run: the second compression mode hears the same utterances again.
+    world::TaskOptions taskOptions;
+    taskOptions.speech = std::make_shared<world::SpeechSynthesizer>();
+    nlohmann::json results = nlohmann::json::array();
+    for (std::size_t mode = 0; mode < modes.size(); ++mode) {
+        const std::string compression = modes[mode] ? "on" : "off";
+        for (TaskKind task : tasks) {
+            const std::string name = world::taskName(task);
+            if (const std::string why = skipReason(task, *model, espeak); !why.empty()) {
+                logInfo(options, name + " (compression " + compression + "): skipped: " + why);
+                report.groups.push_back({name, static_cast<int>(task), "all", compression, Metrics{}, why});
+                results.push_back(groupJson(report.groups.back()));
+                continue;
+            }
+            const auto cases = taskCases(task, options, taskOptions);
+            auto groups = runCases(model, cases, options, modes[mode], mode == 0 ? options.sheetCases : 0, sheetRows);
+            logInfo(options,
+                    name + " (compression " + compression + "): " + std::to_string(groups["all"].cases) + " cases");
+            for (const auto& [group, metrics] : groups) {
+                report.groups.push_back({name, static_cast<int>(task), group, compression, metrics, {}});
+                results.push_back(groupJson(report.groups.back()));
+            }
+        }
+    }
+    return results;
+}
+
 } // namespace
 
 void Metrics::add(const Metrics& o)
@@ -205,10 +384,6 @@ Metrics scoreReply(const world::TaskCase& c, const Message& reply)
 
 Result<EvalReport> runEvaluation(const EvalOptions& options)
 {
-    auto log = [&](const std::string& line) {
-        if (options.log)
-            options.log(LogLevel::Info, line);
-    };
     if (options.casesPerTask < 1)
         return Error{ErrorCode::InvalidArgument,
                      "expected at least 1 case per task, found " + std::to_string(options.casesPerTask)};
@@ -216,10 +391,10 @@ Result<EvalReport> runEvaluation(const EvalOptions& options)
         return Error{ErrorCode::InvalidArgument, "expected --sheet >= 0, found " + std::to_string(options.sheetCases)};
     std::vector<TaskKind> tasks = options.tasks;
     if (tasks.empty())
-        for (int k = 1; k <= world::kImplementedTaskCount; ++k)
+        for (int k = 1; k <= world::taskCount(); ++k)
             tasks.push_back(static_cast<TaskKind>(k));
     for (TaskKind t : tasks)
-        if (static_cast<int>(t) < 1 || static_cast<int>(t) > world::kImplementedTaskCount)
+        if (static_cast<int>(t) < 1 || static_cast<int>(t) > world::taskCount())
             return Error{ErrorCode::InvalidArgument,
                          "expected tasks 1..13, found task " + std::to_string(static_cast<int>(t))};
 
@@ -235,104 +410,9 @@ Result<EvalReport> runEvaluation(const EvalOptions& options)
         return loaded.error();
     const std::shared_ptr<const Model> model = loaded.value();
 
-    std::vector<bool> modes;
-    if (options.compression != Compression::On)
-        modes.push_back(false);
-    if (options.compression != Compression::Off)
-        modes.push_back(true);
-
-    // Why a task cannot be run on this model or machine; empty when it can.
-    const bool espeak = world::SpeechSynthesizer::available();
-    auto skipReason = [&](TaskKind task) -> std::string {
-        if (!world::taskNeedsAudio(task))
-            return {};
-        if (!model->info().hasAudio)
-            return "the model has no audio input (config audio.enabled is false)";
-        if (task == TaskKind::SpokenRequest && !espeak)
-            return "espeak-ng is not installed (needed to speak the requests)";
-        return {};
-    };
-    // One synthesizer for the run: the second compression mode hears the same utterances again.
-    world::TaskOptions taskOptions;
-    taskOptions.speech = std::make_shared<world::SpeechSynthesizer>();
-
     EvalReport report;
     std::vector<std::vector<Image>> sheetRows;
-    nlohmann::json results = nlohmann::json::array();
-    for (std::size_t mode = 0; mode < modes.size(); ++mode) {
-        const std::string compression = modes[mode] ? "on" : "off";
-        for (TaskKind task : tasks) {
-            if (const std::string why = skipReason(task); !why.empty()) {
-                log(std::string(world::taskName(task)) + " (compression " + compression + "): skipped: " + why);
-                GroupResult g{world::taskName(task), static_cast<int>(task), "all", compression, Metrics{}, why};
-                nlohmann::json j = metricsJson(g.metrics);
-                j["task"] = g.task;
-                j["task_number"] = g.taskNumber;
-                j["group"] = g.group;
-                j["compression"] = g.compression;
-                j["skipped"] = why;
-                results.push_back(j);
-                report.groups.push_back(std::move(g));
-                continue;
-            }
-            // The same cases in every mode: each task's cases come from the seed alone.
-            std::mt19937_64 rng(options.seed * 1000003ULL + static_cast<std::uint64_t>(task));
-            std::vector<world::TaskCase> cases;
-            for (int i = 0; i < options.casesPerTask; ++i)
-                cases.push_back(world::generateTask(task, rng, world::Split::Test, taskOptions));
-            if (task == TaskKind::InContext) {
-                world::TaskOptions composition;
-                composition.composition = true;
-                for (int i = 0; i < options.casesPerTask; ++i)
-                    cases.push_back(world::generateTask(task, rng, world::Split::Test, composition));
-            }
-            std::map<std::string, Metrics> groups;
-            int sheetCount = 0;
-            for (const auto& c : cases) {
-                ReplyOptions reply = options.reply;
-                reply.compressExamples = modes[mode];
-                Session session(model);
-                const auto t0 = std::chrono::steady_clock::now();
-                auto answer = session.reply(c.messages, reply);
-                const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-                Message produced;
-                if (answer)
-                    produced = std::move(answer.value());
-                else
-                    log(std::string(world::taskName(task)) + ": reply failed: " + answer.error().message);
-                Metrics m = scoreReply(c, produced);
-                m.errors = answer ? 0 : 1;
-                m.latencySum = seconds;
-                groups["all"].add(m);
-                if (const std::string g = subgroup(c); !g.empty())
-                    groups[g].add(m);
-                if (mode == 0 && sheetCount < options.sheetCases) {
-                    ++sheetCount;
-                    std::vector<Image> row;
-                    for (const Image* img : conversationImages(c))
-                        row.push_back(*img);
-                    row.push_back(Image{}); // gap between the inputs and the answers
-                    row.push_back(c.expectedScene ? world::render(*c.expectedScene) : Image{});
-                    const Image* out = producedImage(c, produced);
-                    row.push_back(out ? *out : Image{});
-                    sheetRows.push_back(std::move(row));
-                }
-            }
-            log(std::string(world::taskName(task)) + " (compression " + compression + "): " +
-                std::to_string(groups["all"].cases) + " cases");
-            for (const auto& [name, metrics] : groups) {
-                GroupResult g{world::taskName(task), static_cast<int>(task), name, compression, metrics, {}};
-                nlohmann::json j = metricsJson(metrics);
-                j["task"] = g.task;
-                j["task_number"] = g.taskNumber;
-                j["group"] = g.group;
-                j["compression"] = g.compression;
-                results.push_back(j);
-                report.groups.push_back(std::move(g));
-            }
-        }
-    }
-
+    const nlohmann::json results = runTasks(model, tasks, options, report, sheetRows);
     nlohmann::json doc = {{"format", "weft-eval"},
                           {"version", 1},
                           {"model", model->info().name},
@@ -342,40 +422,7 @@ Result<EvalReport> runEvaluation(const EvalOptions& options)
                           {"split", "test"},
                           {"results", results}};
     report.json = doc.dump(2) + "\n";
-
-    std::ostringstream md;
-    md << "# Evaluation of " << model->info().name << "\n\n"
-       << "Seed " << options.seed << ", " << options.casesPerTask
-       << " held-out test cases per task (task 9 adds as many held-out compositions, task 13 is spoken by "
-          "the held-out voice " << world::heldOutSpeechVoice() << "), greedy decoding. "
-          "Scores in %, latency in ms; – where a metric does not apply.\n\n"
-       << "| task | group | compression | cases | errors | scene exact | attribute acc. | preservation | "
-          "background exact | creature fidelity | text exact | retrieval | latency ms |\n"
-       << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
-    std::vector<std::string> skippedLines;
-    for (const auto& r : results) {
-        md << "| " << r["task_number"].get<int>() << " " << r["task"].get<std::string>() << " | "
-           << r["group"].get<std::string>() << " | " << r["compression"].get<std::string>() << " | ";
-        if (r.contains("skipped")) {
-            md << "skipped | | | | | | | | | |\n";
-            const std::string line = "- task " + std::to_string(r["task_number"].get<int>()) + " (" +
-                                     r["task"].get<std::string>() + ") skipped: " + r["skipped"].get<std::string>();
-            if (std::find(skippedLines.begin(), skippedLines.end(), line) == skippedLines.end())
-                skippedLines.push_back(line);
-            continue;
-        }
-        md << r["cases"].get<int>() << " | " << r["errors"].get<int>() << " | " << cellText(r["scene_exact"], true)
-           << " | " << cellText(r["attribute_accuracy"], true) << " | " << cellText(r["preservation"], true) << " | "
-           << cellText(r["background_exact"], true) << " | " << cellText(r["creature_fidelity"], true) << " | "
-           << cellText(r["text_exact"], true) << " | " << cellText(r["retrieval_correct"], true) << " | "
-           << cellText(r["latency_ms"], false) << " |\n";
-    }
-    if (!skippedLines.empty()) {
-        md << "\n";
-        for (const auto& line : skippedLines)
-            md << line << "\n";
-    }
-    report.markdown = md.str();
+    report.markdown = reportMarkdown(model->info().name, options, results);
 
     const fs::path out(options.outDirectory);
     if (auto w = writeFileAtomic((out / "eval.json").string(), report.json); !w)
