@@ -17,14 +17,10 @@ constexpr int kTitleLength = 48;
 // Conversation files cap one text segment at 64 KiB; leave room for the encoding.
 constexpr int kMaxTextBytes = 60 * 1024;
 
-double metaValue(const weft::MessageMeta& meta, std::initializer_list<const char*> names, double fallback)
+double metaValue(const weft::MessageMeta& meta, const char* name, double fallback)
 {
-    for (const char* name : names) {
-        auto it = meta.options.find(name);
-        if (it != meta.options.end())
-            return it->second;
-    }
-    return fallback;
+    auto it = meta.options.find(name);
+    return it != meta.options.end() ? it->second : fallback;
 }
 
 // Copies every file of `from` into `to` (created when needed), keeping files already there.
@@ -75,12 +71,12 @@ weft::ReplyOptions optionsFromMeta(const weft::MessageMeta& meta, const weft::Re
 {
     weft::ReplyOptions o = fallback;
     o.seed = meta.seed;
-    o.temperature = static_cast<float>(metaValue(meta, {"temperature"}, o.temperature));
-    o.topK = static_cast<int>(metaValue(meta, {"top_k", "topK"}, o.topK));
-    o.topP = static_cast<float>(metaValue(meta, {"top_p", "topP"}, o.topP));
-    o.guidanceScale = static_cast<float>(metaValue(meta, {"guidance_scale", "guidanceScale"}, o.guidanceScale));
-    o.maxTextTokens = static_cast<int>(metaValue(meta, {"max_text_tokens", "maxTextTokens"}, o.maxTextTokens));
-    o.compressExamples = metaValue(meta, {"compress_examples", "compressExamples"}, o.compressExamples ? 1 : 0) != 0;
+    o.temperature = static_cast<float>(metaValue(meta, "temperature", o.temperature));
+    o.topK = static_cast<int>(metaValue(meta, "top_k", o.topK));
+    o.topP = static_cast<float>(metaValue(meta, "top_p", o.topP));
+    o.guidanceScale = static_cast<float>(metaValue(meta, "guidance_scale", o.guidanceScale));
+    o.maxTextTokens = static_cast<int>(metaValue(meta, "max_text_tokens", o.maxTextTokens));
+    o.compressExamples = metaValue(meta, "compress_examples", o.compressExamples ? 1 : 0) != 0;
     return o;
 }
 
