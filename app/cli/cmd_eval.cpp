@@ -32,7 +32,7 @@ int runEval(const EvalArgs& a)
     std::stringstream list(a.tasks);
     for (std::string item; std::getline(list, item, ',');) {
         const auto kind = world::taskFromName(item);
-        if (!kind || static_cast<int>(*kind) > world::kImplementedTaskCount) {
+        if (!kind || static_cast<int>(*kind) > world::taskCount()) {
             std::cerr << "weft-cli eval: expected tasks 1..13 (numbers or names, comma-separated), found '" << item
                       << "'\n";
             return 1;

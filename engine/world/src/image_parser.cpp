@@ -159,95 +159,134 @@ struct Candidate {
     double cost = 0;
 };
 
-Cell parseCell(const weft::Image& img, const Scene& scene, int cell, std::vector<Candidate>& shortlist)
+constexpr int kCellPixels = kCellSize * kCellSize;
+using PixelCosts = std::array<double, kCellPixels>;
+
+// One cell of the image and of the background model (the scene's background colour and
+// pattern): luma per pixel, chroma per pixel (model) and per kChromaBlock square.
+struct CellObservation {
+    PixelCosts obsY{}, backY{}, backCb{}, backCr{};
+    std::array<double, kBlockCount> obsCb{}, obsCr{}, backBlockCb{}, backBlockCr{};
+};
+
+CellObservation observeCell(const weft::Image& img, const Scene& scene, int cell)
 {
     const int left = kMargin + kCellSize * cellColumn(cell);
     const int top = kMargin + kCellSize * cellRow(cell);
     const Ycc bg = toYcc(colorRgb(scene.background));
     const Ycc ink = toYcc(inkRgb(scene.background));
     const auto& inkTable = inkTables()[static_cast<int>(scene.pattern)];
-
-    constexpr int kPixels = kCellSize * kCellSize;
-    std::array<double, kPixels> obsY{}, backY{}, backCb{}, backCr{};
-    std::array<double, kBlockCount> obsCb{}, obsCr{}, backBlockCb{}, backBlockCr{};
-    for (int i = 0; i < kPixels; ++i) {
+    CellObservation o;
+    for (int i = 0; i < kCellPixels; ++i) {
         const int x = i % kCellSize, y = i / kCellSize;
         const std::uint8_t* p = img.pixel(left + x, top + y);
-        const Ycc o = toYcc(p[0], p[1], p[2]);
+        const Ycc seen = toYcc(p[0], p[1], p[2]);
         const Ycc& b = inkTable[(top + y) * kCanvasSize + left + x] ? ink : bg;
-        obsY[i] = o.y;
-        backY[i] = b.y;
-        backCb[i] = b.cb;
-        backCr[i] = b.cr;
-        obsCb[blockOf(i)] += o.cb / kBlockPixels;
-        obsCr[blockOf(i)] += o.cr / kBlockPixels;
-        backBlockCb[blockOf(i)] += b.cb / kBlockPixels;
-        backBlockCr[blockOf(i)] += b.cr / kBlockPixels;
+        o.obsY[i] = seen.y;
+        o.backY[i] = b.y;
+        o.backCb[i] = b.cb;
+        o.backCr[i] = b.cr;
+        o.obsCb[blockOf(i)] += seen.cb / kBlockPixels;
+        o.obsCr[blockOf(i)] += seen.cr / kBlockPixels;
+        o.backBlockCb[blockOf(i)] += b.cb / kBlockPixels;
+        o.backBlockCr[blockOf(i)] += b.cr / kBlockPixels;
     }
+    return o;
+}
 
+// Per pixel: the squared luma error of colour `fg` minus that of the background model.
+PixelCosts lumaGain(const CellObservation& o, const Ycc& fg)
+{
+    PixelCosts dY{};
+    for (int i = 0; i < kCellPixels; ++i) {
+        const double a = o.obsY[i] - fg.y, b = o.obsY[i] - o.backY[i];
+        dY[i] = a * a - b * b;
+    }
+    return dY;
+}
+
+struct ShapeFit {
+    int mask = -1;   ///< shape * 2 + size
+    double cost = 0; ///< relative to the background model, chroma in full
+};
+
+// The best shape of colour `color` (foreground `fg`); every shape/size goes to `shortlist`
+// with its cost. Within a colour the shape is chosen mostly by luma, which JPEG keeps sharp;
+// across colours (and against "empty") chroma counts in full.
+ShapeFit fitShapes(const CellObservation& o, const PixelCosts& dY, const Ycc& fg, Color color,
+                   std::vector<Candidate>& shortlist)
+{
+    const auto& lists = maskPixels();
+    double bestShapeCost = std::numeric_limits<double>::max();
+    ShapeFit best;
+    for (int m = 0; m < kShapeCount * 2; ++m) {
+        // Chroma: per block, the template average moves from the background's by the
+        // covered pixels' share of (colour - background).
+        std::array<double, kBlockCount> shiftCb{}, shiftCr{};
+        double costY = 0, costC = 0;
+        for (int i : lists[m]) {
+            costY += dY[i];
+            shiftCb[blockOf(i)] += (fg.cb - o.backCb[i]) / kBlockPixels;
+            shiftCr[blockOf(i)] += (fg.cr - o.backCr[i]) / kBlockPixels;
+        }
+        for (int b = 0; b < kBlockCount; ++b) {
+            if (shiftCb[b] == 0 && shiftCr[b] == 0)
+                continue;
+            const double eb0 = o.obsCb[b] - o.backBlockCb[b], er0 = o.obsCr[b] - o.backBlockCr[b];
+            const double eb = eb0 - shiftCb[b], er = er0 - shiftCr[b];
+            costC += kBlockPixels * (eb * eb + er * er - eb0 * eb0 - er0 * er0);
+        }
+        shortlist.push_back({Cell::makeObject(static_cast<Shape>(m / 2), color, static_cast<Size>(m % 2)),
+                             costY + kChromaWeight * costC});
+        const double shapeCost = costY + kShapeChromaWeight * costC;
+        if (shapeCost < bestShapeCost) {
+            bestShapeCost = shapeCost;
+            best = {m, costY + kChromaWeight * costC};
+        }
+    }
+    return best;
+}
+
+// Per 4x4-pixel creature cell: the cost of colour `fg` there relative to the background model.
+// Creature cells cover whole chroma blocks, so each cell's cost is separate and the chroma
+// shift is the full difference.
+std::array<double, 16> creatureBlockCosts(const CellObservation& o, const PixelCosts& dY, const Ycc& fg)
+{
+    std::array<double, 16> blocks{};
+    for (int i = 0; i < kCellPixels; ++i)
+        blocks[((i / kCellSize) / 4) * 4 + (i % kCellSize) / 4] += dY[i];
+    for (int b = 0; b < kBlockCount; ++b) {
+        const double shiftCb = fg.cb - o.backBlockCb[b], shiftCr = fg.cr - o.backBlockCr[b];
+        const double eb0 = o.obsCb[b] - o.backBlockCb[b], er0 = o.obsCr[b] - o.backBlockCr[b];
+        const double eb = eb0 - shiftCb, er = er0 - shiftCr;
+        const int by = (b / kBlocksPerSide) * kChromaBlock / 4, bx = (b % kBlocksPerSide) * kChromaBlock / 4;
+        blocks[by * 4 + bx] += kChromaWeight * kBlockPixels * (eb * eb + er * er - eb0 * eb0 - er0 * er0);
+    }
+    return blocks;
+}
+
+// Stage 1: the best content of one cell against the background model; every candidate (all
+// shapes of every colour, the creature fit when it could win, and empty) goes to `shortlist`.
+Cell parseCell(const weft::Image& img, const Scene& scene, int cell, std::vector<Candidate>& shortlist)
+{
+    const CellObservation obs = observeCell(img, scene, cell);
     Cell best = Cell::makeEmpty();
     double bestCost = 0; // "empty" costs nothing relative to the background model
     Color creatureColor = Color::Red;
     std::array<double, 16> creatureBlocks{};
     double creatureFree = std::numeric_limits<double>::max();
-    const auto& lists = maskPixels();
-
-    std::array<double, kPixels> dY{};
     for (int c = 0; c < kColorCount; ++c) {
         const auto color = static_cast<Color>(c);
         if (color == scene.background)
             continue;
         const Ycc fg = toYcc(colorRgb(color));
-        for (int i = 0; i < kPixels; ++i) {
-            const double a = obsY[i] - fg.y, b = obsY[i] - backY[i];
-            dY[i] = a * a - b * b;
+        const PixelCosts dY = lumaGain(obs, fg);
+        const ShapeFit shape = fitShapes(obs, dY, fg, color, shortlist);
+        if (shape.mask >= 0 && shape.cost < bestCost) {
+            bestCost = shape.cost;
+            best = Cell::makeObject(static_cast<Shape>(shape.mask / 2), color, static_cast<Size>(shape.mask % 2));
         }
-        // Within a colour the shape is chosen mostly by luma, which JPEG keeps sharp; across
-        // colours (and against "empty") chroma counts in full.
-        double colorBestShape = std::numeric_limits<double>::max(), colorBestCost = 0;
-        int colorBestMask = -1;
-        for (int m = 0; m < kShapeCount * 2; ++m) {
-            // Chroma: per block, the template average moves from the background's by the
-            // covered pixels' share of (colour - background).
-            std::array<double, kBlockCount> shiftCb{}, shiftCr{};
-            double costY = 0, costC = 0;
-            for (int i : lists[m]) {
-                costY += dY[i];
-                shiftCb[blockOf(i)] += (fg.cb - backCb[i]) / kBlockPixels;
-                shiftCr[blockOf(i)] += (fg.cr - backCr[i]) / kBlockPixels;
-            }
-            for (int b = 0; b < kBlockCount; ++b) {
-                if (shiftCb[b] == 0 && shiftCr[b] == 0)
-                    continue;
-                const double eb0 = obsCb[b] - backBlockCb[b], er0 = obsCr[b] - backBlockCr[b];
-                const double eb = eb0 - shiftCb[b], er = er0 - shiftCr[b];
-                costC += kBlockPixels * (eb * eb + er * er - eb0 * eb0 - er0 * er0);
-            }
-            shortlist.push_back({Cell::makeObject(static_cast<Shape>(m / 2), color, static_cast<Size>(m % 2)),
-                                 costY + kChromaWeight * costC});
-            const double shapeCost = costY + kShapeChromaWeight * costC;
-            if (shapeCost < colorBestShape) {
-                colorBestShape = shapeCost;
-                colorBestMask = m;
-                colorBestCost = costY + kChromaWeight * costC;
-            }
-        }
-        if (colorBestMask >= 0 && colorBestCost < bestCost) {
-            bestCost = colorBestCost;
-            best = Cell::makeObject(static_cast<Shape>(colorBestMask / 2), color, static_cast<Size>(colorBestMask % 2));
-        }
-        // Creature cells are 4x4 pixels: whole chroma blocks, so each cell's cost is separate.
-        std::array<double, 16> blocks{};
-        for (int i = 0; i < kPixels; ++i)
-            blocks[((i / kCellSize) / 4) * 4 + (i % kCellSize) / 4] += dY[i];
-        for (int b = 0; b < kBlockCount; ++b) {
-            // A creature cell covers whole chroma blocks, so the shift is the full difference.
-            const double shiftCb = fg.cb - backBlockCb[b], shiftCr = fg.cr - backBlockCr[b];
-            const double eb0 = obsCb[b] - backBlockCb[b], er0 = obsCr[b] - backBlockCr[b];
-            const double eb = eb0 - shiftCb, er = er0 - shiftCr;
-            const int by = (b / kBlocksPerSide) * kChromaBlock / 4, bx = (b % kBlocksPerSide) * kChromaBlock / 4;
-            blocks[by * 4 + bx] += kChromaWeight * kBlockPixels * (eb * eb + er * er - eb0 * eb0 - er0 * er0);
-        }
+        const auto blocks = creatureBlockCosts(obs, dY, fg);
         double freeCost = 0;
         for (auto v : blocks)
             freeCost += v < 0 ? v : 0;
@@ -469,104 +508,154 @@ CellDev cellDev(const Cell& cell, const Scene& scene)
     return dev;
 }
 
-void refineCells(const weft::Image& img, Scene& scene, std::array<std::vector<Candidate>, kCellCount>& shortlists)
+// Observation minus stage-1 prediction: luma per pixel, and chroma 2x2-averaged (observed and
+// predicted apart, since the prediction still goes through the decoder's upsampling).
+struct ResidualMaps {
+    std::vector<double> resY = std::vector<double>(kCanvasSize * kCanvasSize);
+    std::vector<double> resCb = std::vector<double>(kChromaSide * kChromaSide);
+    std::vector<double> predCb = std::vector<double>(kChromaSide * kChromaSide);
+    std::vector<double> resCr = std::vector<double>(kChromaSide * kChromaSide);
+    std::vector<double> predCr = std::vector<double>(kChromaSide * kChromaSide);
+    double sse = 0; ///< luma squared error of the prediction
+};
+
+ResidualMaps residualMaps(const weft::Image& img, const weft::Image& pred)
 {
-    // Observation and stage-1 prediction in Y and in 2x2-averaged Cb/Cr.
-    const weft::Image pred = render(scene);
-    std::vector<double> resY(kCanvasSize * kCanvasSize), resCb(kChromaSide * kChromaSide),
-        predCb(kChromaSide * kChromaSide), resCr(kChromaSide * kChromaSide), predCr(kChromaSide * kChromaSide);
-    double sse = 0;
+    ResidualMaps r;
     for (int y = 0; y < kCanvasSize; ++y)
         for (int x = 0; x < kCanvasSize; ++x) {
             const std::uint8_t* o = img.pixel(x, y);
             const std::uint8_t* p = pred.pixel(x, y);
             const Ycc oy = toYcc(o[0], o[1], o[2]), py = toYcc(p[0], p[1], p[2]);
             const int i = y * kCanvasSize + x, c = (y / 2) * kChromaSide + x / 2;
-            resY[i] = oy.y - py.y;
-            sse += resY[i] * resY[i];
-            resCb[c] += oy.cb / 4;
-            resCr[c] += oy.cr / 4;
-            predCb[c] += py.cb / 4;
-            predCr[c] += py.cr / 4;
+            r.resY[i] = oy.y - py.y;
+            r.sse += r.resY[i] * r.resY[i];
+            r.resCb[c] += oy.cb / 4;
+            r.resCr[c] += oy.cr / 4;
+            r.predCb[c] += py.cb / 4;
+            r.predCr[c] += py.cr / 4;
         }
-    // An image that stage 1 reproduces almost exactly (a clean render) needs no JPEG model.
-    if (sse < kCanvasSize * kCanvasSize * 0.25)
-        return;
-    // Residual DCTs: luma blocks, and chroma blocks (observed minus upsampling-blurred prediction).
-    std::array<Coefs, kLumaBlocks * kLumaBlocks> rY{};
+    return r;
+}
+
+// Residual DCTs: luma blocks, and chroma blocks (observed minus upsampling-blurred prediction).
+struct ResidualDcts {
+    std::array<Coefs, kLumaBlocks * kLumaBlocks> y{};
+    std::array<Coefs, kChromaBlocks * kChromaBlocks> cb{}, cr{};
+};
+
+ResidualDcts residualDcts(const ResidualMaps& m)
+{
+    ResidualDcts r;
     for (int by = 1; by < kLumaBlocks - 1; ++by)
         for (int bx = 1; bx < kLumaBlocks - 1; ++bx)
-            dct2(resY.data() + by * kDct * kCanvasSize + bx * kDct, kCanvasSize, rY[by * kLumaBlocks + bx]);
-    std::array<Coefs, kChromaBlocks * kChromaBlocks> rCb{}, rCr{};
+            dct2(m.resY.data() + by * kDct * kCanvasSize + bx * kDct, kCanvasSize, r.y[by * kLumaBlocks + bx]);
     for (int b = 0; b < kChromaBlocks * kChromaBlocks; ++b) {
         const int off = (b / kChromaBlocks) * kDct * kChromaSide + (b % kChromaBlocks) * kDct;
         Coefs oCb, oCr, pCb, pCr;
-        dct2(resCb.data() + off, kChromaSide, oCb);
-        dct2(resCr.data() + off, kChromaSide, oCr);
-        dct2(predCb.data() + off, kChromaSide, pCb);
-        dct2(predCr.data() + off, kChromaSide, pCr);
+        dct2(m.resCb.data() + off, kChromaSide, oCb);
+        dct2(m.resCr.data() + off, kChromaSide, oCr);
+        dct2(m.predCb.data() + off, kChromaSide, pCb);
+        dct2(m.predCr.data() + off, kChromaSide, pCr);
         for (int k = 0; k < kCoefs; ++k) {
             const float g = static_cast<float>(upsampleGain(k % kDct, k / kDct));
-            rCb[b][k] = oCb[k] - g * pCb[k];
-            rCr[b][k] = oCr[k] - g * pCr[k];
+            r.cb[b][k] = oCb[k] - g * pCb[k];
+            r.cr[b][k] = oCr[k] - g * pCr[k];
         }
     }
+    return r;
+}
+
+// The residual blocks one cell touches, by quadrant qy*2+qx (pointers into ResidualDcts).
+struct CellResidual {
+    std::array<Coefs*, 4> y{}, cb{}, cr{};
+};
+
+CellResidual cellResidual(ResidualDcts& r, int cell)
+{
+    const int col = cellColumn(cell), row = cellRow(cell);
+    CellResidual c;
+    for (int q = 0; q < 4; ++q) {
+        const int qx = q % 2, qy = q / 2;
+        c.y[q] = &r.y[(1 + 2 * row + qy) * kLumaBlocks + 1 + 2 * col + qx];
+        c.cb[q] = &r.cb[(row + qy) * kChromaBlocks + col + qx];
+        c.cr[q] = &r.cr[(row + qy) * kChromaBlocks + col + qx];
+    }
+    return c;
+}
+
+// The best kShortlist stage-1 shapes, then empty and the creature fit (at the end of the list).
+std::vector<Candidate> stageTwoCandidates(const std::vector<Candidate>& list)
+{
+    std::vector<Candidate> shapes, others;
+    for (const auto& c : list)
+        (c.cell.kind == Cell::Kind::Object ? shapes : others).push_back(c);
+    const std::size_t keep = std::min(kShortlist, shapes.size());
+    std::partial_sort(shapes.begin(), shapes.begin() + static_cast<std::ptrdiff_t>(keep), shapes.end(),
+                      [](const Candidate& a, const Candidate& b) { return a.cost < b.cost; });
+    shapes.resize(keep);
+    shapes.insert(shapes.end(), others.begin(), others.end());
+    return shapes;
+}
+
+// Weighted DCT-domain distance between a cell's emptied residual and a candidate's deviation.
+double dctDistance(const CellDev& base, const CellDev& dev)
+{
     const Weights& w = weights();
-    for (int cell = 0; cell < kCellCount; ++cell) {
-        const int col = cellColumn(cell), row = cellRow(cell);
-        // The residual with this cell emptied: add back its current deviation.
-        std::array<Coefs*, 4> lY{}, cCb{}, cCr{};
-        for (int q = 0; q < 4; ++q) {
-            const int qx = q % 2, qy = q / 2;
-            lY[q] = &rY[(1 + 2 * row + qy) * kLumaBlocks + 1 + 2 * col + qx];
-            cCb[q] = &rCb[(row + qy) * kChromaBlocks + col + qx];
-            cCr[q] = &rCr[(row + qy) * kChromaBlocks + col + qx];
+    double cost = 0;
+    for (int q = 0; q < 4; ++q)
+        for (int k = 0; k < kCoefs; ++k) {
+            const double ey = base.y.luma[q][k] - dev.y.luma[q][k];
+            const double eb = base.cb.chroma[q][k] - dev.cb.chroma[q][k];
+            const double er = base.cr.chroma[q][k] - dev.cr.chroma[q][k];
+            cost += w.luma[k] * ey * ey + w.chroma[k] * (eb * eb + er * er);
         }
-        const CellDev current = cellDev(scene.cells[cell], scene);
-        CellDev base;
-        for (int q = 0; q < 4; ++q)
-            for (int k = 0; k < kCoefs; ++k) {
-                base.y.luma[q][k] = (*lY[q])[k] + current.y.luma[q][k];
-                base.cb.chroma[q][k] = (*cCb[q])[k] + current.cb.chroma[q][k];
-                base.cr.chroma[q][k] = (*cCr[q])[k] + current.cr.chroma[q][k];
-            }
-        auto& list = shortlists[cell];
-        // Keep the best stage-1 shapes, then empty and the creature fit (at the end of the list).
-        std::vector<Candidate> shapes, others;
-        for (const auto& c : list)
-            (c.cell.kind == Cell::Kind::Object ? shapes : others).push_back(c);
-        const std::size_t keep = std::min(kShortlist, shapes.size());
-        std::partial_sort(shapes.begin(), shapes.begin() + static_cast<std::ptrdiff_t>(keep), shapes.end(),
-                          [](const Candidate& a, const Candidate& b) { return a.cost < b.cost; });
-        shapes.resize(keep);
-        shapes.insert(shapes.end(), others.begin(), others.end());
-        double bestCost = std::numeric_limits<double>::max();
-        Cell best = scene.cells[cell];
-        CellDev bestDev;
-        for (const auto& c : shapes) {
-            const CellDev dev = cellDev(c.cell, scene);
-            double cost = 0;
-            for (int q = 0; q < 4; ++q)
-                for (int k = 0; k < kCoefs; ++k) {
-                    const double ey = base.y.luma[q][k] - dev.y.luma[q][k];
-                    const double eb = base.cb.chroma[q][k] - dev.cb.chroma[q][k];
-                    const double er = base.cr.chroma[q][k] - dev.cr.chroma[q][k];
-                    cost += w.luma[k] * ey * ey + w.chroma[k] * (eb * eb + er * er);
-                }
-            if (cost < bestCost) {
-                bestCost = cost;
-                best = c.cell;
-                bestDev = dev;
-            }
+    return cost;
+}
+
+// Re-ranks one cell's candidates against the residual with the cell emptied, keeps the best in
+// `scene` and leaves the residual updated for the cells after it.
+void refineCell(CellResidual res, Scene& scene, int cell, const std::vector<Candidate>& list)
+{
+    const CellDev current = cellDev(scene.cells[cell], scene);
+    CellDev base; // the residual with this cell emptied: its current deviation added back
+    for (int q = 0; q < 4; ++q)
+        for (int k = 0; k < kCoefs; ++k) {
+            base.y.luma[q][k] = (*res.y[q])[k] + current.y.luma[q][k];
+            base.cb.chroma[q][k] = (*res.cb[q])[k] + current.cb.chroma[q][k];
+            base.cr.chroma[q][k] = (*res.cr[q])[k] + current.cr.chroma[q][k];
         }
-        scene.cells[cell] = best;
-        for (int q = 0; q < 4; ++q)
-            for (int k = 0; k < kCoefs; ++k) {
-                (*lY[q])[k] = base.y.luma[q][k] - bestDev.y.luma[q][k];
-                (*cCb[q])[k] = base.cb.chroma[q][k] - bestDev.cb.chroma[q][k];
-                (*cCr[q])[k] = base.cr.chroma[q][k] - bestDev.cr.chroma[q][k];
-            }
+    double bestCost = std::numeric_limits<double>::max();
+    Cell best = scene.cells[cell];
+    CellDev bestDev;
+    for (const auto& c : stageTwoCandidates(list)) {
+        const CellDev dev = cellDev(c.cell, scene);
+        const double cost = dctDistance(base, dev);
+        if (cost < bestCost) {
+            bestCost = cost;
+            best = c.cell;
+            bestDev = dev;
+        }
     }
+    scene.cells[cell] = best;
+    for (int q = 0; q < 4; ++q)
+        for (int k = 0; k < kCoefs; ++k) {
+            (*res.y[q])[k] = base.y.luma[q][k] - bestDev.y.luma[q][k];
+            (*res.cb[q])[k] = base.cb.chroma[q][k] - bestDev.cb.chroma[q][k];
+            (*res.cr[q])[k] = base.cr.chroma[q][k] - bestDev.cr.chroma[q][k];
+        }
+}
+
+// Stage 2 over every cell in order, each seeing the others' current parse.
+void refineCells(const weft::Image& img, Scene& scene, const std::array<std::vector<Candidate>, kCellCount>& shortlists)
+{
+    const ResidualMaps maps = residualMaps(img, render(scene));
+    // An image that stage 1 reproduces almost exactly (a clean render) needs no JPEG model.
+    if (maps.sse < kCanvasSize * kCanvasSize * 0.25)
+        return;
+    ResidualDcts residual = residualDcts(maps);
+    for (int cell = 0; cell < kCellCount; ++cell)
+        refineCell(cellResidual(residual, cell), scene, cell, shortlists[cell]);
 }
 
 } // namespace

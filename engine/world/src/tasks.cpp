@@ -1,6 +1,9 @@
 #include "weft/world/tasks.h"
 
+#include <iterator>
 #include <stdexcept>
+#include <tuple>
+#include <type_traits>
 
 #include "weft/world/caption.h"
 #include "weft/world/creature.h"
@@ -14,12 +17,20 @@
 namespace weft::world {
 namespace {
 
-constexpr const char* kTaskNames[kTaskCount] = {"generate", "describe", "count", "color-query", "edit",
-                                                "what-changed", "subject", "style", "in-context",
-                                                "multi-turn", "retrieval", "sound", "spoken"};
 // Generators retry on the rare draws that cannot host the task; this bounds the loop so that a
 // bug shows up as an exception rather than a hang.
 constexpr int kMaxAttempts = 10000;
+
+// Calls `attempt` (returning std::optional) until it yields a value; after kMaxAttempts empty
+// draws throws std::logic_error(`failure`). Each call draws afresh from the generator's rng.
+template <typename Attempt>
+auto retry(const char* failure, Attempt&& attempt) -> typename std::invoke_result_t<Attempt&>::value_type
+{
+    for (int i = 0; i < kMaxAttempts; ++i)
+        if (auto found = attempt())
+            return std::move(*found);
+    throw std::logic_error(failure);
+}
 
 // Builds the conversation of one case: keeps messages and the scene of every image in order.
 class CaseBuilder {
@@ -124,18 +135,68 @@ std::vector<int> objectCells(const Scene& s)
     return v;
 }
 
+// --- tasks 1 to 8 ------------------------------------------------------------------------
+
+void generateDrawRequest(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split split, const TaskOptions&)
+{
+    const Scene s = randomScene(rng, sceneOptions(0, kMaxObjects, 0, split));
+    b.user({}, "draw " + caption(s));
+    b.answerImage(s);
+    c.variant = std::to_string(s.objectCount()) + "-objects";
+}
+
+void generateDescribe(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split split, const TaskOptions& o)
+{
+    const Scene s = randomScene(rng, sceneOptions(0, kMaxObjects, o.creaturePercent, split));
+    b.user({s}, "describe this image");
+    b.answerText(caption(s));
+    c.variant = std::to_string(s.objectCount()) + "-objects";
+}
+
+void generateCount(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split split, const TaskOptions& o)
+{
+    const Scene s = randomScene(rng, sceneOptions(0, kMaxObjects, o.creaturePercent, split));
+    const auto cells = objectCells(s);
+    // Half the questions ask about a shape that is present, so every count gets asked.
+    const Shape shape = (!cells.empty() && chance(rng, 1, 2)) ? s.cells[pick(cells, rng)].shape
+                                                              : static_cast<Shape>(uniformBelow(rng, kShapeCount));
+    b.user({s}, std::string("how many ") + shapePlural(shape) + " are there");
+    b.answerText(numberWord(countShape(s, shape)));
+    c.variant = shapeName(shape);
+}
+
+void generateColorQuery(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split split, const TaskOptions& o)
+{
+    // A scene with at least one object whose shape is unique in it, and that object.
+    const auto [s, cell] = retry("no colour-query scene found", [&]() -> std::optional<std::pair<Scene, int>> {
+        const Scene scene = randomScene(rng, sceneOptions(1, kMaxObjects, o.creaturePercent, split));
+        std::vector<int> unique;
+        for (int i : objectCells(scene))
+            if (countShape(scene, scene.cells[i].shape) == 1)
+                unique.push_back(i);
+        if (unique.empty())
+            return std::nullopt;
+        return std::pair{scene, pick(unique, rng)};
+    });
+    const Cell& obj = s.cells[cell];
+    b.user({s}, std::string("what color is the ") + shapeName(obj.shape));
+    b.answerText(colorName(obj.color));
+    c.variant = shapeName(obj.shape);
+}
+
 // A scene plus a legal edit of the requested kind (retrying scenes that allow none).
 std::pair<Scene, Edit> sceneWithEdit(std::mt19937_64& rng, const TaskOptions& o, Split split)
 {
-    for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    return retry("no scene admitted the requested edit", [&]() -> std::optional<std::pair<Scene, Edit>> {
         const Scene s = randomScene(rng, sceneOptions(1, kMaxObjects, o.creaturePercent, split));
         if (auto e = randomEdit(rng, s, o.editKind))
-            return {s, *e};
-    }
-    throw std::logic_error("no scene admitted the requested edit");
+            return std::pair{s, *e};
+        return std::nullopt;
+    });
 }
 
-void generateEditLike(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split split, const TaskOptions& o, bool whatChanged)
+void generateEditLike(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split split, const TaskOptions& o,
+                      bool whatChanged)
 {
     const auto [before, edit] = sceneWithEdit(rng, o, split);
     const Scene after = applyEdit(before, edit);
@@ -151,6 +212,72 @@ void generateEditLike(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split s
         b.user({before}, instruction);
         b.answerImage(after);
     }
+}
+
+void generateEdit(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split split, const TaskOptions& o)
+{
+    generateEditLike(c, b, rng, split, o, false);
+}
+
+void generateWhatChanged(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split split, const TaskOptions& o)
+{
+    generateEditLike(c, b, rng, split, o, true);
+}
+
+void generateSubject(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split split, const TaskOptions&)
+{
+    const std::uint16_t pattern = randomCreature(rng, split);
+    const auto color = static_cast<Color>(uniformBelow(rng, kColorCount));
+    Scene reference;
+    reference.background = randomColorExcept(rng, color);
+    reference.cells[cellIndex(1, 1)] = Cell::makeCreature(pattern, color);
+    Scene target;
+    target.background = randomColorExcept(rng, color);
+    target.pattern = static_cast<Pattern>(uniformBelow(rng, kPatternCount));
+    const int cell = uniformInt(rng, 0, kCellCount - 1);
+    target.cells[cell] = Cell::makeCreature(pattern, color);
+    std::string text = "this is my creature. draw it " + positionPhrase(cell) + " on a " +
+                       backgroundPhrase(target.background, target.pattern);
+    c.variant = "creature";
+    if (chance(rng, 1, 2)) {
+        int other = uniformInt(rng, 0, kCellCount - 2);
+        if (other >= cell)
+            ++other;
+        target.cells[other] = randomObject(rng, target.background);
+        text += " with " + objectPhrase(target, other);
+        c.variant = "creature-with-object";
+    }
+    b.user({reference}, text);
+    b.answerImage(target);
+    c.namedCells = {cell};
+}
+
+void generateStyle(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split split, const TaskOptions&)
+{
+    SceneOptions ro = sceneOptions(0, 3, 0, split);
+    ro.plainPercent = 20;
+    const Scene reference = randomScene(rng, ro);
+    Scene target;
+    target.background = reference.background;
+    target.pattern = reference.pattern;
+    const int n = uniformInt(rng, 1, 3);
+    int cells[kCellCount] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+    for (int i = 0; i < n; ++i) {
+        const int j = i + static_cast<int>(uniformBelow(rng, static_cast<std::uint64_t>(kCellCount - i)));
+        std::swap(cells[i], cells[j]);
+        target.cells[cells[i]] = randomObject(rng, target.background);
+    }
+    std::string phrases;
+    for (int i = 0; i < kCellCount; ++i) {
+        if (target.cells[i].empty())
+            continue;
+        if (!phrases.empty())
+            phrases += ", ";
+        phrases += objectPhrase(target, i);
+    }
+    b.user({reference}, "draw " + phrases + " in the style of this image");
+    b.answerImage(target);
+    c.variant = patternName(reference.pattern);
 }
 
 // --- task 9 -----------------------------------------------------------------------------
@@ -213,6 +340,52 @@ std::optional<Scene> sceneForChain(std::mt19937_64& rng, const TransformChain& c
     return s;
 }
 
+// The transformation chain of one in-context case: a held-out composition of two families (in
+// canonical family order) or a single transformation, uniform over the eight kinds so that
+// each gets the same share of cases.
+TransformChain randomChain(std::mt19937_64& rng, bool composition)
+{
+    if (composition) {
+        int f1 = uniformInt(rng, 0, 4);
+        int f2 = uniformInt(rng, 0, 3);
+        if (f2 >= f1)
+            ++f2;
+        if (f2 < f1)
+            std::swap(f1, f2); // fixed family order: the composition is applied canonically
+        return {randomTransformOfFamily(rng, familyAt(f1)), randomTransformOfFamily(rng, familyAt(f2))};
+    }
+    const auto kind = static_cast<TransformKind>(uniformBelow(rng, 8));
+    Transformation t = randomTransformOfFamily(rng, transformFamily(kind));
+    t.kind = kind;
+    return {t};
+}
+
+struct InContextDraw {
+    TransformChain chain;
+    std::vector<std::pair<Scene, Scene>> examples;
+    Scene query, answer;
+};
+
+// One try: a chain and k + 1 (before, after) pairs it visibly changes, the last being the
+// query; empty when a scene cannot host the chain or the examples do not identify it.
+std::optional<InContextDraw> drawInContext(std::mt19937_64& rng, bool composition, int k)
+{
+    InContextDraw d;
+    d.chain = randomChain(rng, composition);
+    for (int i = 0; i <= k; ++i) {
+        const auto before = sceneForChain(rng, d.chain);
+        const auto after = before ? applyChain(*before, d.chain) : std::nullopt;
+        if (!after || *after == *before)
+            return std::nullopt;
+        d.examples.emplace_back(*before, *after);
+    }
+    std::tie(d.query, d.answer) = d.examples.back();
+    d.examples.pop_back();
+    if (!identifiable(d.examples, d.query, d.answer, composition))
+        return std::nullopt;
+    return d;
+}
+
 void generateInContext(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split split, const TaskOptions& o)
 {
     if (o.composition && split != Split::Test)
@@ -220,99 +393,69 @@ void generateInContext(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split 
     if (o.examples < 0 || o.examples > 3)
         throw std::invalid_argument("expected 0..3 in-context examples, found " + std::to_string(o.examples));
     const int k = o.composition ? 3 : (o.examples > 0 ? o.examples : uniformInt(rng, 1, 3));
-    for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-        TransformChain chain;
-        if (o.composition) {
-            int f1 = uniformInt(rng, 0, 4);
-            int f2 = uniformInt(rng, 0, 3);
-            if (f2 >= f1)
-                ++f2;
-            if (f2 < f1)
-                std::swap(f1, f2); // fixed family order: the composition is applied canonically
-            chain = {randomTransformOfFamily(rng, familyAt(f1)), randomTransformOfFamily(rng, familyAt(f2))};
-        } else {
-            // Uniform over the eight kinds so that each gets the same share of cases.
-            const auto kind = static_cast<TransformKind>(uniformBelow(rng, 8));
-            Transformation t = randomTransformOfFamily(rng, transformFamily(kind));
-            t.kind = kind;
-            chain = {t};
-        }
-        std::vector<std::pair<Scene, Scene>> examples;
-        bool ok = true;
-        for (int i = 0; i <= k && ok; ++i) {
-            const auto before = sceneForChain(rng, chain);
-            const auto after = before ? applyChain(*before, chain) : std::nullopt;
-            ok = after && *after != *before;
-            if (ok)
-                examples.emplace_back(*before, *after);
-        }
-        if (!ok)
-            continue;
-        const auto [query, answer] = examples.back();
-        examples.pop_back();
-        if (!identifiable(examples, query, answer, o.composition))
-            continue;
-        std::vector<Scene> images;
-        for (const auto& [before, after] : examples) {
-            images.push_back(before);
-            images.push_back(after);
-        }
-        images.push_back(query);
-        b.user(images, "do the same");
-        b.answerImage(answer);
-        c.examples = k;
-        c.variant = o.composition ? "composition" : transformKindName(chain.front().kind);
-        c.detail = chainName(chain);
-        c.sourceScene = query;
-        return;
+    const InContextDraw d =
+        retry("no identifiable in-context case found", [&] { return drawInContext(rng, o.composition, k); });
+    std::vector<Scene> images;
+    for (const auto& [before, after] : d.examples) {
+        images.push_back(before);
+        images.push_back(after);
     }
-    throw std::logic_error("no identifiable in-context case found");
+    images.push_back(d.query);
+    b.user(images, "do the same");
+    b.answerImage(d.answer);
+    c.examples = k;
+    c.variant = o.composition ? "composition" : transformKindName(d.chain.front().kind);
+    c.detail = chainName(d.chain);
+    c.sourceScene = d.query;
 }
 
 // --- tasks 10 and 11 ---------------------------------------------------------------------
+
+struct MultiTurnDraw {
+    bool startWithDraw = false;
+    std::vector<Scene> scenes; ///< scenes[e] is the latest image when edit e is asked for
+    std::vector<Edit> edits;
+};
+
+// One try: the whole chain of edits is planned first, so that a dead end (no legal edit) just
+// restarts the case.
+std::optional<MultiTurnDraw> drawMultiTurn(std::mt19937_64& rng, Split split, const TaskOptions& o)
+{
+    MultiTurnDraw d;
+    d.startWithDraw = chance(rng, 1, 2);
+    d.scenes = {randomScene(rng, sceneOptions(1, kMaxObjects, d.startWithDraw ? 0 : o.creaturePercent, split))};
+    const int editCount = d.startWithDraw ? o.turns - 1 : o.turns;
+    for (int i = 0; i < editCount; ++i) {
+        const bool last = i + 1 == editCount;
+        const auto e = randomEdit(rng, d.scenes.back(), last ? o.editKind : std::nullopt);
+        if (!e)
+            return std::nullopt;
+        d.edits.push_back(*e);
+        d.scenes.push_back(applyEdit(d.scenes.back(), *e));
+    }
+    return d;
+}
 
 void generateMultiTurn(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split split, const TaskOptions& o)
 {
     if (o.turns < 2 || o.turns > 6)
         throw std::invalid_argument("expected 2..6 multi-turn turns, found " + std::to_string(o.turns));
-    for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-        const bool startWithDraw = chance(rng, 1, 2);
-        Scene s = randomScene(rng, sceneOptions(1, kMaxObjects, startWithDraw ? 0 : o.creaturePercent, split));
-        // Plan every edit first so that a dead end (no legal edit) just restarts the case.
-        std::vector<Scene> scenes{s};
-        std::vector<Edit> edits;
-        const int editCount = startWithDraw ? o.turns - 1 : o.turns;
-        bool ok = true;
-        for (int i = 0; i < editCount && ok; ++i) {
-            const bool last = i + 1 == editCount;
-            auto e = randomEdit(rng, scenes.back(), last ? o.editKind : std::nullopt);
-            ok = e.has_value();
-            if (ok) {
-                edits.push_back(*e);
-                scenes.push_back(applyEdit(scenes.back(), *e));
-            }
-        }
-        if (!ok)
-            continue;
-        std::size_t e = 0;
-        if (startWithDraw) {
-            b.user({}, "draw " + caption(scenes[0]));
-        } else {
-            b.user({scenes[0]}, editInstruction(scenes[0], edits[0]));
-            ++e;
-        }
-        for (; e < edits.size(); ++e) {
-            // scenes[e] is the latest image when edit e is asked for.
-            b.assistantImage(scenes[e]);
-            b.user({}, "now " + editInstruction(scenes[e], edits[e]));
-        }
-        b.answerImage(scenes.back());
-        c.variant = editKindName(edits.back().kind);
-        c.sourceScene = scenes[scenes.size() - 2];
-        c.namedCells = editNamedCells(edits.back());
-        return;
+    const MultiTurnDraw d = retry("no multi-turn case found", [&] { return drawMultiTurn(rng, split, o); });
+    std::size_t e = 0;
+    if (d.startWithDraw) {
+        b.user({}, "draw " + caption(d.scenes[0]));
+    } else {
+        b.user({d.scenes[0]}, editInstruction(d.scenes[0], d.edits[0]));
+        ++e;
     }
-    throw std::logic_error("no multi-turn case found");
+    for (; e < d.edits.size(); ++e) {
+        b.assistantImage(d.scenes[e]);
+        b.user({}, "now " + editInstruction(d.scenes[e], d.edits[e]));
+    }
+    b.answerImage(d.scenes.back());
+    c.variant = editKindName(d.edits.back().kind);
+    c.sourceScene = d.scenes[d.scenes.size() - 2];
+    c.namedCells = editNamedCells(d.edits.back());
 }
 
 bool hasObjectOf(const Scene& s, Color color, Shape shape)
@@ -323,38 +466,37 @@ bool hasObjectOf(const Scene& s, Color color, Shape shape)
     return false;
 }
 
-void generateRetrieval(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split split, const TaskOptions& o)
+// The named object is unique in its own image too, so "the image with the ..." is exact.
+std::pair<Scene, Cell> retrievalTarget(std::mt19937_64& rng, Split split)
+{
+    const auto [scene, cells] = retry("no retrieval target scene found", [&] {
+        const Scene s = randomScene(rng, sceneOptions(1, kMaxObjects, 0, split));
+        std::vector<int> unique;
+        for (int i : objectCells(s))
+            if (uniqueObject(s, s.cells[i].color, s.cells[i].shape))
+                unique.push_back(i);
+        return unique.empty() ? std::nullopt : std::optional{std::pair{s, unique}};
+    });
+    return {scene, scene.cells[pick(cells, rng)]};
+}
+
+// A scene that holds no object of the named colour and shape.
+Scene retrievalDistractor(std::mt19937_64& rng, Split split, const Cell& named)
+{
+    return retry("no distractor scene found", [&] {
+        const Scene s = randomScene(rng, sceneOptions(1, kMaxObjects, 0, split));
+        return hasObjectOf(s, named.color, named.shape) ? std::nullopt : std::optional{s};
+    });
+}
+
+void generateRetrieval(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split split, const TaskOptions&)
 {
     const int m = uniformInt(rng, 2, 4);
     const int target = uniformInt(rng, 0, m - 1);
-    // The named object is unique in its own image too, so "the image with the ..." is exact.
-    Scene targetScene;
-    std::vector<int> cells;
-    for (int attempt = 0; cells.empty(); ++attempt) {
-        if (attempt >= kMaxAttempts)
-            throw std::logic_error("no retrieval target scene found");
-        targetScene = randomScene(rng, sceneOptions(1, kMaxObjects, 0, split));
-        for (int i : objectCells(targetScene))
-            if (uniqueObject(targetScene, targetScene.cells[i].color, targetScene.cells[i].shape))
-                cells.push_back(i);
-    }
-    const Cell named = targetScene.cells[pick(cells, rng)];
+    const auto [targetScene, named] = retrievalTarget(rng, split);
     std::vector<Scene> scenes;
-    for (int i = 0; i < m; ++i) {
-        if (i == target) {
-            scenes.push_back(targetScene);
-            continue;
-        }
-        for (int attempt = 0;; ++attempt) {
-            if (attempt >= kMaxAttempts)
-                throw std::logic_error("no distractor scene found");
-            const Scene s = randomScene(rng, sceneOptions(1, kMaxObjects, 0, split));
-            if (!hasObjectOf(s, named.color, named.shape)) {
-                scenes.push_back(s);
-                break;
-            }
-        }
-    }
+    for (int i = 0; i < m; ++i)
+        scenes.push_back(i == target ? targetScene : retrievalDistractor(rng, split, named));
     int imageIndex = 0;
     for (int i = 0; i < m; ++i) {
         // Earlier images come both from the user (described) and from the assistant (drawn).
@@ -374,7 +516,6 @@ void generateRetrieval(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split 
     c.answer.segments.front().retrieved = true;
     c.answer.segments.front().retrievedFrom = c.expectedRetrievedIndex;
     c.variant = std::to_string(m) + "-images";
-    (void)o;
 }
 
 // --- tasks 12 and 13 ---------------------------------------------------------------------
@@ -423,21 +564,62 @@ void generateSpoken(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split spl
     c.spokenText = text;
 }
 
-} // namespace
+using Generator = void (*)(TaskCase&, CaseBuilder&, std::mt19937_64&, Split, const TaskOptions&);
 
-const char* taskName(TaskKind kind)
+struct TaskEntry {
+    TaskKind kind;
+    const char* name;
+    Generator generate;
+};
+
+// One row per task, in TaskKind order (row i is task i + 1).
+constexpr TaskEntry kTasks[] = {
+    {TaskKind::Generate, "generate", generateDrawRequest},
+    {TaskKind::Describe, "describe", generateDescribe},
+    {TaskKind::Count, "count", generateCount},
+    {TaskKind::ColorQuery, "color-query", generateColorQuery},
+    {TaskKind::Edit, "edit", generateEdit},
+    {TaskKind::WhatChanged, "what-changed", generateWhatChanged},
+    {TaskKind::SubjectByExample, "subject", generateSubject},
+    {TaskKind::StyleByExample, "style", generateStyle},
+    {TaskKind::InContext, "in-context", generateInContext},
+    {TaskKind::MultiTurn, "multi-turn", generateMultiTurn},
+    {TaskKind::Retrieval, "retrieval", generateRetrieval},
+    {TaskKind::SoundAtmosphere, "sound", generateSound},
+    {TaskKind::SpokenRequest, "spoken", generateSpoken},
+};
+
+constexpr bool rowsInKindOrder()
+{
+    for (std::size_t i = 0; i < std::size(kTasks); ++i)
+        if (static_cast<std::size_t>(kTasks[i].kind) != i + 1)
+            return false;
+    return true;
+}
+static_assert(rowsInKindOrder(), "kTasks rows must follow TaskKind order");
+static_assert(std::size(kTasks) == static_cast<std::size_t>(TaskKind::SpokenRequest), "one kTasks row per TaskKind");
+
+// The table row of `kind`; throws std::invalid_argument outside 1..taskCount().
+const TaskEntry& taskEntry(TaskKind kind)
 {
     const int i = static_cast<int>(kind);
-    if (i < 1 || i > kTaskCount)
-        throw std::invalid_argument("expected a task number 1..13, found " + std::to_string(i));
-    return kTaskNames[i - 1];
+    if (i < 1 || i > taskCount())
+        throw std::invalid_argument("expected a task number 1.." + std::to_string(taskCount()) + ", found " +
+                                    std::to_string(i));
+    return kTasks[i - 1];
 }
+
+} // namespace
+
+int taskCount() { return static_cast<int>(std::size(kTasks)); }
+
+const char* taskName(TaskKind kind) { return taskEntry(kind).name; }
 
 std::optional<TaskKind> taskFromName(const std::string& name)
 {
-    for (int i = 0; i < kTaskCount; ++i)
-        if (name == kTaskNames[i] || name == std::to_string(i + 1))
-            return static_cast<TaskKind>(i + 1);
+    for (const TaskEntry& t : kTasks)
+        if (name == t.name || name == std::to_string(static_cast<int>(t.kind)))
+            return t.kind;
     return std::nullopt;
 }
 
@@ -445,118 +627,11 @@ TaskCase generateTask(TaskKind kind, std::mt19937_64& rng, Split split, const Ta
 {
     if (o.creaturePercent < 0 || o.creaturePercent > 100)
         throw std::invalid_argument("expected creaturePercent in 0..100, found " + std::to_string(o.creaturePercent));
+    const TaskEntry& entry = taskEntry(kind);
     TaskCase c;
     c.kind = kind;
     CaseBuilder b(c, o.renderImages);
-    switch (kind) {
-    case TaskKind::Generate: {
-        const Scene s = randomScene(rng, sceneOptions(0, kMaxObjects, 0, split));
-        b.user({}, "draw " + caption(s));
-        b.answerImage(s);
-        c.variant = std::to_string(s.objectCount()) + "-objects";
-        break;
-    }
-    case TaskKind::Describe: {
-        const Scene s = randomScene(rng, sceneOptions(0, kMaxObjects, o.creaturePercent, split));
-        b.user({s}, "describe this image");
-        b.answerText(caption(s));
-        c.variant = std::to_string(s.objectCount()) + "-objects";
-        break;
-    }
-    case TaskKind::Count: {
-        const Scene s = randomScene(rng, sceneOptions(0, kMaxObjects, o.creaturePercent, split));
-        const auto cells = objectCells(s);
-        // Half the questions ask about a shape that is present, so every count gets asked.
-        const Shape shape = (!cells.empty() && chance(rng, 1, 2)) ? s.cells[pick(cells, rng)].shape
-                                                                  : static_cast<Shape>(uniformBelow(rng, kShapeCount));
-        b.user({s}, std::string("how many ") + shapePlural(shape) + " are there");
-        b.answerText(numberWord(countShape(s, shape)));
-        c.variant = shapeName(shape);
-        break;
-    }
-    case TaskKind::ColorQuery: {
-        for (int attempt = 0;; ++attempt) {
-            if (attempt >= kMaxAttempts)
-                throw std::logic_error("no colour-query scene found");
-            const Scene s = randomScene(rng, sceneOptions(1, kMaxObjects, o.creaturePercent, split));
-            std::vector<int> unique;
-            for (int i : objectCells(s))
-                if (countShape(s, s.cells[i].shape) == 1)
-                    unique.push_back(i);
-            if (unique.empty())
-                continue;
-            const Cell& obj = s.cells[pick(unique, rng)];
-            b.user({s}, std::string("what color is the ") + shapeName(obj.shape));
-            b.answerText(colorName(obj.color));
-            c.variant = shapeName(obj.shape);
-            break;
-        }
-        break;
-    }
-    case TaskKind::Edit: generateEditLike(c, b, rng, split, o, false); break;
-    case TaskKind::WhatChanged: generateEditLike(c, b, rng, split, o, true); break;
-    case TaskKind::SubjectByExample: {
-        const std::uint16_t pattern = randomCreature(rng, split);
-        const auto color = static_cast<Color>(uniformBelow(rng, kColorCount));
-        Scene reference;
-        reference.background = randomColorExcept(rng, color);
-        reference.cells[cellIndex(1, 1)] = Cell::makeCreature(pattern, color);
-        Scene target;
-        target.background = randomColorExcept(rng, color);
-        target.pattern = static_cast<Pattern>(uniformBelow(rng, kPatternCount));
-        const int cell = uniformInt(rng, 0, kCellCount - 1);
-        target.cells[cell] = Cell::makeCreature(pattern, color);
-        std::string text = "this is my creature. draw it " + positionPhrase(cell) + " on a " +
-                           backgroundPhrase(target.background, target.pattern);
-        c.variant = "creature";
-        if (chance(rng, 1, 2)) {
-            int other = uniformInt(rng, 0, kCellCount - 2);
-            if (other >= cell)
-                ++other;
-            target.cells[other] = randomObject(rng, target.background);
-            text += " with " + objectPhrase(target, other);
-            c.variant = "creature-with-object";
-        }
-        b.user({reference}, text);
-        b.answerImage(target);
-        c.namedCells = {cell};
-        break;
-    }
-    case TaskKind::StyleByExample: {
-        SceneOptions ro = sceneOptions(0, 3, 0, split);
-        ro.plainPercent = 20;
-        const Scene reference = randomScene(rng, ro);
-        Scene target;
-        target.background = reference.background;
-        target.pattern = reference.pattern;
-        const int n = uniformInt(rng, 1, 3);
-        int cells[kCellCount] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
-        for (int i = 0; i < n; ++i) {
-            const int j = i + static_cast<int>(uniformBelow(rng, static_cast<std::uint64_t>(kCellCount - i)));
-            std::swap(cells[i], cells[j]);
-            target.cells[cells[i]] = randomObject(rng, target.background);
-        }
-        std::string phrases;
-        for (int i = 0; i < kCellCount; ++i) {
-            if (target.cells[i].empty())
-                continue;
-            if (!phrases.empty())
-                phrases += ", ";
-            phrases += objectPhrase(target, i);
-        }
-        b.user({reference}, "draw " + phrases + " in the style of this image");
-        b.answerImage(target);
-        c.variant = patternName(reference.pattern);
-        break;
-    }
-    case TaskKind::InContext: generateInContext(c, b, rng, split, o); break;
-    case TaskKind::MultiTurn: generateMultiTurn(c, b, rng, split, o); break;
-    case TaskKind::Retrieval: generateRetrieval(c, b, rng, split, o); break;
-    case TaskKind::SoundAtmosphere: generateSound(c, b, rng, split, o); break;
-    case TaskKind::SpokenRequest: generateSpoken(c, b, rng, split, o); break;
-    default:
-        throw std::invalid_argument("expected a task number 1..13, found " + std::to_string(static_cast<int>(kind)));
-    }
+    entry.generate(c, b, rng, split, o);
     return c;
 }
 

@@ -38,7 +38,7 @@ std::vector<std::string> textCorpus(std::size_t n, std::uint64_t seed)
     options.synthesizeAudio = false; // only the text matters here, and espeak-ng may be missing
     int task = 0;
     while (out.size() < n) {
-        const auto kind = static_cast<TaskKind>(1 + task % kImplementedTaskCount);
+        const auto kind = static_cast<TaskKind>(1 + task % taskCount());
         ++task;
         const TaskCase c = generateTask(kind, rng, Split::Train, options);
         for (const auto& m : c.messages)

@@ -22,8 +22,8 @@ enum class TaskKind {
     Generate = 1, Describe, Count, ColorQuery, Edit, WhatChanged, SubjectByExample, StyleByExample,
     InContext, MultiTurn, Retrieval, SoundAtmosphere, SpokenRequest
 };
-constexpr int kTaskCount = 13;
-constexpr int kImplementedTaskCount = 13; ///< tasks 1..13
+/// Number of task kinds: TaskKind values run 1..taskCount() (the size of the generator table).
+int taskCount();
 /// Tasks 12 (sound) and 13 (spoken) put audio in the user message.
 inline bool taskNeedsAudio(TaskKind kind)
 {
