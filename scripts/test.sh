@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test job: installs the dependencies, builds with warnings as errors and runs the whole
-# test suite (unit, model, gui), then builds, installs, runs and removes the Debian package
-# (scripts/package.sh), then builds the unit and GUI tests with ASan+UBSan and runs
-# them, then builds the libFuzzer targets with clang and runs each for a short while.
+# test suite (unit, model, gui) and the 1,000-turn load test (slow), then builds, installs,
+# runs and removes the Debian package (scripts/package.sh), then builds the unit and GUI tests
+# with ASan+UBSan and runs them, then builds the libFuzzer targets with clang and runs each for
+# a short while.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -10,6 +11,9 @@ BUILD_DIR=${BUILD_DIR:-build}
 BUILD_DIR=$BUILD_DIR bash scripts/build.sh
 export QT_QPA_PLATFORM=offscreen
 ctest --test-dir "$BUILD_DIR" --output-on-failure -L 'unit|model|gui' -j 1
+# The 1,000-turn load test (label slow; about a minute, docs/RELIABILITY.md): every turn
+# answered, all 2,000 messages on disk, memory flat.
+ctest --test-dir "$BUILD_DIR" --output-on-failure -R '^reliability_load$' -j 1
 # The Debian package: built from this build, validated, installed, run (CLI and GUI), removed.
 if [ "${WEFT_SKIP_PACKAGE:-0}" != "1" ]; then
   bash scripts/package.sh "$BUILD_DIR"
