@@ -1862,6 +1862,11 @@ void GuiTest::retrievalShowsItsSource()
     QVERIFY(labels[1]->text().contains(href));
     emit labels[1]->linkActivated(href);
     QCOMPARE(topInView(), 0);
+    const QString shots = qEnvironmentVariable("WEFT_GUI_SHOTS");
+    if (!shots.isEmpty()) {
+        view->verticalScrollBar()->setValue(view->verticalScrollBar()->maximum());
+        m_window->grab().save(QDir(shots).filePath(QStringLiteral("chat-retrieval.png")));
+    }
 
     // The gallery is fed from the conversation's other pictures: a new version of the question
     // without a picture still gets the first version's picture back, by reference.
