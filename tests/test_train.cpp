@@ -197,6 +197,36 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::exception, weft::train::trainLanguageModel(l));
     }
 
+    // A paused and resumed transformer run ends with the weights of an uninterrupted one (the
+    // stage runner's pause, checkpoint and learning-rate schedule), and its metrics continue.
+    void languageModelStageResumesExactly()
+    {
+        QTemporaryDir a, b;
+        auto whole = preparedLmRun(a.path().toStdString());
+        whole.steps = 4;
+        whole.threads = 1;
+        whole.tasks = "generate,describe";
+        auto paused = preparedLmRun(b.path().toStdString());
+        paused.steps = 4;
+        paused.threads = 1;
+        paused.tasks = "generate,describe";
+        paused.pauseAtStep = 2;
+        weft::train::trainLanguageModel(whole);
+        weft::train::trainLanguageModel(paused);
+        paused.pauseAtStep = 0;
+        std::string logText;
+        paused.log = [&](weft::LogLevel, const std::string& m) { logText += m + "\n"; };
+        weft::train::trainLanguageModel(paused);
+        QVERIFY2(logText.find("lm: resumed at step 2") != std::string::npos, logText.c_str());
+        for (const auto& run : {a.path().toStdString(), b.path().toStdString()})
+            weft::train::exportModel(kConfig, run, run + "/model");
+        const auto wa = readAll(a.path().toStdString() + "/model/model.safetensors");
+        QVERIFY(!wa.empty());
+        QVERIFY2(wa == readAll(b.path().toStdString() + "/model/model.safetensors"),
+                 "a resumed transformer run must end with the same weights as an uninterrupted one");
+        QCOMPARE(readAll(b.path().toStdString() + "/lm.ckpt.json").find("\"step\":4") != std::string::npos, true);
+    }
+
     // An audio-enabled config trains on the audio tasks, warm-started from a model without
     // audio: the shared tensors are copied, the audio encoder starts fresh and learns.
     void languageModelStageTrainsAudioFromAWarmStart()

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "lm_trainer.h"
 #include "loss_plot.h"
+#include "run_files.h"
 #include "tokenizer_stage.h"
 #include "train_log.h"
 #include "weft/result.h"
@@ -54,7 +55,7 @@ struct TrainArgs {
 int runTrain(const TrainArgs& a)
 {
     fs::create_directories(a.runDir);
-    const auto logPath = (fs::path(a.runDir) / "train.log").string();
+    const auto logPath = train::runFile(a.runDir, train::kTrainLogFile);
     std::ofstream logFile(logPath, std::ios::app);
     std::mutex logMutex;
     LogCallback log = [&](LogLevel, const std::string& message) {
@@ -95,8 +96,8 @@ int runTrain(const TrainArgs& a)
                                 std::to_string(r.scenes) + " fresh scenes");
     }
     if (a.stage == "codec-report") {
-        const auto codecFile = (fs::path(a.runDir) / "codec.safetensors").string();
-        const auto sheet = (fs::path(a.runDir) / "codec-failures.png").string();
+        const auto codecFile = train::runFile(a.runDir, train::kCodecFile);
+        const auto sheet = train::runFile(a.runDir, train::kCodecFailuresFile);
         const auto r = train::evaluateCodecFile(a.config, codecFile, 1000, a.seed + 1000003, a.threads, sheet);
         log(LogLevel::Info, "codec report: " + train::describe(r) + "; failures drawn in " + sheet);
         return 0;
@@ -123,9 +124,9 @@ int runTrain(const TrainArgs& a)
         train::exportModel(a.config, a.runDir, a.outModel);
         log(LogLevel::Info, "model written to " + a.outModel);
     }
-    const auto points = train::readMetrics((fs::path(a.runDir) / "metrics.jsonl").string());
+    const auto points = train::readMetrics(train::runFile(a.runDir, train::kMetricsFile));
     if (!points.empty())
-        train::plotMetrics(points, {"loss", "scene_exact"}, (fs::path(a.runDir) / "loss.png").string());
+        train::plotMetrics(points, {"loss", "scene_exact"}, train::runFile(a.runDir, train::kLossPlotFile));
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "errors.h"
 #include "image_codec.h"
 #include "model_config.h"
+#include "run_files.h"
 #include "train_common.h"
 #include "train_log.h"
 #include "weft/world/sampling.h"
@@ -22,14 +23,44 @@ namespace fs = std::filesystem;
 namespace weft::train {
 namespace {
 
-constexpr const char* kCheckpoint = "codec.ckpt";
-constexpr const char* kCodecFile = "codec.safetensors";
+constexpr RateSchedule kSchedule{/*warmup*/ 100, /*floor*/ 0.05};
+constexpr int kLogEvery = 50;         // steps between loss lines (and metrics points)
+constexpr int kEvalChunk = 100;       // scenes encoded per batch in an evaluation
+constexpr std::size_t kMaxFailureTiles = 48; // 16 failed scenes of three tiles each
+constexpr std::uint64_t kEvalSeedOffset = 1000003;
+
+// The codec's patch grid over a Shapes World canvas: the margin is whole patches and each cell
+// is 2x2 patches (its quarters), which the loss weights and the evaluation's keys rely on.
+struct PatchGeometry {
+    int grid = 0;   ///< patches per side
+    int margin = 0; ///< patches of margin on each side
+
+    int index(int gx, int gy) const { return gy * grid + gx; }
+    int cellX(int cell) const { return margin + 2 * world::cellColumn(cell); }
+    int cellY(int cell) const { return margin + 2 * world::cellRow(cell); }
+    /// The patch holding quarter `q` (row-major 0..3) of `cell`.
+    int quarter(int cell, int q) const { return index(cellX(cell) + q % 2, cellY(cell) + q / 2); }
+    bool inCell(int gx, int gy, int cell) const
+    {
+        return gx >= cellX(cell) && gx < cellX(cell) + 2 && gy >= cellY(cell) && gy < cellY(cell) + 2;
+    }
+};
+
+PatchGeometry patchGeometry(const CodecConfig& c)
+{
+    const int p = c.patch();
+    if (c.imageSize != world::kCanvasSize || 2 * p != world::kCellSize || world::kMargin % p != 0)
+        throw ArgumentError("codec: expected image_size " + std::to_string(world::kCanvasSize) + " and " +
+                            std::to_string(world::kCellSize / 2) + "-pixel patches (two per cell side), found " +
+                            std::to_string(c.imageSize) + " and grid " + std::to_string(c.grid));
+    return {c.grid, world::kMargin / p};
+}
 
 world::SceneOptions trainingSceneOptions(std::mt19937_64& rng, world::Split split)
 {
     world::SceneOptions o;
     o.minObjects = 0;
-    o.maxObjects = 4;
+    o.maxObjects = world::kMaxObjects;
     o.split = split;
     // Creature cells are the hardest content a code carries: show them often.
     o.creaturePercent = world::chance(rng, 1, 2) ? 35 : 0;
@@ -68,7 +99,7 @@ void addFailure(std::vector<Image>& tiles, const Image& original, const Image& d
 
 Image composeSheet(const std::vector<Image>& tiles, int perRow, int scale)
 {
-    const int s = 64 * scale, gap = 4;
+    const int s = world::kCanvasSize * scale, gap = 4;
     const int rows = (static_cast<int>(tiles.size()) + perRow - 1) / perRow;
     Image sheet;
     sheet.width = perRow * (s + gap);
@@ -100,148 +131,215 @@ long long contentKey(const world::Cell& cell, int quarter)
     return base * 64 + static_cast<int>(cell.shape) * 2 + static_cast<int>(cell.size);
 }
 
-CodecEvalResult evaluate(ImageCodec& codec, int scenes, std::uint64_t seed, std::vector<Image>* failures = nullptr)
-{
+// Running sums of one evaluation.
+struct EvalTally {
     // (code, background) -> the content keys seen with it: more than one means the code
     // cannot tell those contents apart, whatever the decoder does.
     std::map<std::pair<long, int>, std::set<long long>> codeContents;
-    long occupiedPatches = 0;
     std::vector<std::pair<std::pair<long, int>, long long>> patchSeen;
-    torch::NoGradGuard noGrad;
-    codec->eval();
-    auto rng = stepRng(seed, -1, 7);
-    CodecEvalResult r;
+    long occupiedPatches = 0;
     std::set<long> used;
     long exact = 0;
     double pixelsRight = 0, pixelsTotal = 0;
     long localSame = 0, localTotal = 0;
     long bgWrong = 0, objWrong = 0, creWrong = 0, empWrong = 0;
     double marginErrors = 0, interiorErrors = 0;
-    const int chunk = 100;
-    for (int done = 0; done < scenes; done += chunk) {
-        const int n = std::min(chunk, scenes - done);
+};
+
+void tallyPixels(EvalTally& t, const Image& original, const Image& decoded)
+{
+    const auto& a = original.rgb;
+    const auto& b = decoded.rgb;
+    for (std::size_t p = 0; p + 2 < a.size(); p += 3) {
+        const bool right = a[p] == b[p] && a[p + 1] == b[p + 1] && a[p + 2] == b[p + 2];
+        t.pixelsRight += right ? 1 : 0;
+        if (!right) {
+            const auto px = static_cast<int>(p / 3);
+            const int x = px % original.width, y = px / original.width;
+            const int far = world::kCanvasSize - world::kMargin;
+            const bool margin = x < world::kMargin || x >= far || y < world::kMargin || y >= far;
+            (margin ? t.marginErrors : t.interiorErrors) += 1;
+        }
+    }
+    t.pixelsTotal += static_cast<double>(a.size() / 3);
+}
+
+// Records which content each occupied quarter's code carried (on its background).
+void tallyCodes(EvalTally& t, const world::Scene& truth, at::TensorAccessor<int64_t, 1> codes, const PatchGeometry& g)
+{
+    const int bgKey = static_cast<int>(truth.background) * world::kPatternCount + static_cast<int>(truth.pattern);
+    for (int c = 0; c < world::kCellCount; ++c) {
+        const auto& cell = truth.cells[static_cast<std::size_t>(c)];
+        if (cell.empty())
+            continue;
+        for (int q = 0; q < 4; ++q) {
+            const std::pair<long, int> key{static_cast<long>(codes[g.quarter(c, q)]), bgKey};
+            t.codeContents[key].insert(contentKey(cell, q));
+            t.patchSeen.push_back({key, contentKey(cell, q)});
+            ++t.occupiedPatches;
+        }
+    }
+}
+
+// Parses the reconstruction; returns whether it is the scene, else counts what went wrong.
+bool tallyParse(EvalTally& t, const world::Scene& truth, const Image& decoded)
+{
+    const auto parsed = world::parseImage(decoded);
+    if (parsed == truth) {
+        ++t.exact;
+        return true;
+    }
+    if (parsed.background != truth.background || parsed.pattern != truth.pattern)
+        ++t.bgWrong;
+    bool obj = false, cre = false, emp = false;
+    for (int c = 0; c < world::kCellCount; ++c) {
+        const auto& cell = truth.cells[static_cast<std::size_t>(c)];
+        if (parsed.cells[static_cast<std::size_t>(c)] == cell)
+            continue;
+        (cell.kind == world::Cell::Kind::Object ? obj : cell.kind == world::Cell::Kind::Creature ? cre : emp) = true;
+    }
+    t.objWrong += obj;
+    t.creWrong += cre;
+    t.empWrong += emp;
+    return false;
+}
+
+// Locality: recolour one object (or add one in the centre); patches outside its cell must keep
+// their codes.
+void tallyLocality(EvalTally& t, ImageCodec& codec, std::mt19937_64& rng, const std::vector<world::Scene>& scenes,
+                   const torch::Tensor& codesCpu, const PatchGeometry& g)
+{
+    std::vector<Image> edited;
+    std::vector<int> editedCell;
+    for (world::Scene s : scenes) {
+        int cell = -1;
+        for (int c = 0; c < world::kCellCount && cell < 0; ++c)
+            if (s.cells[static_cast<std::size_t>(c)].kind == world::Cell::Kind::Object)
+                cell = c;
+        if (cell < 0)
+            s.cells[4] = world::randomObject(rng, s.background), cell = 4;
+        else
+            s.cells[static_cast<std::size_t>(cell)].color = world::randomColorExcept(rng, s.background);
+        edited.push_back(world::render(s));
+        editedCell.push_back(cell);
+    }
+    const auto after = codec->encodeImages(edited).to(torch::kCPU);
+    const auto before = codesCpu.accessor<int64_t, 2>();
+    const auto now = after.accessor<int64_t, 2>();
+    for (std::size_t i = 0; i < scenes.size(); ++i)
+        for (int gy = 0; gy < g.grid; ++gy)
+            for (int gx = 0; gx < g.grid; ++gx) {
+                if (g.inCell(gx, gy, editedCell[i]))
+                    continue;
+                ++t.localTotal;
+                const auto row = static_cast<int64_t>(i);
+                t.localSame += before[row][g.index(gx, gy)] == now[row][g.index(gx, gy)];
+            }
+}
+
+CodecEvalResult summarize(const EvalTally& t, int scenes, int codebookSize)
+{
+    CodecEvalResult r;
+    r.scenes = scenes;
+    r.sceneExact = scenes ? static_cast<double>(t.exact) / scenes : 0;
+    r.pixelAccuracy = t.pixelsTotal > 0 ? t.pixelsRight / t.pixelsTotal : 0;
+    r.codesUsed = static_cast<double>(t.used.size()) / codebookSize;
+    r.locality = t.localTotal ? static_cast<double>(t.localSame) / static_cast<double>(t.localTotal) : 0;
+    long shared = 0;
+    for (const auto& seen : t.patchSeen)
+        shared += t.codeContents.at(seen.first).size() > 1 ? 1 : 0;
+    r.sharedCodes = t.occupiedPatches ? static_cast<double>(shared) / static_cast<double>(t.occupiedPatches) : 0;
+    const double n = std::max(1, scenes);
+    r.backgroundWrong = t.bgWrong / n;
+    r.objectWrong = t.objWrong / n;
+    r.creatureWrong = t.creWrong / n;
+    r.emptyWrong = t.empWrong / n;
+    r.marginPixelErrors = t.marginErrors / n;
+    r.interiorPixelErrors = t.interiorErrors / n;
+    return r;
+}
+
+// Encodes and decodes `scenes` fresh test scenes drawn from `seed`; failed scenes add tiles to
+// `failures` (up to kMaxFailureTiles) when given.
+CodecEvalResult evaluate(ImageCodec& codec, int scenes, std::uint64_t seed, std::vector<Image>* failures = nullptr)
+{
+    const PatchGeometry g = patchGeometry(codec->config());
+    torch::NoGradGuard noGrad;
+    codec->eval();
+    auto rng = stepRng(seed, -1, 7);
+    EvalTally t;
+    for (int done = 0; done < scenes; done += kEvalChunk) {
+        const int n = std::min(kEvalChunk, scenes - done);
         std::vector<world::Scene> sc;
         const auto images = renderBatch(rng, n, world::Split::Test, &sc);
         const auto codes = codec->encodeImages(images);
         const auto codesCpu = codes.to(torch::kCPU);
         const auto codeAt = codesCpu.accessor<int64_t, 2>();
         const auto decoded = codec->decodeImages(codes);
-        auto flat = codes.flatten().to(torch::kCPU);
-        for (int64_t i = 0; i < flat.numel(); ++i)
-            used.insert(flat[i].item<long>());
-        for (int i = 0; i < n; ++i) {
-            const auto& a = images[static_cast<std::size_t>(i)].rgb;
-            const auto& b = decoded[static_cast<std::size_t>(i)].rgb;
-            for (std::size_t p = 0; p + 2 < a.size(); p += 3) {
-                const bool right = a[p] == b[p] && a[p + 1] == b[p + 1] && a[p + 2] == b[p + 2];
-                pixelsRight += right ? 1 : 0;
-                if (!right) {
-                    const auto px = static_cast<int>(p / 3);
-                    const int x = px % 64, y = px / 64;
-                    const bool margin = x < 8 || x >= 56 || y < 8 || y >= 56;
-                    (margin ? marginErrors : interiorErrors) += 1;
-                }
-            }
-            pixelsTotal += static_cast<double>(a.size() / 3);
-            const auto& truth = sc[static_cast<std::size_t>(i)];
-            const int bgKey = static_cast<int>(truth.background) * 8 + static_cast<int>(truth.pattern);
-            for (int c = 0; c < world::kCellCount; ++c) {
-                const auto& cell = truth.cells[static_cast<std::size_t>(c)];
-                if (cell.empty())
-                    continue;
-                for (int q = 0; q < 4; ++q) {
-                    const int gx = 1 + 2 * (c % 3) + q % 2, gy = 1 + 2 * (c / 3) + q / 2;
-                    const std::pair<long, int> key{static_cast<long>(codeAt[i][gy * 8 + gx]), bgKey};
-                    codeContents[key].insert(contentKey(cell, q));
-                    patchSeen.push_back({key, contentKey(cell, q)});
-                    ++occupiedPatches;
-                }
-            }
-            const auto parsed = world::parseImage(decoded[static_cast<std::size_t>(i)]);
-            if (parsed == truth) {
-                ++exact;
-                continue;
-            }
-            if (parsed.background != truth.background || parsed.pattern != truth.pattern)
-                ++bgWrong;
-            bool obj = false, cre = false, emp = false;
-            for (int c = 0; c < world::kCellCount; ++c) {
-                const auto& t = truth.cells[static_cast<std::size_t>(c)];
-                if (parsed.cells[static_cast<std::size_t>(c)] == t)
-                    continue;
-                (t.kind == world::Cell::Kind::Object ? obj : t.kind == world::Cell::Kind::Creature ? cre : emp) = true;
-            }
-            objWrong += obj;
-            creWrong += cre;
-            empWrong += emp;
-            if (failures && failures->size() < 48)
-                addFailure(*failures, images[static_cast<std::size_t>(i)], decoded[static_cast<std::size_t>(i)]);
+        for (int64_t i = 0; i < codesCpu.size(0); ++i)
+            for (int64_t k = 0; k < codesCpu.size(1); ++k)
+                t.used.insert(static_cast<long>(codeAt[i][k]));
+        for (std::size_t i = 0; i < images.size(); ++i) {
+            tallyPixels(t, images[i], decoded[i]);
+            tallyCodes(t, sc[i], codeAt[static_cast<int64_t>(i)], g);
+            if (!tallyParse(t, sc[i], decoded[i]) && failures && failures->size() < kMaxFailureTiles)
+                addFailure(*failures, images[i], decoded[i]);
         }
-        // Locality: recolour one object; patches outside its cell must keep their codes.
-        std::vector<Image> edited;
-        std::vector<int> editedCell;
-        for (int i = 0; i < n; ++i) {
-            world::Scene s = sc[static_cast<std::size_t>(i)];
-            int cell = -1;
-            for (int c = 0; c < world::kCellCount && cell < 0; ++c)
-                if (s.cells[static_cast<std::size_t>(c)].kind == world::Cell::Kind::Object)
-                    cell = c;
-            if (cell < 0)
-                s.cells[4] = world::randomObject(rng, s.background), cell = 4;
-            else
-                s.cells[static_cast<std::size_t>(cell)].color = world::randomColorExcept(rng, s.background);
-            edited.push_back(world::render(s));
-            editedCell.push_back(cell);
-        }
-        const auto codes2 = codec->encodeImages(edited).to(torch::kCPU);
-        const auto codes1 = codes.to(torch::kCPU);
-        for (int i = 0; i < n; ++i) {
-            const int cc = editedCell[static_cast<std::size_t>(i)] % 3, cr = editedCell[static_cast<std::size_t>(i)] / 3;
-            for (int gy = 0; gy < 8; ++gy)
-                for (int gx = 0; gx < 8; ++gx) {
-                    const bool inCell = gx >= 1 + 2 * cc && gx < 3 + 2 * cc && gy >= 1 + 2 * cr && gy < 3 + 2 * cr;
-                    if (inCell)
-                        continue;
-                    ++localTotal;
-                    localSame += codes1[i][gy * 8 + gx].item<long>() == codes2[i][gy * 8 + gx].item<long>();
-                }
-        }
+        tallyLocality(t, codec, rng, sc, codesCpu, g);
     }
-    r.scenes = scenes;
-    r.sceneExact = scenes ? static_cast<double>(exact) / scenes : 0;
-    r.pixelAccuracy = pixelsTotal > 0 ? pixelsRight / pixelsTotal : 0;
-    r.codesUsed = static_cast<double>(used.size()) / codec->config().codebookSize();
-    r.locality = localTotal ? static_cast<double>(localSame) / static_cast<double>(localTotal) : 0;
-    long shared = 0;
-    for (const auto& seen : patchSeen)
-        shared += codeContents[seen.first].size() > 1 ? 1 : 0;
-    r.sharedCodes = occupiedPatches ? static_cast<double>(shared) / static_cast<double>(occupiedPatches) : 0;
-    const double n = std::max(1, scenes);
-    r.backgroundWrong = bgWrong / n;
-    r.objectWrong = objWrong / n;
-    r.creatureWrong = creWrong / n;
-    r.emptyWrong = empWrong / n;
-    r.marginPixelErrors = marginErrors / n;
-    r.interiorPixelErrors = interiorErrors / n;
     codec->train();
-    return r;
+    return summarize(t, scenes, codec->config().codebookSize());
 }
 
 // [B, grid*grid] loss weights: `objectWeight` for the patches of occupied cells, 1 elsewhere.
-torch::Tensor patchWeights(const std::vector<world::Scene>& scenes, double objectWeight, int grid)
+torch::Tensor patchWeights(const std::vector<world::Scene>& scenes, double objectWeight, const PatchGeometry& g)
 {
-    auto w = torch::ones({static_cast<int64_t>(scenes.size()), grid * grid});
+    auto w = torch::ones({static_cast<int64_t>(scenes.size()), g.grid * g.grid});
     auto a = w.accessor<float, 2>();
     for (std::size_t i = 0; i < scenes.size(); ++i)
         for (int c = 0; c < world::kCellCount; ++c) {
             if (scenes[i].cells[static_cast<std::size_t>(c)].empty())
                 continue;
-            const int gx = 1 + 2 * (c % 3), gy = 1 + 2 * (c / 3);
-            for (int dy = 0; dy < 2; ++dy)
-                for (int dx = 0; dx < 2; ++dx)
-                    a[static_cast<int64_t>(i)][(gy + dy) * grid + gx + dx] = static_cast<float>(objectWeight);
+            for (int q = 0; q < 4; ++q)
+                a[static_cast<int64_t>(i)][g.quarter(c, q)] = static_cast<float>(objectWeight);
         }
     return w;
+}
+
+void appendEvalMetric(const std::string& metrics, long long step, double seconds, const CodecEvalResult& r)
+{
+    appendMetric(metrics, {"codec-eval", step, seconds,
+                           {{"scene_exact", r.sceneExact}, {"pixel_accuracy", r.pixelAccuracy},
+                            {"codes_used", r.codesUsed}, {"locality", r.locality}}});
+}
+
+struct CodecLoss {
+    torch::Tensor loss;  ///< weighted palette cross-entropy (logged)
+    torch::Tensor total; ///< plus the latent bound penalty (minimised)
+};
+
+// The forward pass of step `step` on a fresh batch of rendered training scenes.
+CodecLoss codecLoss(ImageCodec& codec, const CodecTrainOptions& o, const PatchGeometry& g, long long step)
+{
+    const int p = codec->config().patch();
+    const int pal = static_cast<int>(codec->config().palette.size());
+    auto rng = stepRng(o.seed, step, 1);
+    std::vector<world::Scene> scenes;
+    const auto images = renderBatch(rng, o.batch, world::Split::Train, &scenes);
+    const auto input = codec->pixelInput(images);
+    const auto targets = codec->paletteTargets(images);
+    const auto latent = codec->encodeLatent(input);
+    const auto outputs = codec->decodeOutputs(codec->quantize(latent));
+    auto logits = outputs.view({-1, p * p, pal}).reshape({-1, pal});
+    const auto perPixel = torch::nn::functional::cross_entropy(
+        logits, targets.reshape({-1}), torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
+    const auto weights = patchWeights(scenes, o.objectWeight, g)
+                             .to(perPixel.device())
+                             .unsqueeze(-1)
+                             .expand({-1, -1, p * p})
+                             .reshape({-1});
+    auto loss = (perPixel * weights).sum() / weights.sum();
+    return {loss, loss + 0.1 * codec->boundPenalty(input)};
 }
 
 } // namespace
@@ -267,7 +365,7 @@ CodecEvalResult buildPatchDictionary(const CodecTrainOptions& o, const ModelConf
     const auto images = renderBatch(rng, o.dictionaryScenes, world::Split::Train, nullptr);
     const int distinct = dictionary.build(images);
     codec->setDictionary(dictionary);
-    saveCodecTensors(codec, (fs::path(o.runDir) / kCodecFile).string());
+    saveCodecTensors(codec, runFile(o.runDir, kCodecFile));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     logInfo(o.log, "codec: patch dictionary from " + std::to_string(o.dictionaryScenes) + " scenes: " +
                        std::to_string(distinct) + " distinct patches, " + std::to_string(dictionary.usedEntries()) +
@@ -275,10 +373,8 @@ CodecEvalResult buildPatchDictionary(const CodecTrainOptions& o, const ModelConf
     if (distinct > dictionary.size())
         logWarning(o.log, "codec: dictionary_size " + std::to_string(dictionary.size()) + " is below the " +
                               std::to_string(distinct) + " distinct patches; the rarest map to their nearest entry");
-    const auto r = evaluate(codec, o.gateScenes, o.seed + 1000003);
-    appendMetric((fs::path(o.runDir) / "metrics.jsonl").string(),
-                 {"codec-eval", 0, seconds, {{"scene_exact", r.sceneExact}, {"pixel_accuracy", r.pixelAccuracy},
-                                             {"codes_used", r.codesUsed}, {"locality", r.locality}}});
+    const auto r = evaluate(codec, o.gateScenes, o.seed + kEvalSeedOffset);
+    appendEvalMetric(runFile(o.runDir, kMetricsFile), 0, seconds, r);
     logInfo(o.log, "codec gate on " + std::to_string(o.gateScenes) + " fresh test scenes: " + describe(r));
     return r;
 }
@@ -289,90 +385,48 @@ CodecEvalResult trainCodec(const CodecTrainOptions& o)
     const auto config = ModelConfig::read(o.configPath);
     if (config.codec.palette.empty())
         throw ArgumentError("codec training: expected a palette in the codec config, found none");
+    const PatchGeometry geometry = patchGeometry(config.codec);
     fs::create_directories(o.runDir);
     if (config.codec.kind == CodecKind::PatchDictionary) return buildPatchDictionary(o, config);
     torch::manual_seed(o.seed);
     ImageCodec codec(config.codec);
     torch::optim::AdamW optimizer(codec->parameters(), torch::optim::AdamWOptions(o.learningRate).weight_decay(0.01));
-
-    const auto ckpt = (fs::path(o.runDir) / kCheckpoint).string();
-    CheckpointState resumed;
-    if (loadCheckpoint(*codec, optimizer, ckpt, resumed))
-        logInfo(o.log, "codec: resumed at step " + std::to_string(resumed.step));
-    long long step = resumed.step;
-
-    const auto metrics = (fs::path(o.runDir) / "metrics.jsonl").string();
-    const StageClock clock(resumed.seconds);
-    auto elapsed = [&] { return clock.elapsed(); };
-    auto checkpoint = [&] { saveCheckpoint(*codec, optimizer, ckpt, {step, elapsed()}); };
+    StageRunner runner(o, "codec", *codec, optimizer, codec->parameters(), kSchedule,
+                       runFile(o.runDir, kCodecCheckpointFile));
+    runner.resume();
+    const auto metrics = runFile(o.runDir, kMetricsFile);
+    const auto codecFile = runFile(o.runDir, kCodecFile);
 
     codec->train();
-    const int p = config.codec.patch();
-    const int pal = static_cast<int>(config.codec.palette.size());
+    torch::Tensor loss; // of the latest step
     double lossAvg = 0;
     int lossCount = 0;
-    CodecEvalResult last;
-    while (step < o.steps) {
-        if (o.cancel && o.cancel->load()) {
-            checkpoint();
-            throw CancelledError();
-        }
-        if ((o.maxSeconds > 0 && elapsed() >= o.maxSeconds) || (o.pauseAtStep > 0 && step >= o.pauseAtStep))
-            break;
-        auto rng = stepRng(o.seed, step, 1);
-        std::vector<world::Scene> scenes;
-        const auto images = renderBatch(rng, o.batch, world::Split::Train, &scenes);
-        const auto input = codec->pixelInput(images);
-        const auto targets = codec->paletteTargets(images);
-        const auto latent = codec->encodeLatent(input);
-        const auto outputs = codec->decodeOutputs(codec->quantize(latent));
-        auto logits = outputs.view({-1, p * p, pal}).reshape({-1, pal});
-        const auto perPixel = torch::nn::functional::cross_entropy(
-            logits, targets.reshape({-1}), torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
-        const auto weights = patchWeights(scenes, o.objectWeight, config.codec.grid)
-                                 .to(perPixel.device())
-                                 .unsqueeze(-1)
-                                 .expand({-1, -1, p * p})
-                                 .reshape({-1});
-        auto loss = (perPixel * weights).sum() / weights.sum();
-        auto total = loss + 0.1 * codec->boundPenalty(input);
-
-        const double lr = cosineRate(o.learningRate, step, o.steps, 100, 0.05);
-        setLearningRate(optimizer, lr);
-        optimizer.zero_grad();
-        total.backward();
-        torch::nn::utils::clip_grad_norm_(codec->parameters(), 1.0);
-        optimizer.step();
-        ++step;
+    const auto forward = [&](long long step) {
+        auto l = codecLoss(codec, o, geometry, step);
+        loss = l.loss;
+        return l.total;
+    };
+    const auto report = [&](long long step, double lr) {
         lossAvg += loss.item<double>();
         ++lossCount;
-
-        if (step % 50 == 0) {
-            MetricPoint mp{"codec", step, elapsed(), {{"loss", lossAvg / lossCount}, {"lr", lr}}};
-            appendMetric(metrics, mp);
+        if (step % kLogEvery == 0) {
+            appendMetric(metrics, {"codec", step, runner.elapsed(), {{"loss", lossAvg / lossCount}, {"lr", lr}}});
             char buf[160];
             std::snprintf(buf, sizeof buf, "codec step %lld loss %.5f lr %.2e %.0f s", step, lossAvg / lossCount, lr,
-                          elapsed());
+                          runner.elapsed());
             logInfo(o.log, buf);
             lossAvg = 0;
             lossCount = 0;
         }
         if (step % o.evalEvery == 0 || step == o.steps) {
-            last = evaluate(codec, o.evalScenes, o.seed + 1000003);
-            appendMetric(metrics, {"codec-eval", step, elapsed(),
-                                   {{"scene_exact", last.sceneExact}, {"pixel_accuracy", last.pixelAccuracy},
-                                    {"codes_used", last.codesUsed}, {"locality", last.locality}}});
-            logInfo(o.log, "codec eval step " + std::to_string(step) + ": " + describe(last));
+            const auto r = evaluate(codec, o.evalScenes, o.seed + kEvalSeedOffset);
+            appendEvalMetric(metrics, step, runner.elapsed(), r);
+            logInfo(o.log, "codec eval step " + std::to_string(step) + ": " + describe(r));
         }
-        if (step % o.checkpointEvery == 0) {
-            checkpoint();
-            saveCodecTensors(codec, (fs::path(o.runDir) / kCodecFile).string());
-        }
-    }
-    checkpoint();
-    saveCodecTensors(codec, (fs::path(o.runDir) / kCodecFile).string());
-    last = evaluate(codec, o.evalScenes, o.seed + 1000003);
-    return last;
+    };
+    runner.run(forward, report, [&] { saveCodecTensors(codec, codecFile); });
+    saveCodecTensors(codec, codecFile);
+    return evaluate(codec, o.evalScenes, o.seed + kEvalSeedOffset);
 }
 
 CodecEvalResult evaluateCodecFile(const std::string& configPath, const std::string& codecPath, int scenes,

@@ -3,35 +3,25 @@
 // with per-pixel palette cross-entropy, judged by scene-exact reconstruction through the
 // world parser (not by loss).
 
-#include <atomic>
 #include <cstdint>
 #include <string>
 
-#include "weft/log.h"
+#include "stage_options.h"
 
 namespace weft::train {
 
-struct CodecTrainOptions {
-    std::string configPath;      ///< model config.json (codec section used)
-    std::string runDir;          ///< checkpoints, metrics.jsonl, codec.safetensors
-    std::uint64_t seed = 1;
-    int batch = 64;              ///< images per step
-    double learningRate = 2e-3;  ///< peak AdamW rate (cosine decay to 5%)
+/// Schedule: 100 warm-up steps, cosine decay to 5% of learningRate.
+struct CodecTrainOptions : StageOptions {
+    CodecTrainOptions() : StageOptions(/*batch*/ 64, /*learningRate*/ 2e-3, /*steps*/ 4000, /*checkpointEvery*/ 250) {}
+
     /// Loss weight of the pixels in the 2x2 patches of cells holding an object or creature,
     /// relative to the rest (1). Objects cover a few percent of the pixels but decide
     /// whether a scene is rebuilt exactly.
     double objectWeight = 4.0;
-    long long steps = 4000;      ///< total optimisation steps
-    double maxSeconds = 0;       ///< stop early after this wall time (0 = no limit); a resume continues
-    long long pauseAtStep = 0;   ///< stop (checkpointed) at this step without changing the schedule; 0 = off
     int evalEvery = 250;         ///< steps between parser-based evaluations
     int evalScenes = 500;        ///< fresh scenes per evaluation
-    int checkpointEvery = 250;   ///< steps between checkpoints
-    int threads = 0;             ///< 0 = every core
     int dictionaryScenes = 20000; ///< patch dictionary: Split::Train scenes counted
     int gateScenes = 10000;       ///< patch dictionary: fresh Split::Test scenes of the gate
-    const std::atomic<bool>* cancel = nullptr;
-    LogCallback log;
 };
 
 struct CodecEvalResult {

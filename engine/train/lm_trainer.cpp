@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <sstream>
-
+#include <tuple>
 
 #include "audio_features.h"
 #include "errors.h"
@@ -14,6 +14,7 @@
 #include "model_config.h"
 #include "model_loader.h"
 #include "network.h"
+#include "run_files.h"
 #include "safetensors.h"
 #include "token_stream.h"
 #include "tokenizer.h"
@@ -28,7 +29,8 @@ namespace fs = std::filesystem;
 namespace weft::train {
 namespace {
 
-constexpr const char* kCheckpoint = "lm.ckpt";
+constexpr RateSchedule kSchedule{/*warmup*/ 200, /*floor*/ 0.1};
+constexpr int kLogEvery = 25; // steps between loss lines (and metrics points)
 constexpr std::uint64_t kMaxCardBytes = 1ULL << 20;
 constexpr std::uint64_t kMaxTokenizerBytes = 16ULL << 20;
 constexpr int kConditionDropPercent = 10;
@@ -158,199 +160,251 @@ struct Example {
     int retrievedIndex = -1;
 };
 
+// What every step's data and forward pass depend on.
+struct LmContext {
+    const LmTrainOptions& options;
+    const ModelConfig& config;
+    const Tokenizer& tokenizer;
+    Network& net;
+    const std::vector<MixtureEntry>& mixture;
+    const world::TaskOptions& taskOptions;
+    AudioFeatureFunction audioFeatures;
+};
+
+// One task case of `kind` as a training stream (with condition dropout on image answers).
+Example makeExample(const LmContext& ctx, world::TaskKind kind, bool compress, std::mt19937_64& rng)
+{
+    auto task = world::generateTask(kind, rng, world::Split::Train, ctx.taskOptions);
+    std::vector<Message> messages = task.messages;
+    // Condition dropout: the unconditional stream of guidance is an empty user turn.
+    if (answerIsImage(task.answer) && world::chance(rng, kConditionDropPercent, 100))
+        messages = {Message{Role::User, {}, std::nullopt}};
+    Example ex;
+    auto& codec = ctx.net->codec();
+    auto encode = [&](const Image& image) {
+        auto codes = codec->encodeImages({image}).flatten().to(torch::kCPU);
+        std::vector<int> v(codes.data_ptr<int64_t>(), codes.data_ptr<int64_t>() + codes.numel());
+        ex.imageCodes.push_back(v);
+        return v;
+    };
+    ex.stream = buildStream(messages, &task.answer, ctx.tokenizer, ctx.config, encode, compress, ctx.audioFeatures);
+    if (ctx.options.exampleLoss)
+        markExampleTargets(ex.stream, messages, ctx.config.codec.grid * ctx.config.codec.grid);
+    ex.retrievedIndex = task.expectedRetrievedIndex;
+    return ex;
+}
+
+// The examples of one step: cases of one kind until the batch or the token budget is full.
+std::vector<Example> drawExamples(const LmContext& ctx, world::TaskKind kind, bool compress, std::mt19937_64& rng)
+{
+    const LmTrainOptions& o = ctx.options;
+    const int contextLength = ctx.config.transformer.contextLength;
+    std::vector<Example> examples;
+    int maxLen = 0;
+    int tooLong = 0;
+    while (static_cast<int>(examples.size()) < o.batch) {
+        Example ex = makeExample(ctx, kind, compress, rng);
+        if (ex.stream.size() > contextLength) {
+            // Never train on a truncated target; a context too small for the task is an error.
+            if (++tooLong > 8 * o.batch)
+                throw LimitError(std::string("lm: task '") + world::taskName(kind) +
+                                 "' needs more than context_length " + std::to_string(contextLength) + " tokens");
+            if (examples.empty())
+                continue;
+            break;
+        }
+        const int len = std::max(maxLen, ex.stream.size());
+        if (!examples.empty() && len * static_cast<int>(examples.size() + 1) > o.tokenBudget)
+            break;
+        maxLen = len;
+        examples.push_back(std::move(ex));
+    }
+    return examples;
+}
+
+// Retrieval: the hidden state at `ret` must pick the right earlier image. Returns the summed
+// cross-entropy over the examples that retrieve and their count.
+std::pair<torch::Tensor, int> retrievalLoss(Network& net, const torch::Tensor& hidden,
+                                            const std::vector<Example>& examples)
+{
+    const auto device = net->device();
+    torch::Tensor loss = torch::zeros({}, hidden.options());
+    int count = 0;
+    for (std::size_t i = 0; i < examples.size(); ++i) {
+        const auto& e = examples[i];
+        if (e.retrievedIndex < 0 || e.stream.retrievalPositions.empty())
+            continue;
+        std::vector<int64_t> flat;
+        for (const auto& c : e.imageCodes)
+            flat.insert(flat.end(), c.begin(), c.end());
+        const auto n = static_cast<int64_t>(e.imageCodes.size());
+        auto codes = torch::tensor(flat, torch::kLong).view({n, -1}).to(device);
+        auto keys = net->imageKeys(codes);
+        auto q = net->retrievalQuery(hidden[static_cast<int64_t>(i)][e.stream.retrievalPositions.front()]);
+        auto scores = (keys.matmul(q) * net->retrievalLogitScale().exp()).unsqueeze(0);
+        loss = loss + torch::nn::functional::cross_entropy(
+                          scores, torch::tensor({static_cast<int64_t>(e.retrievedIndex)}, torch::kLong).to(device));
+        ++count;
+    }
+    return {loss, count};
+}
+
+// One step's forward pass and what its log line counts.
+struct LmStep {
+    world::TaskKind kind = world::TaskKind::Generate;
+    torch::Tensor loss;      ///< cross-entropy on the target tokens (logged)
+    torch::Tensor retrieval; ///< summed over retrievalCount examples
+    int retrievalCount = 0;
+    torch::Tensor total;     ///< minimised
+    long long tokens = 0;     ///< padding included
+    long long realTokens = 0; ///< padding excluded
+    double flops = 0;
+};
+
+LmStep lmForward(const LmContext& ctx, long long step)
+{
+    auto rng = stepRng(ctx.options.seed, step, 2);
+    LmStep s;
+    s.kind = pickKind(ctx.mixture, rng);
+    const bool compress = world::chance(rng, 1, 2);
+    const auto examples = drawExamples(ctx, s.kind, compress, rng);
+    std::vector<TokenStream> streams;
+    for (const auto& e : examples)
+        streams.push_back(e.stream);
+    const auto batch = batchStreams(streams, ctx.config.vocab.eos);
+    Network& net = ctx.net;
+    const auto device = net->device();
+    auto hidden =
+        net->forwardHidden(batch.ids.to(device), batch.positions.to(device), batch.mask.to(device), batch.audio);
+    const auto T = batch.ids.size(1);
+    auto logits = net->logits(hidden.slice(1, 0, T - 1));
+    auto targets = batch.ids.slice(1, 1, T).to(device);
+    auto weights = batch.lossMask.slice(1, 1, T).to(device);
+    auto ce = torch::nn::functional::cross_entropy(
+        logits.reshape({-1, ctx.config.vocab.total}), targets.reshape({-1}),
+        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
+    s.loss = (ce * weights.reshape({-1})).sum() / weights.sum().clamp_min(1.0);
+    std::tie(s.retrieval, s.retrievalCount) = retrievalLoss(net, hidden, examples);
+    s.total = s.loss;
+    if (s.retrievalCount > 0)
+        s.total = s.total + kRetrievalWeight * s.retrieval / s.retrievalCount;
+    s.tokens = static_cast<long long>(batch.ids.numel());
+    s.realTokens = static_cast<long long>(batch.valid.sum().item<int64_t>());
+    s.flops = stepFlops(ctx.config, batch.ids.size(0), batch.ids.size(1));
+    return s;
+}
+
+// The figures of one log line: sums over the steps since the previous one.
+class LmWindow {
+public:
+    void add(const LmStep& s)
+    {
+        const double l = s.loss.item<double>();
+        m_lossSum += l;
+        if (s.retrievalCount > 0)
+            m_retrSum += s.retrieval.item<double>() / s.retrievalCount;
+        ++m_count;
+        auto& kl = m_kindLoss[world::taskName(s.kind)];
+        kl.first += l;
+        kl.second += 1;
+        m_tokens += s.tokens;
+        m_realTokens += s.realTokens;
+        m_flops += s.flops;
+    }
+
+    // Appends the metrics point and logs the line, then starts a new window.
+    void flush(long long step, double lr, const StageRunner& runner, const std::string& metrics, const LogCallback& log)
+    {
+        const double window = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+        MetricPoint mp{"lm", step, runner.elapsed(), {{"loss", m_lossSum / m_count}, {"lr", lr},
+                                                      {"tokens_per_s", static_cast<double>(m_tokens) / window},
+                                                      {"real_tokens_per_s", static_cast<double>(m_realTokens) / window},
+                                                      {"gflops", m_flops / window / 1e9}}};
+        if (m_retrSum > 0)
+            mp.values["retrieval_loss"] = m_retrSum / m_count;
+        for (const auto& [name, v] : m_kindLoss)
+            mp.values["loss_" + name] = v.first / v.second;
+        appendMetric(metrics, mp);
+        char buf[240];
+        std::snprintf(buf, sizeof buf,
+                      "lm step %lld loss %.4f retr %.3f lr %.2e %.0f tok/s (%.0f without padding) %.1f GFLOP/s %.0f s",
+                      step, m_lossSum / m_count, m_retrSum / m_count, lr, static_cast<double>(m_tokens) / window,
+                      static_cast<double>(m_realTokens) / window, m_flops / window / 1e9, runner.elapsed());
+        logInfo(log, buf);
+        *this = LmWindow();
+    }
+
+private:
+    std::map<std::string, std::pair<double, int>> m_kindLoss;
+    double m_lossSum = 0, m_retrSum = 0;
+    long long m_tokens = 0, m_realTokens = 0;
+    double m_flops = 0;
+    int m_count = 0;
+    std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+};
+
+// Freezes the codec (stage 2 output) and returns the parameters left to train.
+std::vector<torch::Tensor> freezeCodec(NetworkImpl& net)
+{
+    std::vector<torch::Tensor> trainable;
+    for (auto& item : net.named_parameters(true)) {
+        if (item.key().rfind("codec.", 0) == 0)
+            item.value().set_requires_grad(false);
+        else
+            trainable.push_back(item.value());
+    }
+    return trainable;
+}
+
 } // namespace
 
 void trainLanguageModel(const LmTrainOptions& o)
 {
     setTrainingThreads(o.threads);
     const auto config = ModelConfig::read(o.configPath);
-    const auto tokenizer = Tokenizer::load((fs::path(o.runDir) / "tokenizer.model").string(), config.vocab);
+    const auto tokenizer = Tokenizer::load(runFile(o.runDir, kTokenizerModelFile), config.vocab);
     torch::manual_seed(o.seed);
     Network net(config);
-    loadCodecTensors(net->codec(), (fs::path(o.runDir) / "codec.safetensors").string());
+    loadCodecTensors(net->codec(), runFile(o.runDir, kCodecFile));
     net->weightsChanged();
-    std::vector<torch::Tensor> trainable;
-    for (auto& item : net->named_parameters(true)) {
-        if (item.key().rfind("codec.", 0) == 0)
-            item.value().set_requires_grad(false); // stage 2 output, frozen
-        else
-            trainable.push_back(item.value());
-    }
+    const auto trainable = freezeCodec(*net);
     torch::optim::AdamW optimizer(trainable,
                                   torch::optim::AdamWOptions(o.learningRate).betas({0.9, 0.95}).weight_decay(0.01));
     const auto mixture = parseMixture(o.tasks, config.audio.enabled);
-    const AudioFeatureFunction audioFeatures = [&config](const AudioClip& clip) {
-        return modelAudioFeatures(clip, config.audio);
-    };
-
-    const auto ckpt = (fs::path(o.runDir) / kCheckpoint).string();
-    CheckpointState resumed;
-    if (loadCheckpoint(*net, optimizer, ckpt, resumed)) {
+    StageRunner runner(o, "lm", *net, optimizer, trainable, kSchedule, runFile(o.runDir, kLmCheckpointFile));
+    if (runner.resume())
         net->weightsChanged();
-        logInfo(o.log, "lm: resumed at step " + std::to_string(resumed.step));
-    } else if (!o.initFrom.empty()) {
+    else if (!o.initFrom.empty())
         warmStart(*net, o.initFrom, o.log);
-    }
-    long long step = resumed.step;
-    const StageClock clock(resumed.seconds);
     // One cache for the whole run: spoken requests repeat captions, and espeak-ng costs ~70 ms.
     world::TaskOptions taskOptions;
     if (config.audio.enabled) taskOptions.speech = std::make_shared<world::SpeechSynthesizer>();
-    auto elapsed = [&] { return clock.elapsed(); };
-    auto checkpoint = [&] { saveCheckpoint(*net, optimizer, ckpt, {step, elapsed()}); };
-
-    const auto metrics = (fs::path(o.runDir) / "metrics.jsonl").string();
-    const int vocab = config.vocab.total;
-    auto& codec = net->codec();
-    codec->eval();
+    const AudioFeatureFunction audioFeatures = [&config](const AudioClip& clip) {
+        return modelAudioFeatures(clip, config.audio);
+    };
+    const LmContext ctx{o, config, tokenizer, net, mixture, taskOptions, audioFeatures};
+    const auto metrics = runFile(o.runDir, kMetricsFile);
+    net->codec()->eval();
     net->train();
-    std::map<std::string, std::pair<double, int>> kindLoss;
-    double lossSum = 0, retrSum = 0;
-    long long tokensSeen = 0;  // padding included
-    long long realTokens = 0;  // padding excluded
-    double flopsDone = 0;
-    int lossCount = 0;
-    auto windowStart = std::chrono::steady_clock::now();
-
-    while (step < o.steps) {
-        if (o.cancel && o.cancel->load()) {
-            checkpoint();
-            throw CancelledError();
-        }
-        if ((o.maxSeconds > 0 && elapsed() >= o.maxSeconds) || (o.pauseAtStep > 0 && step >= o.pauseAtStep))
-            break;
-        auto rng = stepRng(o.seed, step, 2);
-        const auto kind = pickKind(mixture, rng);
-        const bool compress = world::chance(rng, 1, 2);
-
-        std::vector<Example> examples;
-        int maxLen = 0;
-        int tooLong = 0;
-        while (static_cast<int>(examples.size()) < o.batch) {
-            auto task = world::generateTask(kind, rng, world::Split::Train, taskOptions);
-            std::vector<Message> messages = task.messages;
-            // Condition dropout: the unconditional stream of guidance is an empty user turn.
-            if (answerIsImage(task.answer) && world::chance(rng, kConditionDropPercent, 100))
-                messages = {Message{Role::User, {}, std::nullopt}};
-            Example ex;
-            auto encode = [&](const Image& image) {
-                auto codes = codec->encodeImages({image}).flatten().to(torch::kCPU);
-                std::vector<int> v(codes.data_ptr<int64_t>(), codes.data_ptr<int64_t>() + codes.numel());
-                ex.imageCodes.push_back(v);
-                return v;
-            };
-            ex.stream = buildStream(messages, &task.answer, tokenizer, config, encode, compress, audioFeatures);
-            if (o.exampleLoss) markExampleTargets(ex.stream, messages, config.codec.grid * config.codec.grid);
-            ex.retrievedIndex = task.expectedRetrievedIndex;
-            if (ex.stream.size() > config.transformer.contextLength) {
-                // Never train on a truncated target; a context too small for the task is an error.
-                if (++tooLong > 8 * o.batch)
-                    throw LimitError(std::string("lm: task '") + world::taskName(kind) + "' needs more than context_length " +
-                                     std::to_string(config.transformer.contextLength) + " tokens");
-                if (examples.empty())
-                    continue;
-                break;
-            }
-            const int len = std::max(maxLen, ex.stream.size());
-            if (!examples.empty() && len * static_cast<int>(examples.size() + 1) > o.tokenBudget)
-                break;
-            maxLen = len;
-            examples.push_back(std::move(ex));
-        }
-        std::vector<TokenStream> streams;
-        for (const auto& e : examples)
-            streams.push_back(e.stream);
-        const auto batch = batchStreams(streams, config.vocab.eos);
-        const auto device = net->device();
-        auto hidden = net->forwardHidden(batch.ids.to(device), batch.positions.to(device), batch.mask.to(device),
-                                         batch.audio);
-        const auto T = batch.ids.size(1);
-        auto logits = net->logits(hidden.slice(1, 0, T - 1));
-        auto targets = batch.ids.slice(1, 1, T).to(device);
-        auto weights = batch.lossMask.slice(1, 1, T).to(device);
-        auto ce = torch::nn::functional::cross_entropy(
-            logits.reshape({-1, vocab}), targets.reshape({-1}),
-            torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
-        auto loss = (ce * weights.reshape({-1})).sum() / weights.sum().clamp_min(1.0);
-
-        // Retrieval: the hidden state at `ret` must pick the right earlier image.
-        torch::Tensor retrLoss = torch::zeros({}, hidden.options());
-        int retrCount = 0;
-        for (std::size_t i = 0; i < examples.size(); ++i) {
-            const auto& e = examples[i];
-            if (e.retrievedIndex < 0 || e.stream.retrievalPositions.empty())
-                continue;
-            std::vector<int64_t> flat;
-            for (const auto& c : e.imageCodes)
-                flat.insert(flat.end(), c.begin(), c.end());
-            const auto n = static_cast<int64_t>(e.imageCodes.size());
-            auto codes = torch::tensor(flat, torch::kLong).view({n, -1}).to(device);
-            auto keys = net->imageKeys(codes);
-            auto q = net->retrievalQuery(hidden[static_cast<int64_t>(i)][e.stream.retrievalPositions.front()]);
-            auto scores = (keys.matmul(q) * net->retrievalLogitScale().exp()).unsqueeze(0);
-            retrLoss = retrLoss + torch::nn::functional::cross_entropy(
-                                      scores, torch::tensor({static_cast<int64_t>(e.retrievedIndex)}, torch::kLong).to(device));
-            ++retrCount;
-        }
-        auto total = loss;
-        if (retrCount > 0)
-            total = total + kRetrievalWeight * retrLoss / retrCount;
-
-        const double lr = cosineRate(o.learningRate, step, o.steps, 200, 0.1);
-        setLearningRate(optimizer, lr);
-        optimizer.zero_grad();
-        total.backward();
-        torch::nn::utils::clip_grad_norm_(trainable, 1.0);
-        optimizer.step();
-        ++step;
-
-        const double l = loss.item<double>();
-        lossSum += l;
-        if (retrCount > 0)
-            retrSum += retrLoss.item<double>() / retrCount;
-        ++lossCount;
-        auto& kl = kindLoss[world::taskName(kind)];
-        kl.first += l;
-        kl.second += 1;
-        tokensSeen += static_cast<long long>(batch.ids.numel());
-        realTokens += static_cast<long long>(batch.valid.sum().item<int64_t>());
-        flopsDone += stepFlops(config, batch.ids.size(0), batch.ids.size(1));
-
-        if (step % 25 == 0) {
-            const double window = std::chrono::duration<double>(std::chrono::steady_clock::now() - windowStart).count();
-            MetricPoint mp{"lm", step, elapsed(), {{"loss", lossSum / lossCount}, {"lr", lr},
-                                                   {"tokens_per_s", static_cast<double>(tokensSeen) / window},
-                                                   {"real_tokens_per_s", static_cast<double>(realTokens) / window},
-                                                   {"gflops", flopsDone / window / 1e9}}};
-            if (retrSum > 0)
-                mp.values["retrieval_loss"] = retrSum / lossCount;
-            for (const auto& [name, v] : kindLoss)
-                mp.values["loss_" + name] = v.first / v.second;
-            appendMetric(metrics, mp);
-            char buf[240];
-            std::snprintf(buf, sizeof buf,
-                          "lm step %lld loss %.4f retr %.3f lr %.2e %.0f tok/s (%.0f without padding) %.1f GFLOP/s %.0f s",
-                          step, lossSum / lossCount, retrSum / lossCount, lr, static_cast<double>(tokensSeen) / window,
-                          static_cast<double>(realTokens) / window, flopsDone / window / 1e9, elapsed());
-            logInfo(o.log, buf);
-            lossSum = retrSum = 0;
-            lossCount = 0;
-            tokensSeen = realTokens = 0;
-            flopsDone = 0;
-            kindLoss.clear();
-            windowStart = std::chrono::steady_clock::now();
-        }
-        if (step % o.checkpointEvery == 0)
-            checkpoint();
-    }
-    checkpoint();
+    LmWindow window;
+    LmStep last;
+    runner.run(
+        [&](long long step) {
+            last = lmForward(ctx, step);
+            return last.total;
+        },
+        [&](long long step, double lr) {
+            window.add(last);
+            if (step % kLogEvery == 0)
+                window.flush(step, lr, runner, metrics, o.log);
+        });
 }
 
 void exportModel(const std::string& configPath, const std::string& runDir, const std::string& outDir)
 {
     const auto config = ModelConfig::read(configPath);
     Network net(config);
-    const auto ckpt = (fs::path(runDir) / kCheckpoint).string();
+    const auto ckpt = runFile(runDir, kLmCheckpointFile);
     if (!fs::exists(ckpt))
         throw NotFoundError("export: expected a transformer checkpoint at " + ckpt + ", found none");
     torch::serialize::InputArchive archive, modelArchive;
@@ -360,15 +414,14 @@ void exportModel(const std::string& configPath, const std::string& runDir, const
     // The card: the run's own when it has one, else the one already in the target folder
     // (re-exporting into the shipped model keeps its card), else a note of where it came from.
     std::string card = "# " + config.name + "\n\nExported from training run " + runDir + ".\n";
-    for (const auto& candidate : {fs::path(runDir) / "MODEL_CARD.md", fs::path(outDir) / "MODEL_CARD.md"}) {
+    for (const auto& candidate : {fs::path(runDir) / kRunModelCardFile, fs::path(outDir) / kModelCardFile}) {
         if (fs::exists(candidate)) {
             readFileCapped(candidate.string(), kMaxCardBytes, "model card", card);
             break;
         }
     }
     std::string tokenizerBytes;
-    readFileCapped((fs::path(runDir) / "tokenizer.model").string(), kMaxTokenizerBytes, "tokenizer model",
-                   tokenizerBytes);
+    readFileCapped(runFile(runDir, kTokenizerModelFile), kMaxTokenizerBytes, "tokenizer model", tokenizerBytes);
     writeModelFolder(*net, config, tokenizerBytes, card, outDir);
 }
 

@@ -4,35 +4,25 @@
 // compression on in-context examples, and the retrieval head's contrastive loss. The codec
 // of stage 2 is frozen and provides the image codes.
 
-#include <atomic>
-#include <cstdint>
 #include <string>
 
-#include "weft/log.h"
+#include "stage_options.h"
 
 namespace weft::train {
 
-struct LmTrainOptions {
-    std::string configPath;
-    std::string runDir;          ///< needs tokenizer.model and codec.safetensors from stages 1-2
-    std::uint64_t seed = 1;
-    int batch = 16;              ///< sequences per step (at most)
+/// runDir needs tokenizer.model and codec.safetensors from stages 1-2. Schedule: 200 warm-up
+/// steps, cosine decay to 10% of learningRate.
+struct LmTrainOptions : StageOptions {
+    LmTrainOptions() : StageOptions(/*batch*/ 16, /*learningRate*/ 1e-3, /*steps*/ 20000, /*checkpointEvery*/ 200) {}
+
     int tokenBudget = 3072;      ///< tokens per step, padding included (caps the batch of long tasks)
     /// Loss also on the after images of in-context example pairs (not only the answer).
     bool exampleLoss = false;
-    double learningRate = 1e-3;  ///< peak AdamW rate (warm-up, cosine decay to 10%)
-    long long steps = 20000;
-    double maxSeconds = 0;       ///< wall-time budget; 0 = none. A resume continues the budget.
-    long long pauseAtStep = 0;   ///< stop (checkpointed) at this step without changing the schedule; 0 = off
-    int checkpointEvery = 200;
     std::string tasks = "all";   ///< comma-separated names/numbers of the mixture
     /// Warm start: a model folder whose transformer tensors of the same name and shape seed
     /// the network before step 0 (ignored when resuming from a checkpoint). Tensors it lacks
     /// (e.g. a new audio encoder) keep their fresh initialisation. Empty = off.
     std::string initFrom;
-    int threads = 0;
-    const std::atomic<bool>* cancel = nullptr;
-    LogCallback log;
 };
 
 /// Trains (or resumes from runDir/lm.ckpt). Blocking; deterministic for seed and threads.

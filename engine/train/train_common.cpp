@@ -7,10 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
-
 #include "device.h"
 #include "errors.h"
 #include "safetensors.h"
+#include "train_log.h"
 
 namespace weft::train {
 
@@ -120,6 +120,68 @@ bool loadCheckpoint(torch::nn::Module& module, torch::optim::Optimizer& optimize
     state.step = j.at("step").get<long long>();
     state.seconds = j.at("seconds").get<double>();
     return true;
+}
+
+StageRunner::StageRunner(const StageOptions& options, std::string name, torch::nn::Module& module,
+                         torch::optim::AdamW& optimizer, std::vector<torch::Tensor> clipped, RateSchedule schedule,
+                         std::string checkpointPath)
+    : m_options(options), m_name(std::move(name)), m_module(module), m_optimizer(optimizer),
+      m_clipped(std::move(clipped)), m_schedule(schedule), m_checkpointPath(std::move(checkpointPath))
+{
+}
+
+bool StageRunner::resume()
+{
+    CheckpointState state;
+    const bool resumed = loadCheckpoint(m_module, m_optimizer, m_checkpointPath, state);
+    if (resumed)
+        logInfo(m_options.log, m_name + ": resumed at step " + std::to_string(state.step));
+    m_step = state.step;
+    m_clock = StageClock(state.seconds);
+    return resumed;
+}
+
+void StageRunner::checkpoint() { saveCheckpoint(m_module, m_optimizer, m_checkpointPath, {m_step, elapsed()}); }
+
+bool StageRunner::shouldPause() const
+{
+    return (m_options.maxSeconds > 0 && elapsed() >= m_options.maxSeconds) ||
+           (m_options.pauseAtStep > 0 && m_step >= m_options.pauseAtStep);
+}
+
+// The rate is a function of the step alone, so a resumed run continues the schedule exactly.
+double StageRunner::optimize(torch::Tensor& loss)
+{
+    const double rate =
+        cosineRate(m_options.learningRate, m_step, m_options.steps, m_schedule.warmup, m_schedule.floor);
+    setLearningRate(m_optimizer, rate);
+    m_optimizer.zero_grad();
+    loss.backward();
+    torch::nn::utils::clip_grad_norm_(m_clipped, 1.0);
+    m_optimizer.step();
+    ++m_step;
+    return rate;
+}
+
+void StageRunner::run(const LossFunction& loss, const ReportFunction& report, const std::function<void()>& checkpointed)
+{
+    while (m_step < m_options.steps) {
+        if (m_options.cancel && m_options.cancel->load()) {
+            checkpoint();
+            throw CancelledError();
+        }
+        if (shouldPause())
+            break;
+        auto total = loss(m_step);
+        const double rate = optimize(total);
+        report(m_step, rate);
+        if (m_step % m_options.checkpointEvery == 0) {
+            checkpoint();
+            if (checkpointed)
+                checkpointed();
+        }
+    }
+    checkpoint();
 }
 
 } // namespace weft::train

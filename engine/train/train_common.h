@@ -1,13 +1,16 @@
 #pragma once
-// Pieces shared by the training stages: per-step random streams, thread set-up and the
-// codec's tensors on disk.
+// Pieces shared by the training stages: per-step random streams, thread set-up, the codec's
+// tensors on disk, checkpoints and the optimisation loop (StageRunner).
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "image_codec.h"
+#include "stage_options.h"
 
 namespace weft {
 class SafetensorsFile;
@@ -64,5 +67,59 @@ void saveCheckpoint(torch::nn::Module& module, torch::optim::Optimizer& optimize
 /// `path` or its state file does not exist.
 bool loadCheckpoint(torch::nn::Module& module, torch::optim::Optimizer& optimizer, const std::string& path,
                     CheckpointState& state);
+
+/// Learning-rate schedule of a stage: cosineRate(options.learningRate, step, options.steps,
+/// warmup, floor).
+struct RateSchedule {
+    long long warmup = 0;
+    double floor = 0;
+};
+
+/// The optimisation loop the stages share. Each step: stop checks (cancel: checkpoint, then
+/// CancelledError; time budget or pauseAtStep: leave the loop), the stage's forward pass, the
+/// scheduled learning rate, backward, gradient-norm clipping to 1, the AdamW step, the stage's
+/// report, and a checkpoint every checkpointEvery steps. Not thread-safe; blocking.
+class StageRunner {
+public:
+    /// `name` prefixes the resume log line ("codec", "lm"); `clipped` are the parameters whose
+    /// gradient norm is clipped; `checkpointPath` is the stage's checkpoint in the run folder.
+    /// `options`, `module` and `optimizer` must outlive the runner.
+    StageRunner(const StageOptions& options, std::string name, torch::nn::Module& module,
+                torch::optim::AdamW& optimizer, std::vector<torch::Tensor> clipped, RateSchedule schedule,
+                std::string checkpointPath);
+
+    /// Restores the checkpoint when there is one (logging "<name>: resumed at step N") and
+    /// restarts the clock from the seconds it recorded. Returns whether it resumed.
+    bool resume();
+
+    long long step() const { return m_step; }
+    /// Wall time of the stage in seconds, cumulative over resumes.
+    double elapsed() const { return m_clock.elapsed(); }
+    /// Writes the checkpoint (module, optimizer, step, elapsed time). Throws on I/O errors.
+    void checkpoint();
+
+    /// Returns the loss of step `step` (0-based) to minimise.
+    using LossFunction = std::function<torch::Tensor(long long step)>;
+    /// Called after each optimizer step with the number of steps done and the rate used.
+    using ReportFunction = std::function<void(long long step, double rate)>;
+
+    /// Steps until options.steps (or a stop), then writes a final checkpoint. `checkpointed`,
+    /// when given, runs after each periodic checkpoint (not after the final one).
+    void run(const LossFunction& loss, const ReportFunction& report, const std::function<void()>& checkpointed = {});
+
+private:
+    bool shouldPause() const;
+    double optimize(torch::Tensor& loss);
+
+    const StageOptions& m_options;
+    std::string m_name;
+    torch::nn::Module& m_module;
+    torch::optim::AdamW& m_optimizer;
+    std::vector<torch::Tensor> m_clipped;
+    RateSchedule m_schedule;
+    std::string m_checkpointPath;
+    long long m_step = 0;
+    StageClock m_clock;
+};
 
 } // namespace weft::train
