@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "image_decoder.h"
 #include "kv_cache.h"
 #include "model_loader.h"
 #include "network.h"
@@ -43,12 +44,6 @@ double bestOf(int repeats, const std::function<void()>& f)
     return best;
 }
 
-torch::Tensor idTensor(const std::vector<std::int64_t>& values, std::int64_t rows, const torch::Device& device)
-{
-    const auto cols = static_cast<std::int64_t>(values.size()) / rows;
-    return torch::tensor(values, torch::kLong).view({rows, cols}).to(device);
-}
-
 std::vector<std::int64_t> iota64(std::int64_t n)
 {
     std::vector<std::int64_t> out(static_cast<std::size_t>(n));
@@ -72,15 +67,15 @@ public:
     {
         const auto t = static_cast<std::int64_t>(ids.size());
         KvCache cache = m_net.makeCache(1);
-        auto hidden = m_net.forwardCached(idTensor(std::vector<std::int64_t>(ids.begin(), ids.end()), 1, m_m.device),
-                                          idTensor(iota64(t), 1, m_m.device),
+        auto hidden = m_net.forwardCached(tokenTensor(std::vector<std::int64_t>(ids.begin(), ids.end()), 1, m_m.device),
+                                          tokenTensor(iota64(t), 1, m_m.device),
                                           mask.defined() ? mask.view({1, 1, t, t}) : mask, {}, cache);
         return {std::move(cache), hidden[0][t - 1], t};
     }
 
     torch::Tensor feed(int token, Prefilled& p)
     {
-        auto h = m_net.forwardCached(idTensor({token}, 1, m_m.device), idTensor({p.position}, 1, m_m.device), {}, {},
+        auto h = m_net.forwardCached(tokenTensor({token}, 1, m_m.device), tokenTensor({p.position}, 1, m_m.device), {}, {},
                                      p.cache);
         ++p.position;
         return h[0][0];
@@ -97,51 +92,11 @@ public:
         const int grid2 = m_m.config.codec.grid * m_m.config.codec.grid;
         const std::vector<TokenRange> range{{m_vocab.imageBase, m_vocab.imageBase + m_vocab.imageCount}};
         std::vector<int> codes;
-        const bool guided = guidance != 1.0f;
-        torch::Tensor cond, uncond;
-        std::optional<KvCache> pair;
-        std::int64_t uncondPosition = 0;
-        if (guided) {
-            pair.emplace(m_net.makeCache(2));
-            pair->copyRowFrom(p.cache, 0, 0);
-            const std::vector<std::int64_t> un{m_vocab.bos, m_vocab.user, m_vocab.eos, m_vocab.assistant, m_vocab.boi};
-            const auto n = static_cast<std::int64_t>(un.size());
-            std::vector<std::int64_t> rows(un.size(), m_vocab.eos);
-            rows[0] = m_vocab.boi;
-            rows.insert(rows.end(), un.begin(), un.end());
-            std::vector<std::int64_t> pos(un.size(), p.position);
-            for (std::int64_t i = 0; i < n; ++i) pos.push_back(i);
-            auto valid = torch::ones({2, n}, torch::kBool);
-            valid[0].narrow(0, 1, n - 1).fill_(false);
-            auto h = m_net.forwardCached(idTensor(rows, 2, m_m.device), idTensor(pos, 2, m_m.device), {}, valid, *pair);
-            cond = h[0][0];
-            uncond = h[1][n - 1];
-            ++p.position;
-            uncondPosition = n;
-        } else {
-            cond = feed(m_vocab.boi, p);
-        }
+        ImageDecoder streams(m_net, m_vocab, m_m.device, p.cache, p.position, guidance);
         for (int step = 0; step < grid2; ++step) {
-            torch::Tensor logits;
-            if (guided) {
-                auto both = m_net.logits(torch::stack({cond, uncond}));
-                logits = both[1] + guidance * (both[0] - both[1]);
-            } else {
-                logits = m_net.logits(cond);
-            }
-            const int next = sampler.sample(logits, range);
+            const int next = sampler.sample(streams.logits(), range);
             codes.push_back(next - m_vocab.imageBase);
-            if (step + 1 == grid2) break;
-            if (guided) {
-                auto h = m_net.forwardCached(idTensor({next, next}, 2, m_m.device),
-                                             idTensor({p.position, uncondPosition}, 2, m_m.device), {}, {}, *pair);
-                ++p.position;
-                ++uncondPosition;
-                cond = h[0][0];
-                uncond = h[1][0];
-            } else {
-                cond = feed(next, p);
-            }
+            if (step + 1 < grid2) streams.feed(next);
         }
         return codes;
     }
@@ -151,13 +106,7 @@ public:
     double inContext(const TokenStream& stream, Sampler& sampler)
     {
         Prefilled p = prefill(stream.ids, attentionMask(stream));
-        if (!stream.groupEnd.empty()) {
-            std::vector<int> raw;
-            for (int i = 0; i < stream.size(); ++i)
-                if (stream.exampleGroup[static_cast<std::size_t>(i)] >= 0) raw.push_back(i);
-            p.cache.dropSlots(0, raw);
-            p.cache.compact();
-        }
+        dropExampleSlots(p.cache, stream);
         const double bytes = kvBytes(p.cache);
         image(p, 1.0f, sampler);
         return bytes;

@@ -3,11 +3,11 @@
 #include <chrono>
 #include <cmath>
 #include <map>
-#include <optional>
 #include <string>
 
 #include "audio_features.h"
 #include "errors.h"
+#include "image_decoder.h"
 #include "model_loader.h"
 #include "sampler.h"
 #include "sha256.h"
@@ -41,13 +41,6 @@ void checkOptions(const ReplyOptions& o)
     if (o.maxTextTokens < 1)
         throw ArgumentError("maximum text tokens: expected at least 1, found " + std::to_string(o.maxTextTokens));
 }
-
-torch::Tensor tokenTensor(const std::vector<std::int64_t>& values, std::int64_t rows, const torch::Device& device)
-{
-    const auto cols = static_cast<std::int64_t>(values.size()) / rows;
-    return torch::tensor(values, torch::kLong).view({rows, cols}).to(device);
-}
-
 
 // The message with its example pairs left out: its query image and its text stay.
 Message withoutExamples(const Message& message)
@@ -202,70 +195,6 @@ struct ReplyRun {
     }
 };
 
-// The image decoding streams: the prompt's continuation and, with guidance, the
-// unconditional stream `bos user eos assistant boi` run beside it as a second batch row, so
-// both cost one forward per code. Hides the difference from the decoding loop.
-class ImageStreams {
-public:
-    // Feeds `boi` after the prompt (and starts the unconditional row when guided).
-    explicit ImageStreams(ReplyRun& run) : m_run(run), m_guided(run.options.guidanceScale != 1.0f)
-    {
-        const VocabLayout& v = run.model.config.vocab;
-        if (!m_guided) {
-            m_cond = run.feed(v.boi);
-            return;
-        }
-        m_pair.emplace(run.net.makeCache(2));
-        m_pair->copyRowFrom(run.cache, 0, 0);
-        const std::vector<std::int64_t> uncond{v.bos, v.user, v.eos, v.assistant, v.boi};
-        const auto n = static_cast<std::int64_t>(uncond.size());
-        // Row 0 takes only `boi`; the rest of its slots are padding.
-        std::vector<std::int64_t> rows(uncond.size(), v.eos);
-        rows[0] = v.boi;
-        rows.insert(rows.end(), uncond.begin(), uncond.end());
-        std::vector<std::int64_t> pos(uncond.size(), run.position);
-        for (std::int64_t i = 0; i < n; ++i) pos.push_back(i);
-        auto valid = torch::ones({2, n}, torch::kBool);
-        valid[0].narrow(0, 1, n - 1).fill_(false);
-        auto h = run.net.forwardCached(tokenTensor(rows, 2, run.model.device), tokenTensor(pos, 2, run.model.device), {},
-                                       valid, *m_pair);
-        m_cond = h[0][0];
-        m_uncond = h[1][n - 1];
-        ++run.position;
-        m_uncondPosition = n;
-    }
-
-    // Logits for the next code: conditional, or uncond + scale * (cond - uncond).
-    torch::Tensor logits()
-    {
-        if (!m_guided) return m_run.net.logits(m_cond);
-        auto both = m_run.net.logits(torch::stack({m_cond, m_uncond}));
-        return both[1] + m_run.options.guidanceScale * (both[0] - both[1]);
-    }
-
-    void feed(int token)
-    {
-        if (!m_guided) {
-            m_cond = m_run.feed(token);
-            return;
-        }
-        auto h = m_run.net.forwardCached(tokenTensor({token, token}, 2, m_run.model.device),
-                                         tokenTensor({m_run.position, m_uncondPosition}, 2, m_run.model.device), {}, {},
-                                         *m_pair);
-        ++m_run.position;
-        ++m_uncondPosition;
-        m_cond = h[0][0];
-        m_uncond = h[1][0];
-    }
-
-private:
-    ReplyRun& m_run;
-    bool m_guided;
-    std::optional<KvCache> m_pair;
-    torch::Tensor m_cond, m_uncond;
-    std::int64_t m_uncondPosition = 0;
-};
-
 // Every image of the conversation (in order) then the gallery: what `ret` may return.
 std::vector<Candidate> retrievalCandidates(const std::vector<Message>& messages, const std::vector<Image>& gallery)
 {
@@ -295,13 +224,7 @@ void prefill(ReplyRun& run, const TokenStream& stream)
     const auto& device = run.model.device;
     auto hidden = run.net.forwardCached(tokenTensor(ids, 1, device), tokenTensor(positions, 1, device), mask, {},
                                         run.cache, audio);
-    if (!stream.groupEnd.empty()) {
-        std::vector<int> raw;
-        for (int i = 0; i < length; ++i)
-            if (stream.exampleGroup[static_cast<std::size_t>(i)] >= 0) raw.push_back(i);
-        run.cache.dropSlots(0, raw);
-        run.cache.compact();
-    }
+    dropExampleSlots(run.cache, stream);
     run.last = hidden[0][length - 1];
     run.position = length;
 }
@@ -312,7 +235,7 @@ Segment drawImage(ReplyRun& run)
     const ModelConfig& config = run.model.config;
     const VocabLayout& vocab = config.vocab;
     const int grid2 = config.codec.grid * config.codec.grid;
-    ImageStreams streams(run);
+    ImageDecoder streams(run.net, vocab, run.model.device, run.cache, run.position, run.options.guidanceScale);
     std::vector<std::int64_t> codes;
     codes.reserve(static_cast<std::size_t>(grid2));
     const std::vector<TokenRange> imageRange{{vocab.imageBase, vocab.imageBase + vocab.imageCount}};
