@@ -12,6 +12,7 @@
 #include "model_loader.h"
 #include "network.h"
 #include "patch_dictionary.h"
+#include "weft/model.h"
 #include "weft/world/image_parser.h"
 #include "weft/world/random_scene.h"
 #include "weft/world/render.h"
@@ -232,6 +233,33 @@ private slots:
             if (p.key() == "codec.patches") p.value()[0][0] = 3.5f;
         saveNetwork(*net, m_config, path);
         QVERIFY_THROWS_EXCEPTION(ArgumentError, loadNetworkWeights(*loaded, path));
+    }
+
+    // A random model of a dictionary config counts its codebook from the pictures it is given,
+    // so it encodes and decodes exactly; without pictures it is refused, not written empty.
+    void initModelCountsTheDictionary()
+    {
+        QTemporaryDir dir;
+        const std::vector<std::string> corpus = {"a large red circle in the center on a blue stripes background",
+                                                 "a small green square at the top-left on a white background"};
+        const auto none = initModel(kDictConfig, dir.filePath("none").toStdString(), 1, corpus);
+        QVERIFY(!none);
+        QVERIFY2(none.error().message.find("patch_dictionary") != std::string::npos, none.error().message.c_str());
+        QVERIFY(!QFile::exists(dir.filePath("none/model.safetensors")));
+
+        const auto out = dir.filePath("model").toStdString();
+        const auto made = initModel(kDictConfig, out, 1, corpus, {},
+                                    [] { return renderScenes(1, WEFT_TEST_SANITIZED ? 3000 : 8000, world::Split::Train); });
+        QVERIFY2(made, made ? "" : made.error().message.c_str());
+        auto loaded = Model::load(out);
+        QVERIFY2(loaded, loaded ? "" : loaded.error().message.c_str());
+        for (const Image& image : renderScenes(21, 20, world::Split::Test)) {
+            const auto codes = loaded.value()->encodeImage(image);
+            QVERIFY(codes);
+            const auto back = loaded.value()->decodeImage(codes.value());
+            QVERIFY(back);
+            QCOMPARE(back.value().rgb, image.rgb);
+        }
     }
 
     void imageCellsCountFromBoi()

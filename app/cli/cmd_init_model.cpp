@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "codec_trainer.h"
 #include "commands.h"
 #include "weft/model.h"
 #include "weft/world/tasks.h"
@@ -16,13 +17,16 @@ struct InitArgs {
     std::string out;
     std::uint64_t seed = 1;
     std::size_t corpusSentences = 20000;
+    int dictionaryScenes = 20000;
 };
 
 int runInitModel(const InitArgs& a)
 {
     // The tokenizer is trained on Shapes World text, the language the model is trained on.
     const auto corpus = world::textCorpus(a.corpusSentences, a.seed);
-    auto done = initModel(a.config, a.out, a.seed, corpus);
+    // A patch-dictionary codec is counted from the same training scenes as `train --stage codec`.
+    auto pictures = [&a] { return train::dictionaryScenes(a.dictionaryScenes, a.seed); };
+    auto done = initModel(a.config, a.out, a.seed, corpus, {}, pictures);
     if (!done) {
         std::string message = done.error().message;
         for (char& c : message)
@@ -46,6 +50,10 @@ void registerInitModelCommand(CLI::App& app, CliContext& ctx)
     cmd->add_option("--corpus-sentences", a->corpusSentences, "Shapes World sentences for the tokenizer")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t(1), std::size_t(10000000)));
+    cmd->add_option("--dictionary-scenes", a->dictionaryScenes,
+                    "Shapes World scenes whose patches make a patch_dictionary codec (other codecs ignore it)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000));
     cmd->callback([&ctx, a] { ctx.exitCode = runInitModel(*a); });
 }
 

@@ -9,6 +9,8 @@
 #include "errors.h"
 #include "file_io.h"
 #include "model_loader.h"
+#include "network.h"
+#include "patch_dictionary.h"
 
 namespace weft {
 
@@ -84,8 +86,30 @@ Result<Image> Model::decodeImage(const std::vector<int>& codes) const
     });
 }
 
+namespace {
+
+// Without its codebook a patch-dictionary model cannot encode a single picture, so a random
+// model gets a real one: the dictionary is counted, not learned.
+void countDictionary(NetworkImpl& network, const ModelConfig& config,
+                     const std::function<std::vector<Image>()>& codecImages, const LogCallback& log)
+{
+    const auto images = codecImages ? codecImages() : std::vector<Image>{};
+    if (images.empty())
+        throw ArgumentError("init-model: a patch_dictionary codec needs pictures to count its patches, found none");
+    PatchDictionary dictionary(config.codec);
+    const int distinct = dictionary.build(images);
+    network.codec()->setDictionary(dictionary);
+    network.weightsChanged();
+    if (log)
+        log(LogLevel::Info, "patch dictionary: " + std::to_string(distinct) + " distinct patches in " +
+                                std::to_string(images.size()) + " pictures");
+}
+
+} // namespace
+
 Result<void> initModel(const std::string& configPath, const std::string& outDirectory, std::uint64_t seed,
-                       const std::vector<std::string>& tokenizerCorpus, const LogCallback& log)
+                       const std::vector<std::string>& tokenizerCorpus, const LogCallback& log,
+                       const std::function<std::vector<Image>()>& codecImages)
 {
     return guarded([&]() -> Result<void> {
         const ModelConfig config = ModelConfig::read(configPath);
@@ -109,6 +133,7 @@ Result<void> initModel(const std::string& configPath, const std::string& outDire
 
         torch::manual_seed(seed);
         Network network(config);
+        if (config.codec.kind == CodecKind::PatchDictionary) countDictionary(*network, config, codecImages, log);
         std::ostringstream card;
         card << "# " << config.name << " (random weights)\n\n"
              << "This model folder was written by `weft-cli init-model` with seed " << seed << ".\n"

@@ -356,13 +356,18 @@ std::string describe(const CodecEvalResult& r)
     return buf;
 }
 
+std::vector<Image> dictionaryScenes(int count, std::uint64_t seed)
+{
+    auto rng = stepRng(seed, 0, 1);
+    return renderBatch(rng, count, world::Split::Train, nullptr);
+}
+
 CodecEvalResult buildPatchDictionary(const CodecTrainOptions& o, const ModelConfig& config)
 {
     const auto started = std::chrono::steady_clock::now();
     ImageCodec codec(config.codec);
     PatchDictionary dictionary(config.codec);
-    auto rng = stepRng(o.seed, 0, 1);
-    const auto images = renderBatch(rng, o.dictionaryScenes, world::Split::Train, nullptr);
+    const auto images = dictionaryScenes(o.dictionaryScenes, o.seed);
     const int distinct = dictionary.build(images);
     codec->setDictionary(dictionary);
     saveCodecTensors(codec, runFile(o.runDir, kCodecFile));

@@ -5,8 +5,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "stage_options.h"
+#include "weft/media.h"
 
 namespace weft::train {
 
@@ -44,6 +46,10 @@ struct CodecEvalResult {
 
 /// One line with every figure of `r` (fractions as written, pixel errors per scene).
 std::string describe(const CodecEvalResult& r);
+
+/// The Split::Train pictures a patch dictionary is counted from: `count` scenes drawn from
+/// `seed` exactly as the codec stage draws them (same seed and count, same dictionary).
+std::vector<Image> dictionaryScenes(int count, std::uint64_t seed);
 
 /// A patch-dictionary config (codec.kind): builds the dictionary from dictionaryScenes
 /// rendered training scenes (seconds, no gradient), writes runDir/codec.safetensors and

@@ -83,8 +83,13 @@ private:
 /// model.safetensors (every tensor of the tensor table, seeded), tokenizer.model (a
 /// sentencepiece model trained on `tokenizerCorpus`, e.g. Shapes World captions) and a
 /// MODEL_CARD.md saying the weights are random. Deterministic for a seed and corpus.
-/// Fails with Format for a bad config, Io for unwritable output.
+/// A `patch_dictionary` codec has no weights to draw: its codebook is counted from the
+/// pictures `codecImages` returns (called only for that kind; e.g. rendered Shapes World
+/// scenes), so the random model still encodes and decodes pictures exactly.
+/// Fails with Format for a bad config, Io for unwritable output, Argument for a
+/// patch-dictionary config without `codecImages` or with no pictures.
 Result<void> initModel(const std::string& configPath, const std::string& outDirectory, std::uint64_t seed,
-                       const std::vector<std::string>& tokenizerCorpus, const LogCallback& log = {});
+                       const std::vector<std::string>& tokenizerCorpus, const LogCallback& log = {},
+                       const std::function<std::vector<Image>()>& codecImages = {});
 
 } // namespace weft
