@@ -132,8 +132,8 @@ private slots:
         blue.cells[4].color = world::Color::Blue;
         const auto cr = m_dictionary.encode(world::render(red));
         const auto cb = m_dictionary.encode(world::render(blue));
-        const auto masks = m_dictionary.maskIds();
         const auto colors = m_dictionary.colorIds();
+        const auto masks = m_dictionary.maskIds(colors);
         const auto at = [](const std::vector<int>& v, int i) { return v[static_cast<std::size_t>(i)]; };
         QVERIFY(at(cr, 27) != at(cb, 27));
         QCOMPARE(at(masks, at(cr, 27)), at(masks, at(cb, 27)));
@@ -301,8 +301,8 @@ private slots:
         }
         const auto& v = m_config.vocab;
         const int code = 17;
-        const auto masks = m_dictionary.maskIds();
         const auto colors = m_dictionary.colorIds();
+        const auto masks = m_dictionary.maskIds(colors);
         auto hidden = torch::randn({m_config.transformer.dModel});
         const auto logits = net->logits(hidden);
         const auto row = p["output.weight"][v.imageBase + code] + p["image_codes.out_mask"][masks[code]] +

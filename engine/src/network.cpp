@@ -85,8 +85,8 @@ void NetworkImpl::weightsChanged()
     if (!m_codeMask.defined()) return;
     const PatchDictionary* dictionary = m_codec->dictionary();
     // Factored codes need a dictionary (the config parser enforces it).
-    const auto masks = dictionary->maskIds();
     const auto colors = dictionary->colorIds();
+    const auto masks = dictionary->maskIds(colors);
     const auto dev = device();
     m_codeMask = torch::tensor(std::vector<int64_t>(masks.begin(), masks.end()), torch::kLong).to(dev);
     m_codeColor = torch::tensor(std::vector<int64_t>(colors.begin(), colors.end()), torch::kLong).to(dev);

@@ -84,20 +84,27 @@ std::vector<bool> PatchDictionary::backgroundColors(const std::vector<std::uint8
     return background;
 }
 
+// The lookup key of an entry: its kind byte, then its pixels (palette index or transparent).
+std::string PatchDictionary::entryKey(EntryKind kind, const std::uint8_t* pixels) const
+{
+    std::string key(static_cast<std::size_t>(m_patchArea) + 1, '\0');
+    key[0] = static_cast<char>(kind);
+    std::copy(pixels, pixels + m_patchArea, key.begin() + 1);
+    return key;
+}
+
 std::string PatchDictionary::patchKey(const std::vector<std::uint8_t>& idx, int px, int py,
                                       const std::vector<bool>& background) const
 {
     const int s = m_config.imageSize;
     const bool margin = isMarginPatch(px, py);
-    std::string key(static_cast<std::size_t>(m_patchArea) + 1, '\0');
-    key[0] = static_cast<char>(margin ? EntryKind::Margin : EntryKind::Inner);
+    std::vector<std::uint8_t> patch(static_cast<std::size_t>(m_patchArea));
     for (int y = 0; y < m_patch; ++y)
         for (int x = 0; x < m_patch; ++x) {
             const std::uint8_t v = idx[static_cast<std::size_t>(py * m_patch + y) * s + px * m_patch + x];
-            key[static_cast<std::size_t>(1 + y * m_patch + x)] =
-                static_cast<char>(!margin && background[v] ? kTransparent : v);
+            patch[static_cast<std::size_t>(y * m_patch + x)] = !margin && background[v] ? kTransparent : v;
         }
-    return key;
+    return entryKey(margin ? EntryKind::Margin : EntryKind::Inner, patch.data());
 }
 
 int PatchDictionary::build(const std::vector<Image>& images)
@@ -149,10 +156,8 @@ void PatchDictionary::rebuildIndex()
     m_index.clear();
     for (int c = 0; c < size(); ++c) {
         if (m_kinds[static_cast<std::size_t>(c)] == EntryKind::Unused) continue;
-        std::string key(static_cast<std::size_t>(m_patchArea) + 1, '\0');
-        key[0] = static_cast<char>(m_kinds[static_cast<std::size_t>(c)]);
-        std::copy(pixels(c), pixels(c) + m_patchArea, key.begin() + 1);
-        m_index.emplace(std::move(key), c); // the first (most frequent) of equal entries wins
+        // The first (most frequent) of equal entries wins.
+        m_index.emplace(entryKey(m_kinds[static_cast<std::size_t>(c)], pixels(c)), c);
     }
 }
 
@@ -269,9 +274,8 @@ std::vector<int> PatchDictionary::colorIds() const
     return ids;
 }
 
-std::vector<int> PatchDictionary::maskIds() const
+std::vector<int> PatchDictionary::maskIds(const std::vector<int>& colors) const
 {
-    const auto colors = colorIds();
     std::map<std::string, int> masks;
     std::vector<int> ids(static_cast<std::size_t>(size()), 0);
     for (int c = 0; c < size(); ++c) {

@@ -61,9 +61,9 @@ public:
     /// frequent drawn index, ties to the lower; paletteSize for an entry that draws nothing
     /// or is unused) and its mask id (entries with the same kind and drawn-pixel set share
     /// one; margin masks are the pixels other than the colour). Mask ids are dense, in order
-    /// of first appearance, < size().
+    /// of first appearance, < size(). maskIds takes the colorIds() it depends on.
     std::vector<int> colorIds() const;
-    std::vector<int> maskIds() const;
+    std::vector<int> maskIds(const std::vector<int>& colors) const;
 
     /// Nearest palette index of every pixel of an imageSize x imageSize image.
     std::vector<std::uint8_t> paletteIndices(const Image& image) const;
@@ -72,6 +72,7 @@ private:
     bool isMarginPatch(int px, int py) const;
     std::string patchKey(const std::vector<std::uint8_t>& idx, int px, int py, const std::vector<bool>& background) const;
     std::vector<bool> backgroundColors(const std::vector<std::uint8_t>& idx) const;
+    std::string entryKey(EntryKind kind, const std::uint8_t* pixels) const;
     int nearest(const std::string& key) const;
     void rebuildIndex();
 
