@@ -307,14 +307,26 @@ torch::Tensor NetworkImpl::imageKeys(const torch::Tensor& codes)
     if (codes.dim() != 2)
         throw ShapeError("network: expected image codes [B, N], found " + shapeText(codes));
     const auto& v = m_config.vocab;
+    const int64_t b = codes.size(0), n = codes.size(1);
     if (codes.numel() > 0) {
         const auto lo = codes.min().item<int64_t>(), hi = codes.max().item<int64_t>();
         if (lo < 0 || hi >= v.imageCount)
             throw ArgumentError("network: expected image codes in [0, " + std::to_string(v.imageCount) + "), found " +
                                 std::to_string(lo) + ".." + std::to_string(hi));
     }
-    auto emb = m_tokEmbeddings->forward(codes.to(device(), torch::kLong) + v.imageBase).mean(1);
-    return torch::nn::functional::normalize(m_retrievalImage->forward(emb),
+    // Each image runs alone as bos boi codes eoi: a key then depends on what is drawn and
+    // nowhere else, and a gallery image gets the same key as one in the conversation. The
+    // codes' contextual states know which object a patch belongs to (a red circle's quarter
+    // next to its other quarters), which a bag of code embeddings cannot tell.
+    const auto opts = torch::TensorOptions().dtype(torch::kLong).device(device());
+    auto ids = torch::cat({torch::full({b, 2}, v.bos, opts), codes.to(opts) + v.imageBase, torch::full({b, 1}, v.eoi, opts)}, 1);
+    ids.select(1, 1).fill_(v.boi);
+    const int64_t t = ids.size(1);
+    auto positions = torch::arange(t, opts).unsqueeze(0).expand({b, t}).contiguous();
+    auto mask = torch::ones({t, t}, torch::TensorOptions().dtype(torch::kBool).device(device())).tril().view({1, 1, t, t});
+    auto hidden = forwardHidden(ids, positions, mask.expand({b, 1, t, t}));
+    auto pooled = hidden.narrow(1, 2, n).mean(1);
+    return torch::nn::functional::normalize(m_retrievalImage->forward(pooled),
                                             torch::nn::functional::NormalizeFuncOptions().p(2).dim(-1));
 }
 

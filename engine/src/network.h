@@ -66,8 +66,10 @@ public:
     torch::Tensor imageCells(const torch::Tensor& ids, const torch::Tensor& tokenValid, KvCache* cache) const;
     /// Retrieval query embedding: hidden [..., d] -> L2-normalised [..., e].
     torch::Tensor retrievalQuery(const torch::Tensor& hidden);
-    /// Retrieval key of images given as codes [B, N] (code indices 0..C-1): the mean of their
-    /// token embeddings through retrieval.image, L2-normalised -> [B, e].
+    /// Retrieval key of images given as codes [B, N] (code indices 0..C-1): each image runs
+    /// alone through the transformer as `bos boi codes eoi`; the mean of the final hidden
+    /// states at its codes goes through retrieval.image, L2-normalised -> [B, e]. Throws
+    /// ArgumentError for codes out of range.
     torch::Tensor imageKeys(const torch::Tensor& codes);
     /// retrieval.logit_scale (log of the contrastive temperature's inverse), shape [1].
     const torch::Tensor& retrievalLogitScale() const noexcept { return m_logitScale; }

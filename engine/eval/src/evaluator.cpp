@@ -53,15 +53,18 @@ const Image* producedImage(const world::TaskCase& c, const Message& reply)
 }
 
 // Cases are grouped per variant where the spec asks for it: edit kinds, in-context k and
-// compositions.
-std::string subgroup(const world::TaskCase& c)
+// compositions; seen in-context cases also per transformation, to tell which ones are read.
+std::vector<std::string> subgroups(const world::TaskCase& c)
 {
     switch (c.kind) {
     case TaskKind::Edit:
     case TaskKind::WhatChanged:
-    case TaskKind::MultiTurn: return c.variant;
-    case TaskKind::InContext: return c.variant == "composition" ? "composition" : "k=" + std::to_string(c.examples);
-    case TaskKind::SoundAtmosphere: return c.variant; // per sound kind: is one kind never heard?
+    case TaskKind::MultiTurn: return {c.variant};
+    case TaskKind::InContext:
+        if (c.variant == "composition")
+            return {"composition"};
+        return {"k=" + std::to_string(c.examples), c.variant};
+    case TaskKind::SoundAtmosphere: return {c.variant}; // per sound kind: is one kind never heard?
     default: return {};
     }
 }
@@ -215,7 +218,7 @@ Metrics runCase(const std::shared_ptr<const Model>& model, const world::TaskCase
 }
 
 // Runs `cases` with example compression `compress` and sums the metrics per group ("all"
-// and each case's subgroup). The first `sheetCases` cases add a row to `sheetRows`.
+// and each of the case's subgroups). The first `sheetCases` cases add a row to `sheetRows`.
 std::map<std::string, Metrics> runCases(const std::shared_ptr<const Model>& model,
                                         const std::vector<world::TaskCase>& cases, const EvalOptions& options,
                                         bool compress, int sheetCases, std::vector<std::vector<Image>>& sheetRows)
@@ -228,7 +231,7 @@ std::map<std::string, Metrics> runCases(const std::shared_ptr<const Model>& mode
         Message produced;
         const Metrics m = runCase(model, c, reply, options, produced);
         groups["all"].add(m);
-        if (const std::string g = subgroup(c); !g.empty())
+        for (const std::string& g : subgroups(c))
             groups[g].add(m);
         if (sheetCount < sheetCases) {
             ++sheetCount;
