@@ -15,6 +15,7 @@
 #include "errors.h"
 #include "model_config.h"
 #include "lm_trainer.h"
+#include "loss_weights.h"
 #include "loss_plot.h"
 #include "tokenizer_stage.h"
 #include "train_log.h"
@@ -66,6 +67,20 @@ weft::train::LmTrainOptions preparedLmRun(const std::string& run)
     l.seed = 3;
     l.batch = 2;
     return l;
+}
+
+// A hand-made stream of three images of four codes each (starts 2, 8, 14) and an answer
+// image (start 20); the answer's codes and eos are targets.
+weft::TokenStream fourImageStream()
+{
+    weft::TokenStream s;
+    s.ids.assign(26, 0);
+    s.positions.resize(26);
+    s.lossMask.assign(26, 0);
+    s.exampleGroup.assign(26, -1);
+    s.imageStarts = {2, 8, 14, 20};
+    for (int t = 20; t < 26; ++t) s.lossMask[static_cast<std::size_t>(t)] = 1;
+    return s;
 }
 
 } // namespace
@@ -162,6 +177,36 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::exception, weft::train::trainCodec(o));
     }
 
+    // Example pairs' after images become targets; the changed-code weight lands only on target
+    // codes that differ from the image before them, and the batch carries it as a float.
+    void lossWeightsMarkExamplesAndChangedCodes()
+    {
+        weft::Message user;
+        user.role = weft::Role::User;
+        for (int i = 0; i < 3; ++i) user.segments.push_back(weft::Segment::makeImage(weft::Image{}));
+        auto s = fourImageStream();
+        weft::train::markExampleTargets(s, {user}, 4);
+        for (int t = 0; t < 26; ++t) {
+            const bool afterImage = t >= 8 && t <= 12; // its four codes and the eoi
+            QCOMPARE(int(s.lossMask[static_cast<std::size_t>(t)]), afterImage || t >= 20 ? 1 : 0);
+        }
+
+        const std::vector<std::vector<int>> codes{{1, 2, 3, 4}, {1, 9, 3, 4}, {5, 5, 5, 5}, {5, 6, 5, 7}};
+        weft::train::weightChangedCodes(s, codes, 5);
+        const std::vector<int> expected{0, 0, 0, 0, 0, 0, 0, 0, 1, 5, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 5, 1, 5, 1, 1};
+        for (int t = 0; t < 26; ++t)
+            QCOMPARE(int(s.lossMask[static_cast<std::size_t>(t)]), expected[static_cast<std::size_t>(t)]);
+        // The query (third image) is no target: nothing there changes although it differs.
+        const auto batch = weft::batchStreams({s}, 0);
+        QCOMPARE(batch.lossMask[0][21].item<float>(), 5.0f);
+        QCOMPARE(batch.lossMask[0][20].item<float>(), 1.0f);
+
+        // Fewer code lists than images (an unconditional stream): no out-of-range access.
+        auto unconditional = fourImageStream();
+        weft::train::weightChangedCodes(unconditional, {{1, 2, 3, 4}}, 5);
+        QCOMPARE(int(unconditional.lossMask[21]), 1);
+    }
+
     void languageModelStageTrainsAndExports()
     {
         QTemporaryDir dir;
@@ -170,7 +215,8 @@ private slots:
         l.steps = 3;
         l.checkpointEvery = 2;
         l.threads = 1;
-        l.tasks = "generate,describe,retrieval";
+        l.tasks = "generate,describe,retrieval,edit";
+        l.changedWeight = 4;
         weft::train::trainLanguageModel(l);
         QVERIFY(fs::exists(run + "/lm.ckpt"));
         const auto out = run + "/model";
@@ -192,9 +238,12 @@ private slots:
         QVERIFY2(reply.ok(), reply.ok() ? "" : reply.error().message.c_str());
         QVERIFY(reply.value().role == weft::Role::Assistant);
 
-        // Unknown task names are refused before any work.
+        // Unknown task names and weights outside 1..255 are refused before any work.
         l.tasks = "juggling";
         QVERIFY_THROWS_EXCEPTION(std::exception, weft::train::trainLanguageModel(l));
+        l.tasks = "edit";
+        l.changedWeight = 0;
+        QVERIFY_THROWS_EXCEPTION(weft::ArgumentError, weft::train::trainLanguageModel(l));
     }
 
     // A paused and resumed transformer run ends with the weights of an uninterrupted one (the

@@ -44,6 +44,7 @@ struct TrainArgs {
     int lmBatch = 16;
     int lmTokens = 3072;
     bool exampleLoss = false;
+    int changedWeight = 1;
     int dictionaryScenes = 20000;
     int threads = 0;
     int corpusSentences = 20000;
@@ -111,6 +112,7 @@ int runTrain(const TrainArgs& a)
         l.batch = a.lmBatch;
         l.tokenBudget = a.lmTokens;
         l.exampleLoss = a.exampleLoss;
+        l.changedWeight = a.changedWeight;
         l.maxSeconds = a.lmMinutes * 60.0;
         l.threads = a.threads;
         l.tasks = a.tasks;
@@ -153,6 +155,9 @@ void registerTrainCommand(CLI::App& app, CliContext& ctx)
     cmd->add_option("--lm-tokens", args->lmTokens, "tokens per transformer step, padding included");
     cmd->add_flag("--example-loss", args->exampleLoss,
                   "also train on the after images of in-context example pairs");
+    cmd->add_option("--changed-weight", args->changedWeight,
+                    "loss weight of the image codes an answer changes (against the image before it)")
+        ->check(CLI::Range(1, 255));
     cmd->add_option("--dictionary-scenes", args->dictionaryScenes,
                     "patch dictionary: training scenes whose patches are counted");
     cmd->add_option("--lm-init", args->lmInit,

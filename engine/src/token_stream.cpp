@@ -200,7 +200,7 @@ StreamBatch batchStreams(const std::vector<TokenStream>& streams, int padId)
         const TokenStream& s = streams[static_cast<std::size_t>(r)];
         for (int i = 0; i < s.size(); ++i) {
             ids[r][i] = s.ids[static_cast<std::size_t>(i)];
-            loss[r][i] = s.lossMask[static_cast<std::size_t>(i)] ? 1.0f : 0.0f;
+            loss[r][i] = static_cast<float>(s.lossMask[static_cast<std::size_t>(i)]);
             valid[r][i] = true;
         }
         if (s.size() > 0) batch.mask[r][0].narrow(0, 0, s.size()).narrow(1, 0, s.size()).copy_(attentionMask(s));

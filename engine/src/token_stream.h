@@ -29,8 +29,9 @@ namespace weft {
 struct TokenStream {
     std::vector<int> ids;                ///< token ids
     std::vector<int> positions;          ///< rotary position of each token (0..T-1)
-    /// 1 where ids[t] is a training target (predicted from tokens < t): the answer's tokens
-    /// including its final eos; 0 elsewhere.
+    /// Loss weight of ids[t] as a training target (predicted from tokens < t): 1 on the
+    /// answer's tokens including its final eos, 0 elsewhere; a trainer may raise it (up to
+    /// 255) on tokens it wants learned harder.
     std::vector<std::uint8_t> lossMask;
     /// Per token: the example pair whose raw tokens it belongs to, or -1.
     std::vector<int> exampleGroup;
@@ -88,7 +89,7 @@ struct StreamBatch {
     torch::Tensor ids;        ///< [B, T] long
     torch::Tensor positions;  ///< [B, T] long
     torch::Tensor mask;       ///< [B, 1, T, T] bool
-    torch::Tensor lossMask;   ///< [B, T] float (0/1)
+    torch::Tensor lossMask;   ///< [B, T] float: each stream's loss weights, 0 on padding
     torch::Tensor valid;      ///< [B, T] bool, false on padding
     std::vector<AudioInput> audio; ///< every stream's audio clips, row = stream index
 };

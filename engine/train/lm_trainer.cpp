@@ -10,6 +10,7 @@
 
 #include "audio_features.h"
 #include "errors.h"
+#include "loss_weights.h"
 #include "file_io.h"
 #include "model_config.h"
 #include "model_loader.h"
@@ -126,23 +127,6 @@ void warmStart(NetworkImpl& net, const std::string& modelDir, const LogCallback&
                      (fresh.empty() ? "none" : fresh));
 }
 
-// Loss on the after image of every example pair too: each pair is a (before, after) case of
-// the same transformation, so a k = 3 prompt also teaches k = 1 and k = 2 at no extra compute.
-void markExampleTargets(TokenStream& stream, const std::vector<Message>& messages, int codesPerImage)
-{
-    std::size_t image = 0;
-    for (const Message& m : messages) {
-        const int pairs = examplePairCount(m);
-        for (int p = 0; p < pairs && image + 2 * p + 1 < stream.imageStarts.size(); ++p) {
-            const int start = stream.imageStarts[image + 2 * static_cast<std::size_t>(p) + 1];
-            // The codes and the closing eoi; the opening boi is given by the format.
-            for (int t = start; t <= start + codesPerImage && t < stream.size(); ++t)
-                stream.lossMask[static_cast<std::size_t>(t)] = 1;
-        }
-        image += static_cast<std::size_t>(imageCount(m));
-    }
-}
-
 // Floating-point operations of one training step (forward and backward, the usual 3x of the
 // forward) on a padded batch [rows, length]: the matrix products of every layer and of the
 // output projection (2 per weight and token), and the attention scores and mixing (4 per
@@ -208,6 +192,8 @@ Example makeExample(const LmContext& ctx, world::TaskKind kind, bool compress, s
     ex.stream = buildStream(messages, &task.answer, ctx.tokenizer, ctx.config, encode, compress, audio);
     if (ctx.options.exampleLoss)
         markExampleTargets(ex.stream, messages, ctx.config.codec.grid * ctx.config.codec.grid);
+    if (ctx.options.changedWeight > 1)
+        weightChangedCodes(ex.stream, ex.imageCodes, ctx.options.changedWeight);
     ex.retrievedIndex = task.expectedRetrievedIndex;
     return ex;
 }
@@ -382,6 +368,8 @@ std::vector<torch::Tensor> freezeCodec(NetworkImpl& net)
 
 void trainLanguageModel(const LmTrainOptions& o)
 {
+    if (o.changedWeight < 1 || o.changedWeight > 255)
+        throw ArgumentError("lm: expected a changed-code loss weight in 1..255, found " + std::to_string(o.changedWeight));
     setTrainingThreads(o.threads);
     const auto config = ModelConfig::read(o.configPath);
     const auto tokenizer = Tokenizer::load(runFile(o.runDir, kTokenizerModelFile), config.vocab);

@@ -18,6 +18,10 @@ struct LmTrainOptions : StageOptions {
     int tokenBudget = 3072;      ///< tokens per step, padding included (caps the batch of long tasks)
     /// Loss also on the after images of in-context example pairs (not only the answer).
     bool exampleLoss = false;
+    /// Loss weight (1..255) of an image target's codes that differ from the image before it in
+    /// the stream (the edit's source, the in-context query, an example's before image): the
+    /// few codes a transformation changes, against the many it copies. 1 = plain loss.
+    int changedWeight = 1;
     std::string tasks = "all";   ///< comma-separated names/numbers of the mixture
     /// Warm start: a model folder whose transformer tensors of the same name and shape seed
     /// the network before step 0 (ignored when resuming from a checkpoint). Tensors it lacks
