@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "errors.h"
+#include "palette_indices.h"
 
 namespace weft {
 
@@ -192,11 +193,15 @@ torch::Tensor ImageCodecImpl::pixelsToTensor(const std::vector<Image>& images) c
     return out.to(m_paletteRgb.device()).to(torch::kFloat);
 }
 
-torch::Tensor ImageCodecImpl::nearestPalette(const torch::Tensor& pixels) const
+torch::Tensor ImageCodecImpl::paletteTensor(const std::vector<Image>& images) const
 {
-    // Squared distance to every palette colour; small enough ([B,S,S,P]) to do in one shot.
-    auto diff = pixels.unsqueeze(-2) - m_paletteRgb;
-    return diff.pow(2).sum(-1).argmin(-1);
+    const int s = m_config.imageSize;
+    auto out = torch::empty({static_cast<int64_t>(images.size()), s, s}, torch::kUInt8);
+    for (std::size_t i = 0; i < images.size(); ++i) {
+        const auto idx = paletteIndices(images[i], m_config.palette, s);
+        std::memcpy(out[static_cast<int64_t>(i)].data_ptr<uint8_t>(), idx.data(), idx.size());
+    }
+    return out.to(m_paletteRgb.device()).to(torch::kLong);
 }
 
 torch::Tensor ImageCodecImpl::patchify(const torch::Tensor& perPixel) const
@@ -218,10 +223,9 @@ torch::Tensor ImageCodecImpl::patchify(const torch::Tensor& perPixel) const
 
 torch::Tensor ImageCodecImpl::pixelInput(const std::vector<Image>& images) const
 {
-    auto pixels = pixelsToTensor(images);
     if (m_config.palette.empty())
-        return patchify(pixels / 255.0).flatten(2);
-    auto idx = nearestPalette(pixels);
+        return patchify(pixelsToTensor(images) / 255.0).flatten(2);
+    auto idx = paletteTensor(images);
     const auto paletteSize = static_cast<int64_t>(m_config.palette.size());
     auto onehot = torch::one_hot(idx, paletteSize).to(torch::kFloat);
     if (m_config.marginBackground)
@@ -255,7 +259,7 @@ torch::Tensor ImageCodecImpl::paletteTargets(const std::vector<Image>& images) c
 {
     if (m_config.palette.empty())
         throw ArgumentError("codec: palette targets requested but the config declares no palette");
-    return patchify(nearestPalette(pixelsToTensor(images)));
+    return patchify(paletteTensor(images));
 }
 
 torch::Tensor ImageCodecImpl::encodeLatent(const torch::Tensor& input)

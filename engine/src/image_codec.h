@@ -97,7 +97,7 @@ public:
 
 private:
     torch::Tensor pixelsToTensor(const std::vector<Image>& images) const; // [B,S,S,3] float 0..255
-    torch::Tensor nearestPalette(const torch::Tensor& pixels) const;      // [B,S,S] long
+    torch::Tensor paletteTensor(const std::vector<Image>& images) const;  // [B,S,S] long palette indices
     torch::Tensor patchify(const torch::Tensor& perPixel) const;          // [B,S,S,...] -> [B,N,p*p,...]
     // [B,S,S] 1.0 where a pixel inside the ring of margin patches has a background colour.
     torch::Tensor innerBackground(const torch::Tensor& idx, const torch::Tensor& onehot) const;

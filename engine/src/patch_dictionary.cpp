@@ -4,6 +4,7 @@
 #include <map>
 
 #include "errors.h"
+#include "palette_indices.h"
 
 namespace weft {
 namespace {
@@ -32,34 +33,6 @@ bool PatchDictionary::isMarginPatch(int px, int py) const
 {
     const int last = m_config.grid - 1;
     return px == 0 || py == 0 || px == last || py == last;
-}
-
-std::vector<std::uint8_t> PatchDictionary::paletteIndices(const Image& image) const
-{
-    const int s = m_config.imageSize;
-    if (image.empty() || image.rgb.size() != static_cast<std::size_t>(image.width) * image.height * 3)
-        throw ArgumentError("patch dictionary: expected an image with pixels, found none or a wrong buffer size");
-    const Image resized = (image.width == s && image.height == s) ? image : resizeArea(image, s, s);
-    std::vector<std::uint8_t> idx(static_cast<std::size_t>(s) * s);
-    const auto& pal = m_config.palette;
-    for (std::size_t i = 0; i < idx.size(); ++i) {
-        const std::uint8_t* p = &resized.rgb[i * 3];
-        int best = 0;
-        long bestDistance = -1;
-        for (std::size_t c = 0; c < pal.size(); ++c) {
-            long d = 0;
-            for (int k = 0; k < 3; ++k) {
-                const long diff = static_cast<long>(p[k]) - pal[c][static_cast<std::size_t>(k)];
-                d += diff * diff;
-            }
-            if (bestDistance < 0 || d < bestDistance) {
-                bestDistance = d;
-                best = static_cast<int>(c);
-            }
-        }
-        idx[i] = static_cast<std::uint8_t>(best);
-    }
-    return idx;
 }
 
 std::vector<bool> PatchDictionary::backgroundColors(const std::vector<std::uint8_t>& idx) const
@@ -112,7 +85,7 @@ int PatchDictionary::build(const std::vector<Image>& images)
     std::map<std::string, long> counts;
     const int g = m_config.grid;
     for (const Image& image : images) {
-        const auto idx = paletteIndices(image);
+        const auto idx = paletteIndices(image, m_config.palette, m_config.imageSize);
         const auto background = backgroundColors(idx);
         for (int py = 0; py < g; ++py)
             for (int px = 0; px < g; ++px) ++counts[patchKey(idx, px, py, background)];
@@ -189,7 +162,7 @@ int PatchDictionary::nearest(const std::string& key) const
 
 std::vector<int> PatchDictionary::encode(const Image& image) const
 {
-    const auto idx = paletteIndices(image);
+    const auto idx = paletteIndices(image, m_config.palette, m_config.imageSize);
     const auto background = backgroundColors(idx);
     const int g = m_config.grid;
     std::vector<int> codes;

@@ -65,9 +65,6 @@ public:
     std::vector<int> colorIds() const;
     std::vector<int> maskIds(const std::vector<int>& colors) const;
 
-    /// Nearest palette index of every pixel of an imageSize x imageSize image.
-    std::vector<std::uint8_t> paletteIndices(const Image& image) const;
-
 private:
     bool isMarginPatch(int px, int py) const;
     std::string patchKey(const std::vector<std::uint8_t>& idx, int px, int py, const std::vector<bool>& background) const;
