@@ -7,6 +7,12 @@
 #   bash scripts/sweep.sh                       # the default grid below
 #   STEPS=600 TASKS=generate,edit bash scripts/sweep.sh
 #
+# A lever on the shipped weights (extra flags after the sizes; COLUMNS picks the table's
+# task:metric columns from eval.json):
+#   STEPS=300 TASKS=in-context EVAL_TASKS=9 COLUMNS=in-context:scene_exact,in-context:attribute_accuracy \
+#     bash scripts/sweep.sh "plain 256 4 4 688 --lm-init resources/models/weft-tiny --example-loss" \
+#                           "changed8 256 4 4 688 --lm-init resources/models/weft-tiny --example-loss --changed-weight 8"
+#
 # Needs a built weft-cli (scripts/build.sh). Writes runs/sweep/<name>/ and runs/sweep/table.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +23,7 @@ TOKENS=${TOKENS:-4096}
 TASKS=${TASKS:-generate,edit,describe}
 EVAL_TASKS=${EVAL_TASKS:-1,2,5}
 EVAL_N=${EVAL_N:-50}
+COLUMNS=${COLUMNS:-generate:scene_exact,generate:attribute_accuracy,describe:text_exact,edit:scene_exact,edit:preservation}
 SEED=${SEED:-11}
 THREADS=${THREADS:-2}
 BASE=resources/models/configs/weft-tiny.json
@@ -70,14 +77,13 @@ for v in "${VARIANTS[@]}"; do
     read -r name _ <<< "$v"
     "$CLI" info --model "$OUT/$name/model" | awk '/^parameters:/ {print $2}' > "$OUT/$name/params.txt"
 done
-python3 - "$OUT" "${VARIANTS[@]}" <<'EOF' | tee "$OUT/table.md"
+python3 - "$OUT" "$COLUMNS" "${VARIANTS[@]}" <<'EOF' | tee "$OUT/table.md"
 import json, os, re, sys
 out = sys.argv[1]
-cols = [("generate", "scene_exact"), ("generate", "attribute_accuracy"), ("describe", "text_exact"),
-        ("edit", "scene_exact"), ("edit", "preservation")]
+cols = [tuple(c.split(":")) for c in sys.argv[2].split(",")]
 print("| variant | parameters | wall s | tokens/s (last window) | " + " | ".join(f"{t} {k.replace('_', ' ')}" for t, k in cols) + " |")
 print("|---" * (4 + len(cols)) + "|")
-for v in sys.argv[2:]:
+for v in sys.argv[3:]:
     name = v.split()[0]
     run = os.path.join(out, name)
     log = open(os.path.join(run, "lm.out")).read()
