@@ -160,7 +160,7 @@ struct LmContext {
 // Speaker and loudness variety for the audio encoder: eight training voices are few, and the
 // spoken-request eval uses a voice never heard. Shifting the log-mel spectrum along its bins
 // stands in for a different vocal-tract length; an offset, for a different level
-// (features are log10(mel) / 4, so 0.075 is 6 dB). Half the clips stay as they are.
+// (features are log10(mel power) / 4, so 0.075 is 3 dB). Half the clips stay as they are.
 torch::Tensor augmentMel(const torch::Tensor& mel, std::mt19937_64& rng)
 {
     if (!world::chance(rng, 1, 2))
