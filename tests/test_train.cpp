@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audio_augment.h"
 #include "codec_trainer.h"
 #include "errors.h"
 #include "model_config.h"
@@ -205,6 +206,35 @@ private slots:
         auto unconditional = fourImageStream();
         weft::train::weightChangedCodes(unconditional, {{1, 2, 3, 4}}, 5);
         QCOMPARE(int(unconditional.lossMask[21]), 1);
+    }
+
+    // Half the clips pass unchanged; the rest are one feature map shifted along the bins by at
+    // most kMelShiftBins (edges repeated) plus one level within kMelLevelOffset; a seed
+    // gives the same clips again.
+    void audioAugmentShiftsAndOffsets()
+    {
+        const auto mel = torch::arange(40, torch::kFloat).repeat({5, 1}); // bin b holds b
+        std::mt19937_64 rng(7), again(7);
+        int unchanged = 0, changed = 0;
+        for (int i = 0; i < 200; ++i) {
+            const auto out = weft::train::augmentMel(mel, rng);
+            QVERIFY(torch::equal(out, weft::train::augmentMel(mel, again)));
+            QCOMPARE(out.sizes(), mel.sizes());
+            if (torch::equal(out, mel)) {
+                ++unchanged;
+                continue;
+            }
+            ++changed;
+            // Interior bins moved by one whole shift; every frame got the same level.
+            const double level = out[0][20].item<double>() - 20.0;
+            const double shift = std::round(-level);
+            const double offset = out[0][20].item<double>() - (20.0 - shift);
+            QVERIFY(std::abs(offset) <= weft::train::kMelLevelOffset + 1e-6);
+            QVERIFY(std::abs(shift) <= weft::train::kMelShiftBins);
+            QVERIFY(torch::allclose(out[4], out[0]));
+            QVERIFY(torch::allclose(out[0].narrow(0, 10, 20) - (torch::arange(10, 30, torch::kFloat) - shift), torch::full({20}, offset), 1e-5, 1e-5));
+        }
+        QVERIFY2(unchanged > 60 && changed > 60, qPrintable(QStringLiteral("%1 unchanged, %2 changed").arg(unchanged).arg(changed)));
     }
 
     void languageModelStageTrainsAndExports()

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "audio_augment.h"
 #include "audio_features.h"
 #include "errors.h"
 #include "loss_weights.h"
@@ -36,8 +37,6 @@ constexpr std::uint64_t kMaxCardBytes = 1ULL << 20;
 constexpr std::uint64_t kMaxTokenizerBytes = 16ULL << 20;
 constexpr int kConditionDropPercent = 10;
 constexpr double kRetrievalWeight = 0.5;
-constexpr int kMelShiftBins = 3;
-constexpr double kMelGainOffset = 0.1;
 
 struct MixtureEntry {
     world::TaskKind kind;
@@ -156,21 +155,6 @@ struct LmContext {
     const world::TaskOptions& taskOptions;
     AudioFeatureFunction audioFeatures;
 };
-
-// Speaker and loudness variety for the audio encoder: eight training voices are few, and the
-// spoken-request eval uses a voice never heard. Shifting the log-mel spectrum along its bins
-// stands in for a different vocal-tract length; an offset, for a different level
-// (features are log10(mel power) / 4, so 0.075 is 3 dB). Half the clips stay as they are.
-torch::Tensor augmentMel(const torch::Tensor& mel, std::mt19937_64& rng)
-{
-    if (!world::chance(rng, 1, 2))
-        return mel;
-    const int64_t bins = mel.size(1);
-    const int shift = world::uniformInt(rng, -kMelShiftBins, kMelShiftBins);
-    const double gain = (world::uniformInt(rng, -100, 100) / 100.0) * kMelGainOffset;
-    auto source = (torch::arange(bins, torch::kLong) - shift).clamp(0, bins - 1).to(mel.device());
-    return mel.index_select(1, source) + gain;
-}
 
 // One task case of `kind` as a training stream (with condition dropout on image answers).
 Example makeExample(const LmContext& ctx, world::TaskKind kind, bool compress, std::mt19937_64& rng)
