@@ -1141,6 +1141,7 @@ void GuiTest::examplePairsStayPairs()
     QVERIFY(waitForReply());
     // A new branch of the question, still a pair, with the new after image; saved that way.
     const auto& tree = controller.current().tree;
+    QVERIFY2(tree.activePath().size() >= 2, qPrintable(controller.notice()));
     const int edited = tree.activePath().front();
     QVERIFY(edited != question);
     QCOMPARE(tree.branchCount(edited), 2);

@@ -1024,6 +1024,35 @@ private Q_SLOTS:
         QVERIFY(plain.value().context.empty());
     }
 
+    // A text answer that never ends stops where the context does. Compressed example slots
+    // leave the cache but keep their positions, so the position runs out before the cache.
+    void endlessTextStopsAtTheContext()
+    {
+        const int piece = 5; // a text piece, never eos
+        auto model = loadOrFail(steeredModel("steer-text", piece));
+        QVERIFY(model);
+        Session session(model);
+        auto image = [](int i) { return Segment::makeImage(solidImage(64, 10, static_cast<std::uint8_t>(40 * i), 200)); };
+        const Message examples = userMessage({image(0), image(1), image(2), image(3), image(4), Segment::makeText("do the same")});
+        for (bool compress : {true, false}) {
+            ReplyOptions o;
+            o.compressExamples = compress;
+            o.maxTextTokens = 4 * m_config.transformer.contextLength;
+            int pieces = 0;
+            ReplyCallbacks cb;
+            cb.progress = [&](ReplyPhase phase, int step, int) {
+                if (phase == ReplyPhase::Text) pieces = step;
+                return true;
+            };
+            auto r = session.replyWithNotice({examples}, o, cb);
+            QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+            QCOMPARE(r.value().message.segments.size(), std::size_t(1));
+            QCOMPARE(r.value().message.segments[0].kind, SegmentKind::Text);
+            // Every position of the context is used: the prompt's (examples included) and the answer's.
+            QCOMPARE(r.value().context.promptTokens + pieces, m_config.transformer.contextLength + 1);
+        }
+    }
+
     void replyGeneratesImageWithGuidance()
     {
         auto model = loadOrFail(steeredModel("steer-boi", m_config.vocab.boi));

@@ -185,6 +185,12 @@ struct ReplyRun {
     {
         stopIf(callbacks.progress && !callbacks.progress(phase, step, total));
     }
+    // Whether one more token fits: a free cache slot and a position the network knows. Dropped
+    // example slots free cache slots but not positions, so both are checked.
+    bool roomForToken() const
+    {
+        return cache.remaining() >= 1 && position < model.config.transformer.contextLength;
+    }
     // Appends one token to the conditional stream; returns its hidden state.
     torch::Tensor feed(int token)
     {
@@ -251,7 +257,7 @@ Segment drawImage(ReplyRun& run)
     return Segment::makeImage(std::move(image));
 }
 
-// The answer's text: pieces until eos, the cap or a full cache, streamed as deltas.
+// The answer's text: pieces until eos, the cap or a full context, streamed as deltas.
 Segment writeText(ReplyRun& run, int token)
 {
     const VocabLayout& vocab = run.model.config.vocab;
@@ -267,7 +273,7 @@ Segment writeText(ReplyRun& run, int token)
             emitted = decoded;
         }
         run.progress(ReplyPhase::Text, static_cast<int>(pieces.size()), run.options.maxTextTokens);
-        if (static_cast<int>(pieces.size()) >= run.options.maxTextTokens || run.cache.remaining() < 1) break;
+        if (static_cast<int>(pieces.size()) >= run.options.maxTextTokens || !run.roomForToken()) break;
         token = run.sampler.sample(run.net.logits(run.feed(token)), textRange);
         run.stopIf(false);
     }
