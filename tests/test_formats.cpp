@@ -399,7 +399,6 @@ private slots:
         QTest::newRow("audio rate") << "/audio/sample_rate" << "100" << "'audio.sample_rate'";
         QTest::newRow("audio seconds") << "/audio/max_seconds" << "0" << "'audio.max_seconds'";
         QTest::newRow("audio mel") << "/audio/mel_bins" << "0" << "'audio.mel_bins'";
-        QTest::newRow("retrieval") << "/retrieval/embed_dim" << "0" << "'retrieval.embed_dim'";
     }
 
     void configRejectsInvalidFields() {

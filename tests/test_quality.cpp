@@ -38,7 +38,7 @@ constexpr Expected kShipped[] = {
     {world::TaskKind::StyleByExample, Score::SceneExact, 0.995},
     {world::TaskKind::InContext, Score::Attributes, 0.805},
     {world::TaskKind::MultiTurn, Score::SceneExact, 0.800},
-    {world::TaskKind::Retrieval, Score::Retrieval, 0.350},
+    {world::TaskKind::Retrieval, Score::Retrieval, 0.320},
     {world::TaskKind::SoundAtmosphere, Score::SceneExact, 0.940},
     {world::TaskKind::SpokenRequest, Score::SceneExact, 0.685},
 };

@@ -76,10 +76,6 @@ struct AudioConfig {
     int framesPerToken = 4;     ///< encoder downsampling: mel frames per stream embedding
 };
 
-struct RetrievalConfig {
-    int embedDim = 64;
-};
-
 /// Token id layout: [0, textVocab) sentencepiece pieces, then the special tokens in this
 /// order, then `compressionTokens` X-Prompt tokens, then the image codes.
 struct VocabLayout {
@@ -111,7 +107,6 @@ struct ModelConfig {
     TransformerConfig transformer;
     CodecConfig codec;
     AudioConfig audio;
-    RetrievalConfig retrieval;
     int textVocab = 512;         ///< sentencepiece vocabulary size (must match tokenizer.model)
     int compressionTokens = 4;   ///< K of X-Prompt
     VocabLayout vocab;           ///< derived, not read from JSON

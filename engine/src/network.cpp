@@ -20,10 +20,6 @@ torch::nn::Linear linear(int in, int out)
     return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(false));
 }
 
-// Initial inverse temperature of the retrieval contrastive loss: exp(2.659) = 1 / 0.07, the
-// usual CLIP starting point.
-constexpr float kInitialLogitScale = 2.659f;
-
 } // namespace
 
 NetworkImpl::NetworkImpl(const ModelConfig& config, WeightInit init) : m_config(config)
@@ -47,11 +43,6 @@ NetworkImpl::NetworkImpl(const ModelConfig& config, WeightInit init) : m_config(
     }
     m_norm = register_module("norm", RmsNorm(tc.dModel, tc.normEps));
     m_output = register_module("output", linear(tc.dModel, config.vocab.total));
-
-    auto retrieval = register_module("retrieval", std::make_shared<torch::nn::Module>());
-    m_retrievalQuery = retrieval->register_module("query", linear(tc.dModel, config.retrieval.embedDim));
-    m_retrievalImage = retrieval->register_module("image", linear(tc.dModel, config.retrieval.embedDim));
-    m_logitScale = retrieval->register_parameter("logit_scale", torch::full({1}, kInitialLogitScale));
 
     if (tc.imagePositions || tc.factoredImageCodes) {
         auto image = register_module("image_codes", std::make_shared<torch::nn::Module>());
@@ -102,7 +93,7 @@ void NetworkImpl::initialiseWeights()
     const double residualStd = stdDev / std::sqrt(2.0 * m_config.transformer.layers);
     for (auto& item : named_parameters()) {
         const std::string& name = item.key();
-        if (name.rfind("codec.", 0) == 0 || name.rfind("audio.", 0) == 0 || name == "retrieval.logit_scale")
+        if (name.rfind("codec.", 0) == 0 || name.rfind("audio.", 0) == 0)
             continue;
         auto& p = item.value();
         if (p.dim() == 1) continue; // norm scales stay at 1
@@ -294,40 +285,6 @@ torch::Tensor NetworkImpl::outputWeight()
 torch::Tensor NetworkImpl::logits(const torch::Tensor& hidden)
 {
     return projectRows(hidden, outputWeight());
-}
-
-torch::Tensor NetworkImpl::retrievalQuery(const torch::Tensor& hidden)
-{
-    return torch::nn::functional::normalize(m_retrievalQuery->forward(hidden),
-                                            torch::nn::functional::NormalizeFuncOptions().p(2).dim(-1));
-}
-
-torch::Tensor NetworkImpl::imageKeys(const torch::Tensor& codes)
-{
-    if (codes.dim() != 2)
-        throw ShapeError("network: expected image codes [B, N], found " + shapeText(codes));
-    const auto& v = m_config.vocab;
-    const int64_t b = codes.size(0), n = codes.size(1);
-    if (codes.numel() > 0) {
-        const auto lo = codes.min().item<int64_t>(), hi = codes.max().item<int64_t>();
-        if (lo < 0 || hi >= v.imageCount)
-            throw ArgumentError("network: expected image codes in [0, " + std::to_string(v.imageCount) + "), found " +
-                                std::to_string(lo) + ".." + std::to_string(hi));
-    }
-    // Each image runs alone as bos boi codes eoi: a key then depends on what is drawn and
-    // nowhere else, and a gallery image gets the same key as one in the conversation. The
-    // codes' contextual states know which object a patch belongs to (a red circle's quarter
-    // next to its other quarters), which a bag of code embeddings cannot tell.
-    const auto opts = torch::TensorOptions().dtype(torch::kLong).device(device());
-    auto ids = torch::cat({torch::full({b, 2}, v.bos, opts), codes.to(opts) + v.imageBase, torch::full({b, 1}, v.eoi, opts)}, 1);
-    ids.select(1, 1).fill_(v.boi);
-    const int64_t t = ids.size(1);
-    auto positions = torch::arange(t, opts).unsqueeze(0).expand({b, t}).contiguous();
-    auto mask = torch::ones({t, t}, torch::TensorOptions().dtype(torch::kBool).device(device())).tril().view({1, 1, t, t});
-    auto hidden = forwardHidden(ids, positions, mask.expand({b, 1, t, t}));
-    auto pooled = hidden.narrow(1, 2, n).mean(1);
-    return torch::nn::functional::normalize(m_retrievalImage->forward(pooled),
-                                            torch::nn::functional::NormalizeFuncOptions().p(2).dim(-1));
 }
 
 KvCache NetworkImpl::makeCache(int batch, int capacity) const

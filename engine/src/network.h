@@ -1,6 +1,6 @@
 #pragma once
 // The model's network: the decoder transformer over the single token stream, the image
-// codec and the retrieval heads, built from a ModelConfig. Its named_parameters() are
+// codec and the audio encoder, built from a ModelConfig. Its named_parameters() are
 // exactly the tensor table (ModelConfig::tensorSpecs()). Used by inference (Session) and by
 // training; every forward is usable with autograd (training) or under NoGradGuard.
 
@@ -64,15 +64,6 @@ public:
     /// undefined) marks padding, which neither gets a cell nor moves the count; with a cache
     /// the count continues from cache->imageRun and is stored back. CPU [B, T] long.
     torch::Tensor imageCells(const torch::Tensor& ids, const torch::Tensor& tokenValid, KvCache* cache) const;
-    /// Retrieval query embedding: hidden [..., d] -> L2-normalised [..., e].
-    torch::Tensor retrievalQuery(const torch::Tensor& hidden);
-    /// Retrieval key of images given as codes [B, N] (code indices 0..C-1): each image runs
-    /// alone through the transformer as `bos boi codes eoi`; the mean of the final hidden
-    /// states at its codes goes through retrieval.image, L2-normalised -> [B, e]. Throws
-    /// ArgumentError for codes out of range.
-    torch::Tensor imageKeys(const torch::Tensor& codes);
-    /// retrieval.logit_scale (log of the contrastive temperature's inverse), shape [1].
-    const torch::Tensor& retrievalLogitScale() const noexcept { return m_logitScale; }
 
     /// An empty cache for `batch` rows holding up to `capacity` tokens (0 = contextLength),
     /// on this network's device.
@@ -96,9 +87,6 @@ private:
     std::vector<TransformerBlock> m_blocks;
     RmsNorm m_norm{nullptr};
     torch::nn::Linear m_output{nullptr};
-    torch::nn::Linear m_retrievalQuery{nullptr};
-    torch::nn::Linear m_retrievalImage{nullptr};
-    torch::Tensor m_logitScale;
     torch::Tensor m_imagePos;               // [grid*grid, d] or undefined
     torch::Tensor m_inMask, m_inColor;      // factored input rows, or undefined
     torch::Tensor m_outMask, m_outColor;    // factored output rows, or undefined

@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "image_decoder.h"
 #include "model_loader.h"
+#include "retrieval.h"
 #include "sampler.h"
 #include "sha256.h"
 #include "token_stream.h"
@@ -296,25 +297,32 @@ MessageMeta replyMeta(const Model::Impl& m, const ReplyOptions& options, std::ch
     return meta;
 }
 
-// The earlier image `ret` points at: the candidate whose key best matches the query.
+// The earlier image `ret` points at. The model was trained to follow `ret` with the picture
+// asked for, so it draws that picture (greedily: a retrieval is not a creative act, and no
+// guidance, since the unconditional stream knows no earlier pictures) and the nearest
+// candidate (nearestImage) is returned unchanged.
 Segment retrieve(ReplyRun& run, const std::vector<Candidate>& candidates)
 {
-    run.progress(ReplyPhase::Retrieval, 0, 1);
+    const VocabLayout& vocab = run.model.config.vocab;
     const int grid2 = run.model.config.codec.grid * run.model.config.codec.grid;
-    auto query = run.net.retrievalQuery(run.feed(run.model.config.vocab.ret)); // [e]
-    std::vector<std::int64_t> all;
-    all.reserve(candidates.size() * static_cast<std::size_t>(grid2));
-    for (const Candidate& c : candidates) {
-        const auto codes = run.imageCodes(*c.image);
-        all.insert(all.end(), codes.begin(), codes.end());
+    run.progress(ReplyPhase::Retrieval, 0, grid2);
+    run.feed(vocab.ret);
+    ImageDecoder streams(run.net, vocab, run.model.device, run.cache, run.position, 1.0f);
+    std::vector<int> drawn;
+    drawn.reserve(static_cast<std::size_t>(grid2));
+    for (int step = 0; step < grid2; ++step) {
+        const auto code = streams.logits().narrow(0, vocab.imageBase, vocab.imageCount).argmax().item<int64_t>();
+        drawn.push_back(static_cast<int>(code));
+        run.progress(ReplyPhase::Retrieval, step + 1, grid2);
+        if (step + 1 < grid2) streams.feed(vocab.imageBase + static_cast<int>(code));
     }
-    auto keys = run.net.imageKeys(tokenTensor(all, static_cast<std::int64_t>(candidates.size()), run.model.device));
-    const int best = static_cast<int>(keys.matmul(query).argmax().item<int64_t>());
-    const Candidate& chosen = candidates[static_cast<std::size_t>(best)];
+    std::vector<std::vector<int>> codes;
+    for (const Candidate& c : candidates) codes.push_back(run.imageCodes(*c.image));
+    const int best = nearestImage(drawn, codes);
+    const Candidate& chosen = candidates.at(static_cast<std::size_t>(best));
     Segment segment = Segment::makeImage(*chosen.image, chosen.path);
     segment.retrieved = true;
     segment.retrievedFrom = best;
-    run.progress(ReplyPhase::Retrieval, 1, 1);
     return segment;
 }
 

@@ -36,7 +36,6 @@ std::vector<TensorSpec> ModelConfig::tensorSpecs() const
     const std::int64_t v = vocab.total;
     const std::int64_t d = transformer.dModel;
     const std::int64_t ff = transformer.dFf;
-    const std::int64_t e = retrieval.embedDim;
     auto size = [&](Dim which) { return which == Dim::Ff ? ff : d; };
 
     std::vector<TensorSpec> specs;
@@ -52,9 +51,6 @@ std::vector<TensorSpec> ModelConfig::tensorSpecs() const
     }
     specs.push_back({"norm.weight", {d}});
     specs.push_back({"output.weight", {v, d}});
-    specs.push_back({"retrieval.query.weight", {e, d}});
-    specs.push_back({"retrieval.image.weight", {e, d}});
-    specs.push_back({"retrieval.logit_scale", {1}});
     const std::int64_t codes = codec.codebookSize();
     const std::int64_t colors = static_cast<std::int64_t>(codec.palette.size()) + 1; // + "draws nothing"
     if (transformer.imagePositions)

@@ -94,11 +94,10 @@ public:
                 audio(s, target);
                 break;
             case SegmentKind::Image:
-                if (isAnswer && s.retrieved) {
-                    m_stream.retrievalPositions.push_back(m_stream.size());
-                    push(m_vocab.ret, target);
-                    break;
-                }
+                // A retrieved answer is `ret` and then the picture itself: the model learns to
+                // reproduce what was asked for, and the reply returns the candidate nearest to
+                // what it draws.
+                if (isAnswer && s.retrieved) push(m_vocab.ret, target);
                 if (imageIndex < exampleImages && m_compress) {
                     const int pair = m_pairBase + imageIndex / 2;
                     image(s, target, pair);

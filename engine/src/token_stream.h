@@ -40,8 +40,6 @@ struct TokenStream {
     std::vector<int> groupEnd;
     /// Index of each image's first code, in conversation order (answer images included).
     std::vector<int> imageStarts;
-    /// Index of each `ret` token of the answer (retrieved images in the answer).
-    std::vector<int> retrievalPositions;
     /// Every audio clip: index of its first placeholder token and its log-mel features
     /// [F, melBins]; it owns audioTokenCount(F) placeholders.
     struct AudioSpan {
@@ -66,7 +64,7 @@ using AudioFeatureFunction = std::function<torch::Tensor(const AudioClip&)>;
 
 /// Builds the stream of `messages` followed by `assistant` and, when `answer` is not null,
 /// the answer's tokens (text pieces; generated images as boi + codes + eoi; images marked
-/// `retrieved` as `ret`) and eos, with lossMask 1 on them. `imageCodes` encodes every image
+/// `retrieved` as `ret` + boi + codes + eoi: the picture referred to) and eos, with lossMask 1 on them. `imageCodes` encodes every image
 /// segment (it must hold pixels); `audioFeatures` every audio segment (it must hold
 /// samples). Throws ArgumentError for an audio segment when the model has no audio encoder,
 /// no audioFeatures was given or the clip is empty, or an image without pixels, ShapeError

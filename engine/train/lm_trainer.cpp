@@ -36,7 +36,6 @@ constexpr int kLogEvery = 25; // steps between loss lines (and metrics points)
 constexpr std::uint64_t kMaxCardBytes = 1ULL << 20;
 constexpr std::uint64_t kMaxTokenizerBytes = 16ULL << 20;
 constexpr int kConditionDropPercent = 10;
-constexpr double kRetrievalWeight = 0.5;
 
 struct MixtureEntry {
     world::TaskKind kind;
@@ -141,8 +140,7 @@ double stepFlops(const ModelConfig& c, std::int64_t rows, std::int64_t length)
 
 struct Example {
     TokenStream stream;
-    std::vector<std::vector<int>> imageCodes; // conversation images, in order
-    int retrievedIndex = -1;
+    std::vector<std::vector<int>> imageCodes; // the stream's images, in order
 };
 
 // What every step's data and forward pass depend on.
@@ -178,7 +176,6 @@ Example makeExample(const LmContext& ctx, world::TaskKind kind, bool compress, s
         markExampleTargets(ex.stream, messages, ctx.config.codec.grid * ctx.config.codec.grid);
     if (ctx.options.changedWeight > 1)
         weightChangedCodes(ex.stream, ex.imageCodes, ctx.options.changedWeight);
-    ex.retrievedIndex = task.expectedRetrievedIndex;
     return ex;
 }
 
@@ -210,40 +207,10 @@ std::vector<Example> drawExamples(const LmContext& ctx, world::TaskKind kind, bo
     return examples;
 }
 
-// Retrieval: the hidden state at `ret` must pick the right earlier image. Returns the summed
-// cross-entropy over the examples that retrieve and their count.
-std::pair<torch::Tensor, int> retrievalLoss(Network& net, const torch::Tensor& hidden,
-                                            const std::vector<Example>& examples)
-{
-    const auto device = net->device();
-    torch::Tensor loss = torch::zeros({}, hidden.options());
-    int count = 0;
-    for (std::size_t i = 0; i < examples.size(); ++i) {
-        const auto& e = examples[i];
-        if (e.retrievedIndex < 0 || e.stream.retrievalPositions.empty())
-            continue;
-        std::vector<int64_t> flat;
-        for (const auto& c : e.imageCodes)
-            flat.insert(flat.end(), c.begin(), c.end());
-        const auto n = static_cast<int64_t>(e.imageCodes.size());
-        auto codes = torch::tensor(flat, torch::kLong).view({n, -1}).to(device);
-        auto keys = net->imageKeys(codes);
-        auto q = net->retrievalQuery(hidden[static_cast<int64_t>(i)][e.stream.retrievalPositions.front()]);
-        auto scores = (keys.matmul(q) * net->retrievalLogitScale().exp()).unsqueeze(0);
-        loss = loss + torch::nn::functional::cross_entropy(
-                          scores, torch::tensor({static_cast<int64_t>(e.retrievedIndex)}, torch::kLong).to(device));
-        ++count;
-    }
-    return {loss, count};
-}
-
 // One step's forward pass and what its log line counts.
 struct LmStep {
     world::TaskKind kind = world::TaskKind::Generate;
-    torch::Tensor loss;      ///< cross-entropy on the target tokens (logged)
-    torch::Tensor retrieval; ///< summed over retrievalCount examples
-    int retrievalCount = 0;
-    torch::Tensor total;     ///< minimised
+    torch::Tensor loss;      ///< weighted cross-entropy on the target tokens (minimised, logged)
     long long tokens = 0;     ///< padding included
     long long realTokens = 0; ///< padding excluded
     double flops = 0;
@@ -272,10 +239,6 @@ LmStep lmForward(const LmContext& ctx, long long step)
         logits.reshape({-1, ctx.config.vocab.total}), targets.reshape({-1}),
         torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
     s.loss = (ce * weights.reshape({-1})).sum() / weights.sum().clamp_min(1.0);
-    std::tie(s.retrieval, s.retrievalCount) = retrievalLoss(net, hidden, examples);
-    s.total = s.loss;
-    if (s.retrievalCount > 0)
-        s.total = s.total + kRetrievalWeight * s.retrieval / s.retrievalCount;
     s.tokens = static_cast<long long>(batch.ids.numel());
     s.realTokens = static_cast<long long>(batch.valid.sum().item<int64_t>());
     s.flops = stepFlops(ctx.config, batch.ids.size(0), batch.ids.size(1));
@@ -289,10 +252,6 @@ public:
     {
         const double l = s.loss.item<double>();
         m_lossSum += l;
-        if (s.retrievalCount > 0) {
-            m_retrSum += s.retrieval.item<double>() / s.retrievalCount;
-            ++m_retrSteps;
-        }
         ++m_count;
         auto& kl = m_kindLoss[world::taskName(s.kind)];
         kl.first += l;
@@ -310,17 +269,13 @@ public:
                                                       {"tokens_per_s", static_cast<double>(m_tokens) / window},
                                                       {"real_tokens_per_s", static_cast<double>(m_realTokens) / window},
                                                       {"gflops", m_flops / window / 1e9}}};
-        // Per retrieval case, over the steps that had any (earlier runs divided by every step).
-        const double retrieval = m_retrSteps > 0 ? m_retrSum / m_retrSteps : 0.0;
-        if (m_retrSteps > 0)
-            mp.values["retrieval_loss"] = retrieval;
         for (const auto& [name, v] : m_kindLoss)
             mp.values["loss_" + name] = v.first / v.second;
         appendMetric(metrics, mp);
         char buf[240];
         std::snprintf(buf, sizeof buf,
-                      "lm step %lld loss %.4f retr %.3f lr %.2e %.0f tok/s (%.0f without padding) %.1f GFLOP/s %.0f s",
-                      step, m_lossSum / m_count, retrieval, lr, static_cast<double>(m_tokens) / window,
+                      "lm step %lld loss %.4f lr %.2e %.0f tok/s (%.0f without padding) %.1f GFLOP/s %.0f s",
+                      step, m_lossSum / m_count, lr, static_cast<double>(m_tokens) / window,
                       static_cast<double>(m_realTokens) / window, m_flops / window / 1e9, runner.elapsed());
         logInfo(log, buf);
         *this = LmWindow();
@@ -328,10 +283,10 @@ public:
 
 private:
     std::map<std::string, std::pair<double, int>> m_kindLoss;
-    double m_lossSum = 0, m_retrSum = 0;
+    double m_lossSum = 0;
     long long m_tokens = 0, m_realTokens = 0;
     double m_flops = 0;
-    int m_count = 0, m_retrSteps = 0;
+    int m_count = 0;
     std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
 };
 
@@ -385,7 +340,7 @@ void trainLanguageModel(const LmTrainOptions& o)
     runner.run(
         [&](long long step) {
             last = lmForward(ctx, step);
-            return last.total;
+            return last.loss;
         },
         [&](long long step, double lr) {
             window.add(last);

@@ -1,0 +1,26 @@
+#include "retrieval.h"
+
+#include <algorithm>
+#include <cstddef>
+
+namespace weft {
+
+int nearestImage(const std::vector<int>& drawn, const std::vector<std::vector<int>>& candidates)
+{
+    int best = -1;
+    std::size_t fewest = 0;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        const auto& codes = candidates[i];
+        const std::size_t cells = std::min(codes.size(), drawn.size());
+        std::size_t differing = 0;
+        for (std::size_t c = 0; c < cells; ++c) differing += codes[c] != drawn[c];
+        // Strictly fewer: an equally near later candidate does not replace an earlier one.
+        if (best < 0 || differing < fewest) {
+            best = static_cast<int>(i);
+            fewest = differing;
+        }
+    }
+    return best;
+}
+
+} // namespace weft
