@@ -215,12 +215,10 @@ std::string workToJson(const BenchWork& work)
     return j.dump();
 }
 
-EngineReport runEngineBench(const BenchOptions& options)
-{
-    const int repeats = std::max(1, options.repeats);
-    EngineReport report;
-    Metrics& out = report.metrics;
+namespace {
 
+std::shared_ptr<const Model> loadTimed(const BenchOptions& options, int repeats, Metrics& out)
+{
     LoadOptions load;
     load.threads = options.threads;
     std::shared_ptr<const Model> model;
@@ -230,16 +228,20 @@ EngineReport runEngineBench(const BenchOptions& options)
         if (!r) throw std::runtime_error(r.error().message);
         model = r.value();
     }));
-    const Model::Impl& m = model->impl();
+    return model;
+}
+
+// The in-context task's prompt, without and with X-Prompt compression.
+struct InContextStreams {
+    TokenStream off, on;
+};
+
+// The work, from the seed alone: a random text prompt, a generate request and a k = 3
+// in-context task. Throws std::runtime_error when a part does not fit the context.
+InContextStreams makeWork(const Model::Impl& m, const BenchOptions& options, BenchWork& work)
+{
     const ModelConfig& config = m.config;
     const VocabLayout& vocab = config.vocab;
-    report.modelName = config.name;
-    report.parameterCount = model->info().parameterCount;
-    torch::NoGradGuard noGrad;
-    Runner runner(m);
-
-    // The work, from the seed alone.
-    BenchWork& work = report.work;
     work.textTokens = options.textTokens;
     work.guidanceScale = options.guidanceScale;
     std::mt19937_64 rng(options.seed);
@@ -262,22 +264,26 @@ EngineReport runEngineBench(const BenchOptions& options)
     world::TaskOptions icOptions;
     icOptions.examples = 3;
     const auto ic = world::generateTask(world::TaskKind::InContext, rng, world::Split::Train, icOptions);
-    const TokenStream icOff = buildStream(ic.messages, nullptr, m.tokenizer, config, codesOf, false);
-    const TokenStream icOn = buildStream(ic.messages, nullptr, m.tokenizer, config, codesOf, true);
-    work.inContext = toWork(icOff);
-    work.inContextCompressed = toWork(icOn);
+    InContextStreams streams{buildStream(ic.messages, nullptr, m.tokenizer, config, codesOf, false),
+                             buildStream(ic.messages, nullptr, m.tokenizer, config, codesOf, true)};
+    work.inContext = toWork(streams.off);
+    work.inContextCompressed = toWork(streams.on);
     const int grid2 = config.codec.grid * config.codec.grid;
-    if (icOff.size() + grid2 + 1 > config.transformer.contextLength)
-        throw std::runtime_error("bench: the in-context task needs " + std::to_string(icOff.size() + grid2 + 1) +
+    if (streams.off.size() + grid2 + 1 > config.transformer.contextLength)
+        throw std::runtime_error("bench: the in-context task needs " + std::to_string(streams.off.size() + grid2 + 1) +
                                  " tokens; the model's context is " +
                                  std::to_string(config.transformer.contextLength));
+    return streams;
+}
 
+// Time to first token, then the best per-token time of greedy text over `repeats` runs.
+void timeText(Runner& runner, const BenchWork& work, const BenchOptions& options, int repeats, Metrics& out)
+{
     setMetric(out, "ttft_seconds", bestOf(repeats, [&] {
         Sampler sampler(options.seed, {});
         auto p = runner.prefill(work.prompt);
         runner.greedyText(p.last, sampler);
     }));
-
     double bestStep = 0.0;
     for (int r = 0; r < repeats; ++r) {
         Sampler sampler(options.seed, {});
@@ -290,34 +296,57 @@ EngineReport runEngineBench(const BenchOptions& options)
     }
     setMetric(out, "text_seconds_per_token", bestStep);
     setMetric(out, "text_tokens_per_second", bestStep > 0 ? 1.0 / bestStep : 0.0);
+}
 
+// Images without and with guidance, and the in-context answer without and with compression.
+void timeImages(Runner& runner, const InContextStreams& ic, const BenchOptions& options, int repeats,
+                EngineReport& report)
+{
+    Metrics& out = report.metrics;
     setMetric(out, "image_seconds", bestOf(repeats, [&] {
         Sampler sampler(options.seed, {});
-        auto p = runner.prefill(work.imagePrompt);
+        auto p = runner.prefill(report.work.imagePrompt);
         report.imageCodes = runner.image(p, 1.0f, sampler);
     }));
     setMetric(out, "image_guided_seconds", bestOf(repeats, [&] {
         Sampler sampler(options.seed, {});
-        auto p = runner.prefill(work.imagePrompt);
+        auto p = runner.prefill(report.work.imagePrompt);
         report.imageGuidedCodes = runner.image(p, options.guidanceScale, sampler);
     }));
 
     double bytesOff = 0.0, bytesOn = 0.0;
     setMetric(out, "incontext_seconds", bestOf(repeats, [&] {
         Sampler sampler(options.seed, {});
-        bytesOff = runner.inContext(icOff, sampler);
+        bytesOff = runner.inContext(ic.off, sampler);
     }));
     setMetric(out, "incontext_kv_bytes", bytesOff);
     setMetric(out, "incontext_compressed_seconds", bestOf(repeats, [&] {
         Sampler sampler(options.seed, {});
-        bytesOn = runner.inContext(icOn, sampler);
+        bytesOn = runner.inContext(ic.on, sampler);
     }));
     setMetric(out, "incontext_compressed_kv_bytes", bytesOn);
+}
 
-    setMetric(out, "peak_rss_bytes", peakRssBytes());
-    setMetric(out, "gemm_peak_gflops", gemmPeakGflops(repeats));
-    report.flops = countFlops(config, static_cast<int>(work.prompt.size()), options.textTokens);
-    addDerivedMetrics(out, report.flops);
+} // namespace
+
+EngineReport runEngineBench(const BenchOptions& options)
+{
+    const int repeats = std::max(1, options.repeats);
+    EngineReport report;
+    const auto model = loadTimed(options, repeats, report.metrics);
+    const Model::Impl& m = model->impl();
+    report.modelName = m.config.name;
+    report.parameterCount = model->info().parameterCount;
+    torch::NoGradGuard noGrad;
+    Runner runner(m);
+    const InContextStreams ic = makeWork(m, options, report.work);
+    timeText(runner, report.work, options, repeats, report.metrics);
+    timeImages(runner, ic, options, repeats, report);
+
+    setMetric(report.metrics, "peak_rss_bytes", peakRssBytes());
+    setMetric(report.metrics, "gemm_peak_gflops", gemmPeakGflops(repeats));
+    report.flops = countFlops(m.config, static_cast<int>(report.work.prompt.size()), options.textTokens);
+    addDerivedMetrics(report.metrics, report.flops);
     return report;
 }
 
