@@ -236,23 +236,30 @@ void prefill(ReplyRun& run, const TokenStream& stream)
     run.position = length;
 }
 
-// The answer's image: grid*grid codes after `boi`, decoded by the codec.
-Segment drawImage(ReplyRun& run)
+// grid*grid image codes after `boi` (fed here), picked by `sampler` with `guidance`, with a
+// progress report of `phase` per code.
+std::vector<int> drawCodes(ReplyRun& run, Sampler& sampler, float guidance, ReplyPhase phase)
 {
-    const ModelConfig& config = run.model.config;
-    const VocabLayout& vocab = config.vocab;
-    const int grid2 = config.codec.grid * config.codec.grid;
-    ImageDecoder streams(run.net, vocab, run.model.device, run.cache, run.position, run.options.guidanceScale);
-    std::vector<std::int64_t> codes;
+    const VocabLayout& vocab = run.model.config.vocab;
+    const int grid2 = run.model.config.codec.grid * run.model.config.codec.grid;
+    ImageDecoder streams(run.net, vocab, run.model.device, run.cache, run.position, guidance);
+    std::vector<int> codes;
     codes.reserve(static_cast<std::size_t>(grid2));
     const std::vector<TokenRange> imageRange{{vocab.imageBase, vocab.imageBase + vocab.imageCount}};
     for (int step = 0; step < grid2; ++step) {
-        const int next = run.sampler.sample(streams.logits(), imageRange);
+        const int next = sampler.sample(streams.logits(), imageRange);
         codes.push_back(next - vocab.imageBase);
-        run.progress(ReplyPhase::Image, step + 1, grid2);
+        run.progress(phase, step + 1, grid2);
         if (step + 1 < grid2) streams.feed(next);
     }
-    auto codeTensor = torch::tensor(codes, torch::kLong).view({1, grid2}).to(run.model.device);
+    return codes;
+}
+
+// The answer's image: grid*grid codes after `boi`, decoded by the codec.
+Segment drawImage(ReplyRun& run)
+{
+    const auto codes = drawCodes(run, run.sampler, run.options.guidanceScale, ReplyPhase::Image);
+    auto codeTensor = torch::tensor(codes).to(run.model.device, torch::kLong).view({1, -1});
     Image image = run.net.codec()->decodeImages(codeTensor).at(0);
     run.stopIf(run.callbacks.imageDone && !run.callbacks.imageDone(image));
     return Segment::makeImage(std::move(image));
@@ -303,19 +310,11 @@ MessageMeta replyMeta(const Model::Impl& m, const ReplyOptions& options, std::ch
 // candidate (nearestImage) is returned unchanged.
 Segment retrieve(ReplyRun& run, const std::vector<Candidate>& candidates)
 {
-    const VocabLayout& vocab = run.model.config.vocab;
     const int grid2 = run.model.config.codec.grid * run.model.config.codec.grid;
     run.progress(ReplyPhase::Retrieval, 0, grid2);
-    run.feed(vocab.ret);
-    ImageDecoder streams(run.net, vocab, run.model.device, run.cache, run.position, 1.0f);
-    std::vector<int> drawn;
-    drawn.reserve(static_cast<std::size_t>(grid2));
-    for (int step = 0; step < grid2; ++step) {
-        const auto code = streams.logits().narrow(0, vocab.imageBase, vocab.imageCount).argmax().item<int64_t>();
-        drawn.push_back(static_cast<int>(code));
-        run.progress(ReplyPhase::Retrieval, step + 1, grid2);
-        if (step + 1 < grid2) streams.feed(vocab.imageBase + static_cast<int>(code));
-    }
+    run.feed(run.model.config.vocab.ret);
+    Sampler greedy(0, SamplerOptions{});
+    const std::vector<int> drawn = drawCodes(run, greedy, 1.0f, ReplyPhase::Retrieval);
     std::vector<std::vector<int>> codes;
     for (const Candidate& c : candidates) codes.push_back(run.imageCodes(*c.image));
     const int best = nearestImage(drawn, codes);

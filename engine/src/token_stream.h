@@ -64,9 +64,9 @@ using AudioFeatureFunction = std::function<torch::Tensor(const AudioClip&)>;
 
 /// Builds the stream of `messages` followed by `assistant` and, when `answer` is not null,
 /// the answer's tokens (text pieces; generated images as boi + codes + eoi; images marked
-/// `retrieved` as `ret` + boi + codes + eoi: the picture referred to) and eos, with lossMask 1 on them. `imageCodes` encodes every image
-/// segment (it must hold pixels); `audioFeatures` every audio segment (it must hold
-/// samples). Throws ArgumentError for an audio segment when the model has no audio encoder,
+/// `retrieved` as `ret` + boi + codes + eoi: the picture referred to) and eos, with lossMask
+/// 1 on them. `imageCodes` encodes every image segment (it must hold pixels);
+/// `audioFeatures` every audio segment (it must hold samples). Throws ArgumentError for an audio segment when the model has no audio encoder,
 /// no audioFeatures was given or the clip is empty, or an image without pixels, ShapeError
 /// when imageCodes returns the wrong count or range or audioFeatures a wrong shape. Does not
 /// check the context length. Thread-safe if the two functions are.
