@@ -19,6 +19,7 @@
 #include "loss_weights.h"
 #include "loss_plot.h"
 #include "tokenizer_stage.h"
+#include "train_common.h"
 #include "train_log.h"
 #include "weft/model.h"
 #include "weft/session.h"
@@ -104,6 +105,36 @@ private slots:
         // A rerun keeps the existing tokenizer (stages are resumable).
         weft::train::trainTokenizerStage(o);
         QCOMPARE(readAll(path), first);
+    }
+
+    // A checkpoint carries its own step and wall time: the .json beside it is only a copy,
+    // so losing it (or a stale one from a kill between the two writes) changes nothing.
+    void checkpointCarriesItsProgress()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString() + "/x.ckpt";
+        torch::manual_seed(3);
+        torch::nn::Linear saved(3, 2);
+        torch::optim::AdamW savedOpt(saved->parameters(), torch::optim::AdamWOptions(1e-3));
+        weft::train::saveCheckpoint(*saved, savedOpt, path, {7, 12.5});
+        {
+            std::ofstream stale(path + ".json");
+            stale << R"({"step":3,"seconds":1.0})";
+        }
+        torch::nn::Linear loaded(3, 2);
+        torch::optim::AdamW loadedOpt(loaded->parameters(), torch::optim::AdamWOptions(1e-3));
+        weft::train::CheckpointState state;
+        QVERIFY(weft::train::loadCheckpoint(*loaded, loadedOpt, path, state));
+        QCOMPARE(state.step, 7LL);
+        QCOMPARE(state.seconds, 12.5);
+        QVERIFY(torch::equal(saved->weight, loaded->weight));
+        std::filesystem::remove(path + ".json");
+        state = {};
+        QVERIFY(weft::train::loadCheckpoint(*loaded, loadedOpt, path, state));
+        QCOMPARE(state.step, 7LL);
+        weft::train::CheckpointState untouched{5, 1.0};
+        QVERIFY(!weft::train::loadCheckpoint(*loaded, loadedOpt, path + ".missing", untouched));
+        QCOMPARE(untouched.step, 5LL);
     }
 
     void codecStageResumesAndIsDeterministic()

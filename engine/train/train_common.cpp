@@ -91,8 +91,13 @@ void saveCheckpoint(torch::nn::Module& module, torch::optim::Optimizer& optimize
     optimizer.save(optArchive);
     archive.write("model", modelArchive);
     archive.write("optimizer", optArchive);
+    // The step travels inside the archive, so the one rename below moves weights, optimizer
+    // and progress together: a kill at any point leaves a consistent checkpoint.
+    archive.write("step", c10::IValue(static_cast<int64_t>(state.step)));
+    archive.write("seconds", c10::IValue(state.seconds));
     archive.save_to(path + ".tmp");
     std::filesystem::rename(path + ".tmp", path);
+    // A readable copy for people and scripts; loading prefers the archive's own state.
     const std::string statePath = path + ".json";
     {
         std::ofstream out(statePath + ".tmp");
@@ -103,22 +108,40 @@ void saveCheckpoint(torch::nn::Module& module, torch::optim::Optimizer& optimize
     std::filesystem::rename(statePath + ".tmp", statePath);
 }
 
+namespace {
+
+// The progress of a checkpoint: from the archive, or from the .json beside checkpoints
+// written before the archive carried it.
+CheckpointState readCheckpointState(torch::serialize::InputArchive& archive, const std::string& path)
+{
+    c10::IValue step, seconds;
+    if (archive.try_read("step", step) && archive.try_read("seconds", seconds))
+        return {step.toInt(), seconds.toDouble()};
+    const std::string statePath = path + ".json";
+    std::ifstream in(statePath);
+    if (!in)
+        throw IoError("checkpoint " + path + ": expected its step inside or in " + statePath + ", found neither");
+    const auto j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.contains("step") || !j.contains("seconds"))
+        throw FormatError("checkpoint state " + statePath + ": expected JSON with step and seconds, found something else");
+    return {j.at("step").get<long long>(), j.at("seconds").get<double>()};
+}
+
+} // namespace
+
 bool loadCheckpoint(torch::nn::Module& module, torch::optim::Optimizer& optimizer, const std::string& path,
                     CheckpointState& state)
 {
-    const std::string statePath = path + ".json";
-    if (!std::filesystem::exists(path) || !std::filesystem::exists(statePath))
+    if (!std::filesystem::exists(path))
         return false;
     torch::serialize::InputArchive archive, modelArchive, optArchive;
     archive.load_from(path);
     archive.read("model", modelArchive);
     archive.read("optimizer", optArchive);
+    const CheckpointState stored = readCheckpointState(archive, path);
     module.load(modelArchive);
     optimizer.load(optArchive);
-    std::ifstream in(statePath);
-    const auto j = nlohmann::json::parse(in);
-    state.step = j.at("step").get<long long>();
-    state.seconds = j.at("seconds").get<double>();
+    state = stored;
     return true;
 }
 

@@ -59,12 +59,14 @@ struct CheckpointState {
     double seconds = 0; ///< cumulative wall time of the stage
 };
 
-/// Writes `module` and `optimizer` to `path` and the state to `path`.json, each through a
-/// temporary file and a rename, so a kill leaves the previous checkpoint intact. Throws on I/O errors.
+/// Writes `module`, `optimizer` and `state` to `path` through a temporary file and one
+/// rename, so a kill leaves the previous checkpoint intact and never a mixed one; then a
+/// readable copy of the state to `path`.json. Throws on I/O errors.
 void saveCheckpoint(torch::nn::Module& module, torch::optim::Optimizer& optimizer, const std::string& path,
                     const CheckpointState& state);
 /// Restores a checkpoint written by saveCheckpoint; returns false (touching nothing) when
-/// `path` or its state file does not exist.
+/// `path` does not exist. Checkpoints from before the state moved into the archive read it
+/// from `path`.json. Throws IoError / FormatError when the state can be found nowhere.
 bool loadCheckpoint(torch::nn::Module& module, torch::optim::Optimizer& optimizer, const std::string& path,
                     CheckpointState& state);
 
