@@ -260,6 +260,22 @@ private slots:
             QVERIFY(back);
             QCOMPARE(back.value().rgb, image.rgb);
         }
+        // Bad codes are refused with what was expected, never read out of bounds.
+        const auto codes = loaded.value()->encodeImage(renderScenes(22, 1, world::Split::Test).at(0)).value();
+        auto shortCodes = codes;
+        shortCodes.pop_back();
+        const auto tooFew = loaded.value()->decodeImage(shortCodes);
+        QVERIFY(!tooFew);
+        QCOMPARE(tooFew.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(tooFew.error().message.find("found 63") != std::string::npos, tooFew.error().message.c_str());
+        QVERIFY(!loaded.value()->decodeImage({}));
+        auto outOfRange = codes;
+        outOfRange[5] = 1 << 20;
+        const auto beyond = loaded.value()->decodeImage(outOfRange);
+        QVERIFY(!beyond);
+        QVERIFY2(beyond.error().message.find("expected codes in [0, ") != std::string::npos, beyond.error().message.c_str());
+        outOfRange[5] = -1;
+        QVERIFY(!loaded.value()->decodeImage(outOfRange));
     }
 
     void imageCellsCountFromBoi()

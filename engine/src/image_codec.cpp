@@ -320,10 +320,16 @@ std::vector<Image> ImageCodecImpl::decodeImages(const torch::Tensor& codes)
     const int64_t g = m_config.grid;
     const int64_t p = m_config.patch();
     const int64_t s = m_config.imageSize;
+    if (codes.dim() != 2 || codes.size(1) != g * g)
+        throw ArgumentError("codec: expected codes [B, " + std::to_string(g * g) + "], found " +
+                            std::to_string(codes.dim() == 2 ? codes.size(1) : codes.numel()) + " codes per image");
     const int64_t b = codes.size(0);
+    const int64_t count = m_config.codebookSize();
+    if (codes.numel() > 0 && (codes.min().item<int64_t>() < 0 || codes.max().item<int64_t>() >= count))
+        throw ArgumentError("codec: expected codes in [0, " + std::to_string(count) + "), found " +
+                            std::to_string(codes.min().item<int64_t>()) + ".." +
+                            std::to_string(codes.max().item<int64_t>()));
     if (m_config.kind == CodecKind::PatchDictionary) {
-        if (codes.dim() != 2 || codes.size(1) != g * g)
-            throw ArgumentError("codec: expected codes [B, " + std::to_string(g * g) + "]");
         const auto cpu = codes.to(torch::kCPU, torch::kLong).contiguous();
         std::vector<Image> images;
         for (int64_t i = 0; i < b; ++i) {
