@@ -1156,9 +1156,24 @@ void GuiTest::examplePairsStayPairs()
 
 void GuiTest::exportFolderAndHtml()
 {
-    // The example-pair conversation: three images, a text, and an answer.
-    const StoredConversation& c = m_window->controller().current();
-    QVERIFY(c.tree.activePath().size() >= 2);
+    // Its own example-pair conversation: three images, a text, and an answer.
+    const QString before = writeSceneImage(m_tmp.filePath(QStringLiteral("export-before.png")));
+    const QString after = m_tmp.filePath(QStringLiteral("export-after.png"));
+    QVERIFY(QImage(before).mirrored(true, false).save(after, "PNG"));
+    const QString query = writeSceneImage(m_tmp.filePath(QStringLiteral("export-query.png")));
+    QList<Attachment> images;
+    for (const QString& path : {before, after, query}) {
+        Attachment a;
+        QString error;
+        QVERIFY2(attachmentFromFile(path, a, error), qPrintable(error));
+        images << a;
+    }
+    ChatController& controller = m_window->controller();
+    m_window->newChatAction()->trigger();
+    QVERIFY(controller.send(QStringLiteral("do the same"), images));
+    QVERIFY(waitForReply());
+    const StoredConversation& c = controller.current();
+    QCOMPARE(c.tree.activePath().size(), std::size_t(2));
     const QString folder = m_tmp.filePath(QStringLiteral("exported"));
     QString error;
     QVERIFY2(exportFolder(c, folder, &error), qPrintable(error));
@@ -1168,7 +1183,7 @@ void GuiTest::exportFolderAndHtml()
     const auto& first = read.value().messages.front();
     QCOMPARE(first.segments.size(), std::size_t(4));
     QVERIFY(QString::fromStdString(first.segments[0].path).startsWith(QFileInfo(folder).absoluteFilePath()));
-    QCOMPARE(QImage(QString::fromStdString(first.segments[2].path)), QImage(m_tmp.filePath(QStringLiteral("query.png"))));
+    QCOMPARE(QImage(QString::fromStdString(first.segments[2].path)), QImage(query));
 
     const QString html = m_tmp.filePath(QStringLiteral("chat.html"));
     QVERIFY2(exportHtml(c, html, &error), qPrintable(error));
