@@ -826,6 +826,36 @@ private slots:
         }
     }
 
+    // Training variants: half the count questions read "count the {plural}"; the answer is
+    // the same count either way, and without the option only the canonical form appears.
+    void countPhrasingVariants()
+    {
+        TaskOptions o;
+        o.renderImages = false;
+        o.phrasingVariants = true;
+        std::mt19937_64 rng(17);
+        int variants = 0, canonical = 0;
+        for (int i = 0; i < 200; ++i) {
+            const TaskCase tc = generateTask(TaskKind::Count, rng, Split::Train, o);
+            const std::string text = tc.messages.back().segments.back().text;
+            std::smatch m;
+            const bool isVariant = std::regex_match(text, m, std::regex("count the ([a-z]+)"));
+            QVERIFY2(isVariant || std::regex_match(text, m, std::regex("how many ([a-z]+) are there")), text.c_str());
+            (isVariant ? variants : canonical) += 1;
+            const Shape shape = *shapeFromPlural(m[1].str());
+            int n = 0;
+            for (const auto& cell : tc.imageScenes.front().cells)
+                n += cell.kind == Cell::Kind::Object && cell.shape == shape ? 1 : 0;
+            QCOMPARE(tc.expectedText, std::string(numberWord(n)));
+        }
+        QVERIFY2(variants > 70 && canonical > 70, (std::to_string(variants) + " variants").c_str());
+        o.phrasingVariants = false;
+        for (int i = 0; i < 50; ++i) {
+            const TaskCase tc = generateTask(TaskKind::Count, rng, Split::Train, o);
+            QVERIFY(tc.messages.back().segments.back().text.rfind("how many ", 0) == 0);
+        }
+    }
+
     void badOptions()
     {
         std::mt19937_64 rng(1);

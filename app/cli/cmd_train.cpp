@@ -44,6 +44,7 @@ struct TrainArgs {
     int lmBatch = 16;
     int lmTokens = 3072;
     bool exampleLoss = false;
+    bool phrasingVariants = false;
     int changedWeight = 1;
     int dictionaryScenes = 20000;
     int threads = 0;
@@ -112,6 +113,7 @@ int runTrain(const TrainArgs& a)
         l.batch = a.lmBatch;
         l.tokenBudget = a.lmTokens;
         l.exampleLoss = a.exampleLoss;
+        l.phrasingVariants = a.phrasingVariants;
         l.changedWeight = a.changedWeight;
         l.maxSeconds = a.lmMinutes * 60.0;
         l.threads = a.threads;
@@ -155,6 +157,8 @@ void registerTrainCommand(CLI::App& app, CliContext& ctx)
     cmd->add_option("--lm-tokens", args->lmTokens, "tokens per transformer step, padding included");
     cmd->add_flag("--example-loss", args->exampleLoss,
                   "also train on the after images of in-context example pairs");
+    cmd->add_flag("--phrasing-variants", args->phrasingVariants,
+                  "also train on phrasings beside the canonical ones (count: 'count the circles')");
     cmd->add_option("--changed-weight", args->changedWeight,
                     "loss weight of the image codes an answer changes (against the image before it)")
         ->check(CLI::Range(1, 255));

@@ -327,6 +327,7 @@ void trainLanguageModel(const LmTrainOptions& o)
         warmStart(*net, o.initFrom, o.log);
     // One cache for the whole run: spoken requests repeat captions, and espeak-ng costs ~70 ms.
     world::TaskOptions taskOptions;
+    taskOptions.phrasingVariants = o.phrasingVariants;
     if (config.audio.enabled) taskOptions.speech = std::make_shared<world::SpeechSynthesizer>();
     const AudioFeatureFunction audioFeatures = [&config](const AudioClip& clip) {
         return modelAudioFeatures(clip, config.audio);

@@ -22,6 +22,8 @@ struct LmTrainOptions : StageOptions {
     /// the stream (the edit's source, the in-context query, an example's before image): the
     /// few codes a transformation changes, against the many it copies. 1 = plain loss.
     int changedWeight = 1;
+    /// Training phrasings beside the canonical ones (world::TaskOptions::phrasingVariants).
+    bool phrasingVariants = false;
     std::string tasks = "all";   ///< comma-separated names/numbers of the mixture
     /// Warm start: a model folder whose transformer tensors of the same name and shape seed
     /// the network before step 0 (ignored when resuming from a checkpoint). Tensors it lacks

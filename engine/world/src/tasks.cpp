@@ -160,7 +160,9 @@ void generateCount(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split spli
     // Half the questions ask about a shape that is present, so every count gets asked.
     const Shape shape = (!cells.empty() && chance(rng, 1, 2)) ? s.cells[pick(cells, rng)].shape
                                                               : static_cast<Shape>(uniformBelow(rng, kShapeCount));
-    b.user({s}, std::string("how many ") + shapePlural(shape) + " are there");
+    const bool variant = o.phrasingVariants && chance(rng, 1, 2);
+    b.user({s}, variant ? std::string("count the ") + shapePlural(shape)
+                        : std::string("how many ") + shapePlural(shape) + " are there");
     b.answerText(numberWord(countShape(s, shape)));
     c.variant = shapeName(shape);
 }

@@ -43,6 +43,9 @@ struct TaskOptions {
     bool composition = false;    ///< in-context, Split::Test only: a held-out two-family composition (k = 3)
     std::optional<EditKind> editKind; ///< edit / what-changed / multi-turn last edit; empty = uniform
     int creaturePercent = 15;    ///< chance of creatures in scenes of tasks that allow them
+    /// Training only: half the count questions read `count the {plural}` instead of the
+    /// canonical `how many {plural} are there` (the shape word last, next to the answer).
+    bool phrasingVariants = false;
     /// false: audio segments stay empty (the drawn sound or speech parameters are still in
     /// variant/detail and the rng advances exactly as with synthesis), for fast text-only use and
     /// for machines without espeak-ng.
