@@ -109,6 +109,15 @@ weft::Image addNoise(const weft::Image& img, double sigma, std::mt19937_64& rng)
     return out;
 }
 
+// How many objects of `shape` the scene holds (creatures are not shapes).
+int shapeCount(const Scene& scene, Shape shape)
+{
+    int n = 0;
+    for (const auto& cell : scene.cells)
+        n += cell.kind == Cell::Kind::Object && cell.shape == shape ? 1 : 0;
+    return n;
+}
+
 std::string userText(const TaskCase& c)
 {
     return c.messages.back().segments.back().text;
@@ -678,11 +687,7 @@ private slots:
                 case TaskKind::Count: {
                     std::smatch m;
                     QVERIFY(std::regex_match(text, m, std::regex("how many " + pl + " are there")));
-                    const Shape s = *shapeFromPlural(m[1].str());
-                    int n = 0;
-                    for (const auto& cell : first->cells)
-                        n += cell.kind == Cell::Kind::Object && cell.shape == s ? 1 : 0;
-                    QCOMPARE(tc.expectedText, std::string(numberWord(n)));
+                    QCOMPARE(tc.expectedText, std::string(numberWord(shapeCount(*first, *shapeFromPlural(m[1].str())))));
                     break;
                 }
                 case TaskKind::ColorQuery: {
@@ -837,22 +842,18 @@ private slots:
         int variants = 0, canonical = 0;
         for (int i = 0; i < 200; ++i) {
             const TaskCase tc = generateTask(TaskKind::Count, rng, Split::Train, o);
-            const std::string text = tc.messages.back().segments.back().text;
+            const std::string text = userText(tc);
             std::smatch m;
             const bool isVariant = std::regex_match(text, m, std::regex("count the ([a-z]+)"));
             QVERIFY2(isVariant || std::regex_match(text, m, std::regex("how many ([a-z]+) are there")), text.c_str());
             (isVariant ? variants : canonical) += 1;
-            const Shape shape = *shapeFromPlural(m[1].str());
-            int n = 0;
-            for (const auto& cell : tc.imageScenes.front().cells)
-                n += cell.kind == Cell::Kind::Object && cell.shape == shape ? 1 : 0;
-            QCOMPARE(tc.expectedText, std::string(numberWord(n)));
+            QCOMPARE(tc.expectedText, std::string(numberWord(shapeCount(tc.imageScenes.front(), *shapeFromPlural(m[1].str())))));
         }
         QVERIFY2(variants > 70 && canonical > 70, (std::to_string(variants) + " variants").c_str());
         o.phrasingVariants = false;
         for (int i = 0; i < 50; ++i) {
             const TaskCase tc = generateTask(TaskKind::Count, rng, Split::Train, o);
-            QVERIFY(tc.messages.back().segments.back().text.rfind("how many ", 0) == 0);
+            QVERIFY(userText(tc).rfind("how many ", 0) == 0);
         }
     }
 

@@ -324,11 +324,14 @@ std::vector<Image> ImageCodecImpl::decodeImages(const torch::Tensor& codes)
         throw ArgumentError("codec: expected codes [B, " + std::to_string(g * g) + "], found " +
                             std::to_string(codes.dim() == 2 ? codes.size(1) : codes.numel()) + " codes per image");
     const int64_t b = codes.size(0);
-    const int64_t count = m_config.codebookSize();
-    if (codes.numel() > 0 && (codes.min().item<int64_t>() < 0 || codes.max().item<int64_t>() >= count))
-        throw ArgumentError("codec: expected codes in [0, " + std::to_string(count) + "), found " +
-                            std::to_string(codes.min().item<int64_t>()) + ".." +
-                            std::to_string(codes.max().item<int64_t>()));
+    // PatchDictionary::decode checks its codes' range itself; FSQ digits would wrap silently.
+    if (m_config.kind == CodecKind::Fsq && codes.numel() > 0) {
+        const int64_t count = m_config.codebookSize();
+        const int64_t low = codes.min().item<int64_t>(), high = codes.max().item<int64_t>();
+        if (low < 0 || high >= count)
+            throw ArgumentError("codec: expected codes in [0, " + std::to_string(count) + "), found " +
+                                std::to_string(low) + ".." + std::to_string(high));
+    }
     if (m_config.kind == CodecKind::PatchDictionary) {
         const auto cpu = codes.to(torch::kCPU, torch::kLong).contiguous();
         std::vector<Image> images;

@@ -72,7 +72,7 @@ Result<std::vector<int>> Model::encodeImage(const Image& image) const
 Result<Image> Model::decodeImage(const std::vector<int>& codes) const
 {
     return guarded([&]() -> Result<Image> {
-        // The codec checks the count and range of the codes, for every codec kind.
+        // The codec checks the count and range of the codes.
         const auto t = torch::tensor(std::vector<std::int64_t>(codes.begin(), codes.end()), torch::kLong).view({1, -1});
         return m_impl->network->codec()->decodeImages(t.to(m_impl->device)).at(0);
     });
