@@ -1146,6 +1146,92 @@ private Q_SLOTS:
         QCOMPARE(nearestImage(drawn, {{1, 2}, {9, 9, 9, 9}}), 0);          // compared over the shorter list
     }
 
+    // The retrieval head matches the request's words against each candidate's best code: a
+    // picture holding one matching code among others beats pictures without one, whatever
+    // else they hold; its two tensors join the table only when the config asks for a head.
+    void retrievalHeadScoresTheBestCode()
+    {
+        ModelConfig config = m_config;
+        config.retrieval.embedDim = 4;
+        torch::manual_seed(2);
+        Network net(config);
+        QVERIFY(net->hasRetrievalHead());
+        std::map<std::string, std::vector<std::int64_t>> table;
+        for (const auto& spec : config.tensorSpecs()) table.emplace(spec.name, spec.shape);
+        const std::vector<std::int64_t> headShape{4, config.transformer.dModel};
+        QCOMPARE(table.at("retrieval.words.weight"), headShape);
+        QCOMPARE(table.at("retrieval.codes.weight"), headShape);
+        QCOMPARE(table.size(), m_config.tensorSpecs().size() + 2);
+        const int base = config.vocab.imageBase;
+        {
+            torch::NoGradGuard ng;
+            auto params = net->named_parameters();
+            auto emb = params["tok_embeddings.weight"];
+            emb.zero_();
+            emb[5][0] = 1;        // word 5
+            emb[6][1] = 1;        // word 6
+            emb[base + 1][0] = 1; // code 1 reads like word 5
+            emb[base + 2][1] = 1; // code 2 like word 6
+            emb[base + 3][2] = 1; // code 3 like neither
+            for (const char* name : {"retrieval.words.weight", "retrieval.codes.weight"}) {
+                auto w = params[name];
+                w.zero_();
+                for (int i = 0; i < 4; ++i) w[i][i] = 1;
+            }
+        }
+        torch::NoGradGuard ng;
+        const auto codes = torch::tensor({3, 3, 3, 3, 3, 1, 3, 3, 2, 2, 2, 2}, torch::kLong).view({3, 4});
+        const auto ids = [](std::vector<std::int64_t> v) { return torch::tensor(v, torch::kLong); };
+        auto scores = net->retrievalScores(ids({5}), codes);
+        QCOMPARE(scores.size(0), 3);
+        QCOMPARE(scores.argmax().item<std::int64_t>(), 1);
+        QVERIFY(std::abs(scores[1].item<float>() - 1.0f) < 1e-5f);
+        QCOMPARE(net->retrievalScores(ids({6}), codes).argmax().item<std::int64_t>(), 2);
+        // Two words: the mean of their embeddings, so a code of either matches halfway.
+        QVERIFY(std::abs(net->retrievalScores(ids({5, 6}), codes)[1].item<float>() - std::sqrt(0.5f)) < 1e-5f);
+
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, net->retrievalScores(ids({}), codes));
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, net->retrievalScores(ids({config.vocab.total}), codes));
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, net->retrievalScores(ids({5}), codes + config.vocab.imageCount));
+        QVERIFY_THROWS_EXCEPTION(ShapeError, net->retrievalScores(ids({5}), codes.flatten()));
+        Network plain(m_config);
+        QVERIFY(!plain->hasRetrievalHead());
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, plain->retrievalScores(ids({5}), codes));
+    }
+
+    // A model with a head answers `ret` from the request's words without drawing: the
+    // retrieval phase reports only its start and its end.
+    void replyRetrievesByTheHead()
+    {
+        const std::string dir = path("steer-ret-head");
+        copyModel(steeredModel("steer-ret-plain", m_config.vocab.ret), dir, [&](std::vector<Entry>& entries) {
+            const std::size_t bytes = 4 * static_cast<std::size_t>(m_config.transformer.dModel) * sizeof(float);
+            for (const char* name : {"retrieval.words.weight", "retrieval.codes.weight"})
+                entries.push_back({name, DType::F32, {4, m_config.transformer.dModel}, std::vector<std::uint8_t>(bytes, 0)});
+        });
+        auto json = nlohmann::json::parse(std::ifstream(dir + "/config.json"));
+        json["retrieval"]["embed_dim"] = 4;
+        std::ofstream(dir + "/config.json") << json.dump(2);
+        auto model = loadOrFail(dir);
+        QVERIFY(model);
+        const Image a = solidImage(64, 220, 40, 40);
+        std::vector<Message> chat{userMessage({Segment::makeImage(a, "/tmp/a.png"), Segment::makeText("describe this image")}),
+                                  userMessage({Segment::makeText("show me the image with the red circle again")})};
+        int reports = 0;
+        ReplyCallbacks callbacks;
+        callbacks.progress = [&](ReplyPhase phase, int, int) {
+            reports += phase == ReplyPhase::Retrieval;
+            return true;
+        };
+        Session session(model);
+        session.setGallery({solidImage(64, 1, 2, 3)});
+        auto r = session.reply(chat, {}, callbacks);
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+        QVERIFY(r.value().segments.at(0).retrieved);
+        QCOMPARE(r.value().segments.at(0).retrievedFrom, 0); // all scores tie: the first candidate
+        QCOMPARE(reports, 2);
+    }
+
     // `ret` is followed by the picture the model means (one code per cell, the whole grid), and
     // an earlier picture comes back unchanged, with where it came from. This untrained test
     // codec gives every plain picture the same codes, so all candidates tie and the first wins.

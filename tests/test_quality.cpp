@@ -38,7 +38,7 @@ constexpr Expected kShipped[] = {
     {world::TaskKind::StyleByExample, Score::SceneExact, 0.985},
     {world::TaskKind::InContext, Score::Attributes, 0.723},
     {world::TaskKind::MultiTurn, Score::SceneExact, 0.875},
-    {world::TaskKind::Retrieval, Score::Retrieval, 0.390},
+    {world::TaskKind::Retrieval, Score::Retrieval, 1.000},
     {world::TaskKind::SoundAtmosphere, Score::SceneExact, 0.935},
     {world::TaskKind::SpokenRequest, Score::SceneExact, 0.890},
 };

@@ -16,6 +16,7 @@
 #include "errors.h"
 #include "model_config.h"
 #include "lm_trainer.h"
+#include "safetensors.h"
 #include "loss_weights.h"
 #include "loss_plot.h"
 #include "tokenizer_stage.h"
@@ -375,6 +376,60 @@ private slots:
         QVERIFY2(audio.ok(), audio.ok() ? "" : audio.error().message.c_str());
         QVERIFY(audio.value()->info().hasAudio);
         QVERIFY(!plain.value()->info().hasAudio);
+    }
+
+    // A config with a retrieval head trains it beside the tokens; --retrieval-head-only then
+    // trains the head alone from a warm start and leaves every other tensor as it was.
+    void retrievalHeadTrainsAloneFromAWarmStart()
+    {
+        QTemporaryDir dir;
+        const auto run = dir.path().toStdString();
+        auto json = nlohmann::json::parse(std::ifstream(kConfig));
+        json["retrieval"]["embed_dim"] = 8;
+        const auto headConfig = run + "/head.json";
+        std::ofstream(headConfig) << json.dump(2);
+
+        auto l = preparedLmRun(run);
+        l.configPath = headConfig;
+        l.steps = 2;
+        l.threads = 1;
+        l.tasks = "retrieval";
+        std::string logText;
+        l.log = [&](weft::LogLevel, const std::string& m) { logText += m + "\n"; };
+        weft::train::trainLanguageModel(l);
+        weft::train::exportModel(headConfig, run, run + "/joint");
+
+        // Alone: refused without a head or with other tasks, before any work.
+        fs::remove(run + "/lm.ckpt");
+        l.initFrom = run + "/joint";
+        l.retrievalHeadOnly = true;
+        l.steps = 25; // one log line; a head-only step skips the transformer, so this is quick
+        l.checkpointEvery = 100;
+        l.tasks = "retrieval,generate";
+        QVERIFY_THROWS_EXCEPTION(weft::ArgumentError, weft::train::trainLanguageModel(l));
+        l.tasks = "retrieval";
+        l.configPath = kConfig;
+        QVERIFY_THROWS_EXCEPTION(weft::ArgumentError, weft::train::trainLanguageModel(l));
+        l.configPath = headConfig;
+        logText.clear();
+        weft::train::trainLanguageModel(l);
+        QVERIFY2(logText.find("retrieval ") != std::string::npos && logText.find("% right") != std::string::npos,
+                 logText.c_str());
+        weft::train::exportModel(headConfig, run, run + "/head");
+
+        const auto before = weft::SafetensorsFile::read(run + "/joint/model.safetensors");
+        const auto after = weft::SafetensorsFile::read(run + "/head/model.safetensors");
+        int heads = 0;
+        for (const auto& t : after.tensors()) {
+            const auto* old = before.find(t.name);
+            QVERIFY2(old, t.name.c_str());
+            const bool same = std::equal(after.data(t), after.data(t) + (t.end - t.begin), before.data(*old));
+            const bool head = t.name.rfind("retrieval.", 0) == 0;
+            heads += head;
+            QVERIFY2(same != head, t.name.c_str()); // the head moved, nothing else did
+        }
+        QCOMPARE(heads, 2);
+        QVERIFY(weft::Model::load(run + "/head").ok());
     }
 
     void exportWithoutCheckpointFails()

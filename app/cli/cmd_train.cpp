@@ -45,6 +45,7 @@ struct TrainArgs {
     int lmTokens = 3072;
     bool exampleLoss = false;
     bool phrasingVariants = false;
+    bool retrievalHeadOnly = false;
     int changedWeight = 1;
     int dictionaryScenes = 20000;
     int threads = 0;
@@ -114,6 +115,7 @@ int runTrain(const TrainArgs& a)
         l.tokenBudget = a.lmTokens;
         l.exampleLoss = a.exampleLoss;
         l.phrasingVariants = a.phrasingVariants;
+        l.retrievalHeadOnly = a.retrievalHeadOnly;
         l.changedWeight = a.changedWeight;
         l.maxSeconds = a.lmMinutes * 60.0;
         l.threads = a.threads;
@@ -159,6 +161,8 @@ void registerTrainCommand(CLI::App& app, CliContext& ctx)
                   "also train on the after images of in-context example pairs");
     cmd->add_flag("--phrasing-variants", args->phrasingVariants,
                   "also train on phrasings beside the canonical ones (count: 'count the circles')");
+    cmd->add_flag("--retrieval-head-only", args->retrievalHeadOnly,
+                  "train only the retrieval head (needs --tasks retrieval and a config with retrieval.embed_dim)");
     cmd->add_option("--changed-weight", args->changedWeight,
                     "loss weight of the image codes an answer changes (against the image before it)")
         ->check(CLI::Range(1, 255));

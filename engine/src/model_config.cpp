@@ -147,6 +147,10 @@ const ScalarField<AudioConfig> kAudioFields[] = {
     {"frames_per_token", &AudioConfig::framesPerToken, 1, 64},
 };
 
+const ScalarField<RetrievalConfig> kRetrievalFields[] = {
+    {"embed_dim", &RetrievalConfig::embedDim, 0, 4096},
+};
+
 template <class Section, std::size_t N>
 void readFields(const FieldReader& r, Section& section, const ScalarField<Section> (&fields)[N]) {
     for (const auto& f : fields) {
@@ -332,6 +336,7 @@ ModelConfig ModelConfig::parse(const std::string& text) {
     readTransformer(r.section("transformer"), c.transformer);
     readCodec(r.section("codec"), c.codec);
     readAudio(r.section("audio"), c.audio);
+    readFields(r.section("retrieval"), c.retrieval, kRetrievalFields);
     c.vocab = VocabLayout::make(c.textVocab, c.compressionTokens, c.codec.codebookSize());
     if (c.transformer.factoredImageCodes && c.codec.kind != CodecKind::PatchDictionary)
         r.fail("transformer", "factored_image_codes only with codec.kind \"patch_dictionary\"", "codec.kind \"fsq\"");
@@ -366,6 +371,7 @@ std::string ModelConfig::toJson() const {
     c["palette"] = std::move(palette);
     writeFields(c, codec, kCodecFields);
     writeFields(j["audio"], audio, kAudioFields);
+    writeFields(j["retrieval"], retrieval, kRetrievalFields);
     return j.dump(2) + "\n";
 }
 

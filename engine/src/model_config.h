@@ -76,6 +76,13 @@ struct AudioConfig {
     int framesPerToken = 4;     ///< encoder downsampling: mel frames per stream embedding
 };
 
+/// The retrieval head (MODEL_FORMAT.md, "Decoding"): after `ret`, the request's words and each
+/// candidate picture's codes are projected to `embedDim` and matched. 0 = no head: the model
+/// draws the picture it means after `ret` and the nearest candidate is returned.
+struct RetrievalConfig {
+    int embedDim = 0;
+};
+
 /// Token id layout: [0, textVocab) sentencepiece pieces, then the special tokens in this
 /// order, then `compressionTokens` X-Prompt tokens, then the image codes.
 struct VocabLayout {
@@ -107,6 +114,7 @@ struct ModelConfig {
     TransformerConfig transformer;
     CodecConfig codec;
     AudioConfig audio;
+    RetrievalConfig retrieval;
     int textVocab = 512;         ///< sentencepiece vocabulary size (must match tokenizer.model)
     int compressionTokens = 4;   ///< K of X-Prompt
     VocabLayout vocab;           ///< derived, not read from JSON

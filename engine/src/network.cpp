@@ -59,6 +59,11 @@ NetworkImpl::NetworkImpl(const ModelConfig& config, WeightInit init) : m_config(
             m_codeColor = torch::zeros({codes}, torch::kLong);
         }
     }
+    if (const int e = config.retrieval.embedDim; e > 0) {
+        auto retrieval = register_module("retrieval", std::make_shared<torch::nn::Module>());
+        m_retrievalWords = retrieval->register_module("words", linear(tc.dModel, e));
+        m_retrievalCodes = retrieval->register_module("codes", linear(tc.dModel, e));
+    }
     m_codec = register_module("codec", ImageCodec(config.codec));
     if (config.audio.enabled) m_audio = register_module("audio", AudioEncoder(config.audio, tc.dModel));
 
@@ -285,6 +290,39 @@ torch::Tensor NetworkImpl::outputWeight()
 torch::Tensor NetworkImpl::logits(const torch::Tensor& hidden)
 {
     return projectRows(hidden, outputWeight());
+}
+
+torch::Tensor NetworkImpl::retrievalScores(const torch::Tensor& requestIds, const torch::Tensor& codes)
+{
+    if (!hasRetrievalHead()) throw ArgumentError("network: expected a retrieval head (retrieval.embed_dim > 0), found none");
+    if (requestIds.dim() != 1 || requestIds.size(0) == 0 || requestIds.scalar_type() != torch::kLong)
+        throw ArgumentError("network: expected request token ids [n >= 1] of type long, found " + shapeText(requestIds));
+    if (codes.dim() != 2 || codes.size(0) == 0 || codes.size(1) == 0 || codes.scalar_type() != torch::kLong)
+        throw ShapeError("network: expected candidate image codes [B >= 1, N >= 1] of type long, found " + shapeText(codes));
+    const auto& v = m_config.vocab;
+    const auto checkRange = [](const torch::Tensor& t, std::int64_t hi, const char* what) {
+        const auto lo = t.min().item<std::int64_t>(), top = t.max().item<std::int64_t>();
+        if (lo < 0 || top >= hi)
+            throw ArgumentError(std::string("network: expected ") + what + " in [0, " + std::to_string(hi) + "), found " +
+                                std::to_string(lo) + ".." + std::to_string(top));
+    };
+    checkRange(requestIds, v.total, "request token ids");
+    checkRange(codes, v.imageCount, "image codes");
+    const auto dev = device();
+    const auto normalize = [](const torch::Tensor& x) {
+        return torch::nn::functional::normalize(x, torch::nn::functional::NormalizeFuncOptions().p(2).dim(-1));
+    };
+    // Word and code embeddings, not transformer states: the hidden state at `ret` was measured
+    // not to depend on the request (cosine 0.9999 between two requests, model card), while the
+    // embeddings of "red" and "circle" and of a red circle's codes differ from the first step,
+    // so neither side of the match starts uninformative. A picture's key is its best code, not
+    // the mean: the object asked for is a few codes among 64.
+    const auto words = m_tokEmbeddings->forward(requestIds.to(dev).unsqueeze(0)).squeeze(0).mean(0);
+    const auto query = normalize(m_retrievalWords->forward(words));                             // [e]
+    const auto ids = codes.to(dev) + v.imageBase;
+    const auto noCells = torch::full(ids.sizes(), -1, torch::TensorOptions().dtype(torch::kLong).device(dev));
+    const auto keys = normalize(m_retrievalCodes->forward(embed(ids, {}, noCells)));             // [B, N, e]
+    return keys.matmul(query).amax(1);
 }
 
 KvCache NetworkImpl::makeCache(int batch, int capacity) const

@@ -1,6 +1,6 @@
 #pragma once
 // The model's network: the decoder transformer over the single token stream, the image
-// codec and the audio encoder, built from a ModelConfig. Its named_parameters() are
+// codec, the audio encoder and the retrieval head, built from a ModelConfig. Its named_parameters() are
 // exactly the tensor table (ModelConfig::tensorSpecs()). Used by inference (Session) and by
 // training; every forward is usable with autograd (training) or under NoGradGuard.
 
@@ -65,6 +65,16 @@ public:
     /// the count continues from cache->imageRun and is stored back. CPU [B, T] long.
     torch::Tensor imageCells(const torch::Tensor& ids, const torch::Tensor& tokenValid, KvCache* cache) const;
 
+    /// Retrieval head (config.retrieval.embedDim > 0): how well each candidate picture matches
+    /// a request. requestIds [n] long: the request's text token ids (n >= 1); codes [B, N]
+    /// long: each candidate's image codes (0 .. C-1). The query is the mean of the request's
+    /// token embeddings through retrieval.words, each code's key its input embedding (no
+    /// position) through retrieval.codes, both L2-normalised; a candidate's score is the best
+    /// cosine over its codes -> [B] in [-1, 1]. Throws ArgumentError without a head, for an
+    /// empty request, or for ids or codes out of range; ShapeError for other shapes.
+    torch::Tensor retrievalScores(const torch::Tensor& requestIds, const torch::Tensor& codes);
+    bool hasRetrievalHead() const noexcept { return !m_retrievalWords.is_empty(); }
+
     /// An empty cache for `batch` rows holding up to `capacity` tokens (0 = contextLength),
     /// on this network's device.
     KvCache makeCache(int batch, int capacity = 0) const;
@@ -87,6 +97,7 @@ private:
     std::vector<TransformerBlock> m_blocks;
     RmsNorm m_norm{nullptr};
     torch::nn::Linear m_output{nullptr};
+    torch::nn::Linear m_retrievalWords{nullptr}, m_retrievalCodes{nullptr}; // null without a head
     torch::Tensor m_imagePos;               // [grid*grid, d] or undefined
     torch::Tensor m_inMask, m_inColor;      // factored input rows, or undefined
     torch::Tensor m_outMask, m_outColor;    // factored output rows, or undefined

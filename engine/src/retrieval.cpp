@@ -3,7 +3,22 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "tokenizer.h"
+
 namespace weft {
+
+std::vector<int> requestTokens(const std::vector<Message>& messages, const Tokenizer& tokenizer)
+{
+    const auto last = std::find_if(messages.rbegin(), messages.rend(), [](const Message& m) { return m.role == Role::User; });
+    std::vector<int> ids;
+    if (last == messages.rend()) return ids;
+    for (const Segment& s : last->segments)
+        if (s.kind == SegmentKind::Text) {
+            const auto pieces = tokenizer.encode(s.text);
+            ids.insert(ids.end(), pieces.begin(), pieces.end());
+        }
+    return ids;
+}
 
 int nearestImage(const std::vector<int>& drawn, const std::vector<std::vector<int>>& candidates)
 {

@@ -1,11 +1,22 @@
 #pragma once
-// Retrieval by drawing: a model answers "show me the image with … again" with `ret` and then
-// draws the picture it means; the answer is the earlier picture nearest to that drawing, so
-// it comes back unchanged however rough the drawing is.
+// Retrieval helpers without torch. A model answers "show me the image with … again" with
+// `ret`; with a retrieval head the request's words are matched against each candidate's codes
+// (NetworkImpl::retrievalScores), and without one the model draws the picture it means and
+// the earlier picture nearest to that drawing is returned, unchanged however rough the
+// drawing is.
 
 #include <vector>
 
+#include "weft/message.h"
+
 namespace weft {
+
+class Tokenizer;
+
+/// The request a retrieval answers: the token ids of the text of the last user message (its
+/// text segments in order). Empty when that message has no text or there is no user message.
+/// Thread-safe for a const tokenizer; throws what Tokenizer::encode throws.
+std::vector<int> requestTokens(const std::vector<Message>& messages, const Tokenizer& tokenizer);
 
 /// Index of the candidate whose codes differ from `drawn` in the fewest cells (cells compared
 /// by position, over the shorter of the two lists); ties go to the earliest candidate. -1 when

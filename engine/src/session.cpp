@@ -304,20 +304,43 @@ MessageMeta replyMeta(const Model::Impl& m, const ReplyOptions& options, std::ch
     return meta;
 }
 
-// The earlier image `ret` points at. The model was trained to follow `ret` with the picture
-// asked for, so it draws that picture (greedily: a retrieval is not a creative act, and no
-// guidance, since the unconditional stream knows no earlier pictures) and the nearest
-// candidate (nearestImage) is returned unchanged.
-Segment retrieve(ReplyRun& run, const std::vector<Candidate>& candidates)
+// Retrieval without a head: the model was trained to follow `ret` with the picture asked for,
+// so it draws that picture (greedily: a retrieval is not a creative act, and no guidance,
+// since the unconditional stream knows no earlier pictures) and the nearest candidate
+// (nearestImage) is chosen.
+int retrieveByDrawing(ReplyRun& run, const std::vector<std::vector<int>>& candidateCodes)
 {
-    const int grid2 = run.model.config.codec.grid * run.model.config.codec.grid;
-    run.progress(ReplyPhase::Retrieval, 0, grid2);
     run.feed(run.model.config.vocab.ret);
     Sampler greedy(0, SamplerOptions{});
     const std::vector<int> drawn = drawCodes(run, greedy, 1.0f, ReplyPhase::Retrieval);
+    return nearestImage(drawn, candidateCodes);
+}
+
+// Retrieval with the head: the candidate whose codes best match the request's words
+// (argmax: ties go to the earliest candidate).
+int retrieveByHead(ReplyRun& run, const std::vector<int>& request, const std::vector<std::vector<int>>& candidateCodes)
+{
+    std::vector<std::int64_t> flat;
+    for (const auto& codes : candidateCodes) flat.insert(flat.end(), codes.begin(), codes.end());
+    const auto rows = static_cast<std::int64_t>(candidateCodes.size());
+    const std::vector<std::int64_t> ids(request.begin(), request.end());
+    const auto scores = run.net.retrievalScores(torch::tensor(ids, torch::kLong), tokenTensor(flat, rows, torch::kCPU));
+    const int grid2 = run.model.config.codec.grid * run.model.config.codec.grid;
+    run.progress(ReplyPhase::Retrieval, grid2, grid2);
+    return static_cast<int>(scores.argmax().item<std::int64_t>());
+}
+
+// The earlier image `ret` points at, returned unchanged: by the retrieval head when the model
+// has one and the request has words, else by drawing.
+Segment retrieve(ReplyRun& run, const std::vector<Message>& messages, const std::vector<Candidate>& candidates)
+{
+    const int grid2 = run.model.config.codec.grid * run.model.config.codec.grid;
+    run.progress(ReplyPhase::Retrieval, 0, grid2);
     std::vector<std::vector<int>> codes;
     for (const Candidate& c : candidates) codes.push_back(run.imageCodes(*c.image));
-    const int best = nearestImage(drawn, codes);
+    const std::vector<int> request =
+        run.net.hasRetrievalHead() ? requestTokens(messages, run.model.tokenizer) : std::vector<int>{};
+    const int best = request.empty() ? retrieveByDrawing(run, codes) : retrieveByHead(run, request, codes);
     const Candidate& chosen = candidates.at(static_cast<std::size_t>(best));
     Segment segment = Segment::makeImage(*chosen.image, chosen.path);
     segment.retrieved = true;
@@ -376,7 +399,7 @@ Message Session::Impl::reply(const std::vector<Message>& messages, const ReplyOp
     if (token == vocab.boi)
         answer.segments.push_back(drawImage(run));
     else if (token == vocab.ret)
-        answer.segments.push_back(retrieve(run, candidates));
+        answer.segments.push_back(retrieve(run, messages, candidates));
     else
         answer.segments.push_back(writeText(run, token));
     answer.meta = replyMeta(m, options, started);

@@ -70,6 +70,10 @@ std::vector<TensorSpec> ModelConfig::tensorSpecs() const
         specs.push_back({"audio.proj.weight", {d, c}});
         specs.push_back({"audio.proj.bias", {d}});
     }
+    if (retrieval.embedDim > 0) {
+        specs.push_back({"retrieval.words.weight", {retrieval.embedDim, d}});
+        specs.push_back({"retrieval.codes.weight", {retrieval.embedDim, d}});
+    }
     appendCodecTensorSpecs(codec, specs);
     return specs;
 }

@@ -16,6 +16,7 @@
 #include "model_config.h"
 #include "model_loader.h"
 #include "network.h"
+#include "retrieval.h"
 #include "run_files.h"
 #include "safetensors.h"
 #include "token_stream.h"
@@ -36,6 +37,11 @@ constexpr int kLogEvery = 25; // steps between loss lines (and metrics points)
 constexpr std::uint64_t kMaxCardBytes = 1ULL << 20;
 constexpr std::uint64_t kMaxTokenizerBytes = 16ULL << 20;
 constexpr int kConditionDropPercent = 10;
+// Retrieval head: cosine scores times this are the logits over the candidates (a fixed
+// temperature of 0.1: the head has no tensor for it), and its cross-entropy counts this much
+// beside the token loss.
+constexpr double kRetrievalScale = 10.0;
+constexpr double kRetrievalWeight = 1.0;
 
 struct MixtureEntry {
     world::TaskKind kind;
@@ -141,7 +147,20 @@ double stepFlops(const ModelConfig& c, std::int64_t rows, std::int64_t length)
 struct Example {
     TokenStream stream;
     std::vector<std::vector<int>> imageCodes; // the stream's images, in order
+    // Retrieval cases, for a model with a retrieval head: the request's tokens, how many of
+    // imageCodes are candidates (the conversation's images) and which one is right.
+    std::vector<int> request;
+    int candidates = 0;
+    int retrievedIndex = -1;
 };
+
+int imageCount(const std::vector<Message>& messages)
+{
+    int n = 0;
+    for (const Message& m : messages)
+        for (const Segment& s : m.segments) n += s.kind == SegmentKind::Image;
+    return n;
+}
 
 // What every step's data and forward pass depend on.
 struct LmContext {
@@ -176,6 +195,11 @@ Example makeExample(const LmContext& ctx, world::TaskKind kind, bool compress, s
         markExampleTargets(ex.stream, messages, ctx.config.codec.grid * ctx.config.codec.grid);
     if (ctx.options.changedWeight > 1)
         weightChangedCodes(ex.stream, ex.imageCodes, ctx.options.changedWeight);
+    if (task.expectedRetrievedIndex >= 0 && ctx.net->hasRetrievalHead()) {
+        ex.request = requestTokens(messages, ctx.tokenizer);
+        ex.candidates = imageCount(messages);
+        ex.retrievedIndex = task.expectedRetrievedIndex;
+    }
     return ex;
 }
 
@@ -210,19 +234,38 @@ std::vector<Example> drawExamples(const LmContext& ctx, world::TaskKind kind, bo
 // One step's forward pass and what its log line counts.
 struct LmStep {
     world::TaskKind kind = world::TaskKind::Generate;
-    torch::Tensor loss;      ///< weighted cross-entropy on the target tokens (minimised, logged)
+    torch::Tensor loss;       ///< weighted cross-entropy on the target tokens (undefined: head only)
+    torch::Tensor retrieval;  ///< mean cross-entropy of the retrieval head (undefined: no case)
+    int retrievalCases = 0;
+    int retrievalRight = 0;   ///< cases whose best-scoring candidate is the right one
+    torch::Tensor total;      ///< minimised
     long long tokens = 0;     ///< padding included
     long long realTokens = 0; ///< padding excluded
     double flops = 0;
 };
 
-LmStep lmForward(const LmContext& ctx, long long step)
+// The retrieval head's cross-entropy over each retrieval case's candidates.
+void retrievalLoss(NetworkImpl& net, const std::vector<Example>& examples, LmStep& s)
 {
-    auto rng = stepRng(ctx.options.seed, step, 2);
-    LmStep s;
-    s.kind = pickKind(ctx.mixture, rng);
-    const bool compress = world::chance(rng, 1, 2);
-    const auto examples = drawExamples(ctx, s.kind, compress, rng);
+    std::vector<torch::Tensor> losses;
+    for (const Example& e : examples) {
+        if (e.retrievedIndex < 0 || e.request.empty()) continue;
+        std::vector<std::int64_t> flat;
+        for (int i = 0; i < e.candidates; ++i) flat.insert(flat.end(), e.imageCodes.at(i).begin(), e.imageCodes.at(i).end());
+        const std::vector<std::int64_t> request(e.request.begin(), e.request.end());
+        auto codes = torch::tensor(flat, torch::kLong).view({e.candidates, -1});
+        auto scores = net.retrievalScores(torch::tensor(request, torch::kLong), codes) * kRetrievalScale;
+        const auto target = torch::tensor({static_cast<std::int64_t>(e.retrievedIndex)}, torch::kLong).to(scores.device());
+        losses.push_back(torch::nn::functional::cross_entropy(scores.unsqueeze(0), target));
+        s.retrievalRight += scores.argmax().item<std::int64_t>() == e.retrievedIndex;
+    }
+    s.retrievalCases = static_cast<int>(losses.size());
+    if (!losses.empty()) s.retrieval = torch::stack(losses).mean();
+}
+
+// The token loss of a batch: weighted cross-entropy of every target token.
+void tokenLoss(const LmContext& ctx, const std::vector<Example>& examples, LmStep& s)
+{
     std::vector<TokenStream> streams;
     for (const auto& e : examples)
         streams.push_back(e.stream);
@@ -242,6 +285,24 @@ LmStep lmForward(const LmContext& ctx, long long step)
     s.tokens = static_cast<long long>(batch.ids.numel());
     s.realTokens = static_cast<long long>(batch.valid.sum().item<int64_t>());
     s.flops = stepFlops(ctx.config, batch.ids.size(0), batch.ids.size(1));
+}
+
+LmStep lmForward(const LmContext& ctx, long long step)
+{
+    auto rng = stepRng(ctx.options.seed, step, 2);
+    LmStep s;
+    s.kind = pickKind(ctx.mixture, rng);
+    const bool compress = world::chance(rng, 1, 2);
+    const auto examples = drawExamples(ctx, s.kind, compress, rng);
+    // Training the head alone leaves the transformer as it is, so its forward pass is skipped.
+    if (!ctx.options.retrievalHeadOnly) tokenLoss(ctx, examples, s);
+    if (ctx.net->hasRetrievalHead()) retrievalLoss(*ctx.net, examples, s);
+    if (s.retrieval.defined())
+        s.total = s.loss.defined() ? s.loss + kRetrievalWeight * s.retrieval : s.retrieval;
+    else
+        s.total = s.loss;
+    if (!s.total.defined())
+        throw ArgumentError("lm: a step of task '" + std::string(world::taskName(s.kind)) + "' left nothing to train");
     return s;
 }
 
@@ -250,12 +311,19 @@ class LmWindow {
 public:
     void add(const LmStep& s)
     {
-        const double l = s.loss.item<double>();
-        m_lossSum += l;
-        ++m_count;
-        auto& kl = m_kindLoss[world::taskName(s.kind)];
-        kl.first += l;
-        kl.second += 1;
+        if (s.loss.defined()) {
+            const double l = s.loss.item<double>();
+            m_lossSum += l;
+            ++m_count;
+            auto& kl = m_kindLoss[world::taskName(s.kind)];
+            kl.first += l;
+            kl.second += 1;
+        }
+        if (s.retrievalCases > 0) {
+            m_retrievalSum += s.retrieval.item<double>() * s.retrievalCases;
+            m_retrievalCases += s.retrievalCases;
+            m_retrievalRight += s.retrievalRight;
+        }
         m_tokens += s.tokens;
         m_realTokens += s.realTokens;
         m_flops += s.flops;
@@ -265,42 +333,71 @@ public:
     void flush(long long step, double lr, const StageRunner& runner, const std::string& metrics, const LogCallback& log)
     {
         const double window = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
-        MetricPoint mp{"lm", step, runner.elapsed(), {{"loss", m_lossSum / m_count}, {"lr", lr},
+        const double loss = m_count > 0 ? m_lossSum / m_count : 0.0;
+        MetricPoint mp{"lm", step, runner.elapsed(), {{"lr", lr},
                                                       {"tokens_per_s", static_cast<double>(m_tokens) / window},
                                                       {"real_tokens_per_s", static_cast<double>(m_realTokens) / window},
                                                       {"gflops", m_flops / window / 1e9}}};
+        if (m_count > 0) mp.values["loss"] = loss;
         for (const auto& [name, v] : m_kindLoss)
             mp.values["loss_" + name] = v.first / v.second;
+        // A head-only window has no token loss and no transformer throughput to report.
+        char tokens[160] = "", retrieval[80] = "";
+        if (m_count > 0)
+            std::snprintf(tokens, sizeof tokens, " loss %.4f", loss);
+        if (m_retrievalCases > 0) {
+            const double rl = m_retrievalSum / m_retrievalCases, right = 100.0 * m_retrievalRight / m_retrievalCases;
+            mp.values["retrieval_loss"] = rl;
+            mp.values["retrieval_right"] = right;
+            std::snprintf(retrieval, sizeof retrieval, " retrieval %.3f (%.0f%% right)", rl, right);
+        }
         appendMetric(metrics, mp);
-        char buf[240];
-        std::snprintf(buf, sizeof buf,
-                      "lm step %lld loss %.4f lr %.2e %.0f tok/s (%.0f without padding) %.1f GFLOP/s %.0f s",
-                      step, m_lossSum / m_count, lr, static_cast<double>(m_tokens) / window,
-                      static_cast<double>(m_realTokens) / window, m_flops / window / 1e9, runner.elapsed());
+        char buf[400];
+        if (m_tokens > 0)
+            std::snprintf(buf, sizeof buf, "lm step %lld%s%s lr %.2e %.0f tok/s (%.0f without padding) %.1f GFLOP/s %.0f s",
+                          step, tokens, retrieval, lr, static_cast<double>(m_tokens) / window,
+                          static_cast<double>(m_realTokens) / window, m_flops / window / 1e9, runner.elapsed());
+        else
+            std::snprintf(buf, sizeof buf, "lm step %lld%s lr %.2e %.0f s", step, retrieval, lr, runner.elapsed());
         logInfo(log, buf);
         *this = LmWindow();
     }
 
 private:
     std::map<std::string, std::pair<double, int>> m_kindLoss;
-    double m_lossSum = 0;
+    double m_lossSum = 0, m_retrievalSum = 0;
     long long m_tokens = 0, m_realTokens = 0;
     double m_flops = 0;
-    int m_count = 0;
+    int m_count = 0, m_retrievalCases = 0, m_retrievalRight = 0;
     std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
 };
 
-// Freezes the codec (stage 2 output) and returns the parameters left to train.
-std::vector<torch::Tensor> freezeCodec(NetworkImpl& net)
+// Freezes the codec (stage 2 output), and with `headOnly` everything but the retrieval head,
+// and returns the parameters left to train.
+std::vector<torch::Tensor> freezeFixed(NetworkImpl& net, bool headOnly)
 {
     std::vector<torch::Tensor> trainable;
     for (auto& item : net.named_parameters(true)) {
-        if (item.key().rfind("codec.", 0) == 0)
+        const bool fixed = item.key().rfind("codec.", 0) == 0 || (headOnly && item.key().rfind("retrieval.", 0) != 0);
+        if (fixed)
             item.value().set_requires_grad(false);
         else
             trainable.push_back(item.value());
     }
     return trainable;
+}
+
+// Training the head alone needs a head and nothing but retrieval cases (other steps would
+// have nothing to train).
+void checkHeadOnly(const LmTrainOptions& o, const ModelConfig& config, const std::vector<MixtureEntry>& mixture)
+{
+    if (!o.retrievalHeadOnly) return;
+    if (config.retrieval.embedDim <= 0)
+        throw ArgumentError("lm: --retrieval-head-only expected a config with retrieval.embed_dim > 0, found 0");
+    for (const auto& e : mixture)
+        if (e.kind != world::TaskKind::Retrieval)
+            throw ArgumentError(std::string("lm: --retrieval-head-only expected --tasks retrieval, found '") +
+                                world::taskName(e.kind) + "' in the mixture");
 }
 
 } // namespace
@@ -316,10 +413,11 @@ void trainLanguageModel(const LmTrainOptions& o)
     Network net(config);
     loadCodecTensors(net->codec(), runFile(o.runDir, kCodecFile));
     net->weightsChanged();
-    const auto trainable = freezeCodec(*net);
+    const auto mixture = parseMixture(o.tasks, config.audio.enabled);
+    checkHeadOnly(o, config, mixture);
+    const auto trainable = freezeFixed(*net, o.retrievalHeadOnly);
     torch::optim::AdamW optimizer(trainable,
                                   torch::optim::AdamWOptions(o.learningRate).betas({0.9, 0.95}).weight_decay(0.01));
-    const auto mixture = parseMixture(o.tasks, config.audio.enabled);
     StageRunner runner(o, "lm", *net, optimizer, trainable, kSchedule, runFile(o.runDir, kLmCheckpointFile));
     if (runner.resume())
         net->weightsChanged();
@@ -341,7 +439,7 @@ void trainLanguageModel(const LmTrainOptions& o)
     runner.run(
         [&](long long step) {
             last = lmForward(ctx, step);
-            return last.loss;
+            return last.total;
         },
         [&](long long step, double lr) {
             window.add(last);

@@ -1,8 +1,9 @@
 #pragma once
 // Stage 3 of the weft-tiny recipe: the multimodal transformer on a mixture of Shapes World
 // tasks, loss on the assistant's tokens only, condition dropout for guidance, X-Prompt
-// compression on in-context examples, and the retrieval head's contrastive loss. The codec
-// of stage 2 is frozen and provides the image codes.
+// compression on in-context examples, and (for a config with a retrieval head) the head's
+// cross-entropy over each retrieval case's candidates. The codec of stage 2 is frozen and
+// provides the image codes.
 
 #include <string>
 
@@ -24,6 +25,9 @@ struct LmTrainOptions : StageOptions {
     int changedWeight = 1;
     /// Training phrasings beside the canonical ones (world::TaskOptions::phrasingVariants).
     bool phrasingVariants = false;
+    /// Train only the retrieval head (every other tensor as warm-started or resumed; the
+    /// transformer's forward pass is skipped). Needs a config with a head and --tasks retrieval.
+    bool retrievalHeadOnly = false;
     std::string tasks = "all";   ///< comma-separated names/numbers of the mixture
     /// Warm start: a model folder whose transformer tensors of the same name and shape seed
     /// the network before step 0 (ignored when resuming from a checkpoint). Tensors it lacks
