@@ -52,9 +52,9 @@ cp resources/starters/pair_before.png resources/starters/pair_after.png resource
 conversation "$out/pair/pair.json" \
   '{"role":"user","segments":[{"image":"pair_before.png"},{"image":"pair_after.png"},{"image":"pair_query.png"},{"text":"do the same"}]}'
 "$cli" reply "$out/pair/pair.json" --out "$out/replies" --seed 7 > /dev/null
-show "an example pair (flip left-right), then a new picture" \
+show "an example pair (make every object large), then a new picture" \
   "[$("$cli" world parse "$out/pair/pair_before.png" | tail -n 1)] -> [$("$cli" world parse "$out/pair/pair_after.png" | tail -n 1)]; do the same with [$("$cli" world parse "$out/pair/pair_query.png" | tail -n 1)]" \
-  "a small blue square at the top-right, a large orange circle at the bottom on a gray dots background" \
+  "a large blue square at the top-left, a large orange circle at the bottom on a gray dots background" \
   "$(answer_image "$out/replies/pair")"
 echo
 echo "Replies written under $out/replies:"

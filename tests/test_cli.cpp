@@ -99,7 +99,8 @@ private Q_SLOTS:
             QVERIFY(r.out.contains(QStringLiteral("--")));
         }
         const Run reply = runCli({QStringLiteral("reply"), QStringLiteral("--help")});
-        for (const char* opt : {"--out", "--model", "--seed", "--temperature", "--top-k", "--guidance", "--no-compress"})
+        for (const char* opt :
+             {"--out", "--model", "--seed", "--temperature", "--top-k", "--guidance", "--compress", "--no-compress"})
             QVERIFY2(reply.out.contains(QLatin1String(opt)), opt);
     }
 

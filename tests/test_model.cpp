@@ -1146,9 +1146,9 @@ private Q_SLOTS:
         QCOMPARE(nearestImage(drawn, {{1, 2}, {9, 9, 9, 9}}), 0);          // compared over the shorter list
     }
 
-    // The retrieval head matches the request's words against each candidate's best code: a
-    // picture holding one matching code among others beats pictures without one, whatever
-    // else they hold; its two tensors join the table only when the config asks for a head.
+    // The retrieval head matches the request's words against each candidate's codes, by a soft
+    // maximum: a picture holding one matching code among unrelated ones beats pictures without
+    // one; its two tensors join the table only when the config asks for a head.
     void retrievalHeadScoresTheBestCode()
     {
         ModelConfig config = m_config;
@@ -1157,7 +1157,8 @@ private Q_SLOTS:
         Network net(config);
         QVERIFY(net->hasRetrievalHead());
         std::map<std::string, std::vector<std::int64_t>> table;
-        for (const auto& spec : config.tensorSpecs()) table.emplace(spec.name, spec.shape);
+        for (const auto& spec : config.tensorSpecs())
+            table.emplace(spec.name, spec.shape);
         const std::vector<std::int64_t> headShape{4, config.transformer.dModel};
         QCOMPARE(table.at("retrieval.words.weight"), headShape);
         QCOMPARE(table.at("retrieval.codes.weight"), headShape);
@@ -1176,7 +1177,8 @@ private Q_SLOTS:
             for (const char* name : {"retrieval.words.weight", "retrieval.codes.weight"}) {
                 auto w = params[name];
                 w.zero_();
-                for (int i = 0; i < 4; ++i) w[i][i] = 1;
+                for (int i = 0; i < 4; ++i)
+                    w[i][i] = 1;
             }
         }
         torch::NoGradGuard ng;
@@ -1185,10 +1187,14 @@ private Q_SLOTS:
         auto scores = net->retrievalScores(ids({5}), codes);
         QCOMPARE(scores.size(0), 3);
         QCOMPARE(scores.argmax().item<std::int64_t>(), 1);
-        QVERIFY(std::abs(scores[1].item<float>() - 1.0f) < 1e-5f);
+        // One matching code (cosine 1) and three at 0: 0.1 ln(e^10 + 3), just above 1; none: 0.1 ln 4.
+        QVERIFY(std::abs(scores[1].item<float>() - 0.1f * std::log(std::exp(10.0f) + 3.0f)) < 1e-5f);
+        QVERIFY(std::abs(scores[0].item<float>() - 0.1f * std::log(4.0f)) < 1e-5f);
         QCOMPARE(net->retrievalScores(ids({6}), codes).argmax().item<std::int64_t>(), 2);
         // Two words: the mean of their embeddings, so a code of either matches halfway.
-        QVERIFY(std::abs(net->retrievalScores(ids({5, 6}), codes)[1].item<float>() - std::sqrt(0.5f)) < 1e-5f);
+        const float half = std::sqrt(0.5f) / 0.1f;
+        QVERIFY(std::abs(net->retrievalScores(ids({5, 6}), codes)[1].item<float>() -
+                         0.1f * std::log(std::exp(half) + 3.0f)) < 1e-5f);
 
         QVERIFY_THROWS_EXCEPTION(ArgumentError, net->retrievalScores(ids({}), codes));
         QVERIFY_THROWS_EXCEPTION(ArgumentError, net->retrievalScores(ids({config.vocab.total}), codes));
@@ -1207,7 +1213,8 @@ private Q_SLOTS:
         copyModel(steeredModel("steer-ret-plain", m_config.vocab.ret), dir, [&](std::vector<Entry>& entries) {
             const std::size_t bytes = 4 * static_cast<std::size_t>(m_config.transformer.dModel) * sizeof(float);
             for (const char* name : {"retrieval.words.weight", "retrieval.codes.weight"})
-                entries.push_back({name, DType::F32, {4, m_config.transformer.dModel}, std::vector<std::uint8_t>(bytes, 0)});
+                entries.push_back(
+                    {name, DType::F32, {4, m_config.transformer.dModel}, std::vector<std::uint8_t>(bytes, 0)});
         });
         auto json = nlohmann::json::parse(std::ifstream(dir + "/config.json"));
         json["retrieval"]["embed_dim"] = 4;
@@ -1215,8 +1222,9 @@ private Q_SLOTS:
         auto model = loadOrFail(dir);
         QVERIFY(model);
         const Image a = solidImage(64, 220, 40, 40);
-        std::vector<Message> chat{userMessage({Segment::makeImage(a, "/tmp/a.png"), Segment::makeText("describe this image")}),
-                                  userMessage({Segment::makeText("show me the image with the red circle again")})};
+        std::vector<Message> chat{
+            userMessage({Segment::makeImage(a, "/tmp/a.png"), Segment::makeText("describe this image")}),
+            userMessage({Segment::makeText("show me the image with the red circle again")})};
         int reports = 0;
         ReplyCallbacks callbacks;
         callbacks.progress = [&](ReplyPhase phase, int, int) {

@@ -14,18 +14,18 @@
 #include "audio_augment.h"
 #include "codec_trainer.h"
 #include "errors.h"
-#include "model_config.h"
 #include "lm_trainer.h"
-#include "safetensors.h"
-#include "loss_weights.h"
 #include "loss_plot.h"
+#include "loss_weights.h"
+#include "model_config.h"
+#include "safetensors.h"
 #include "tokenizer_stage.h"
 #include "train_common.h"
 #include "train_log.h"
 #include "weft/model.h"
 #include "weft/session.h"
-#include "weft/world/render.h"
 #include "weft/world/caption.h"
+#include "weft/world/render.h"
 
 namespace fs = std::filesystem;
 

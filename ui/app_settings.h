@@ -24,7 +24,7 @@ struct AppSettings {
     int topK = 50;
     double guidanceScale = 1.0;
     int maxTextTokens = 96;
-    bool compressExamples = true;
+    bool compressExamples = false;   ///< off, as ReplyOptions: weft-tiny follows example pairs better uncompressed
     QString language;                ///< empty: follow the system; else "en", "de", "ja", "zh_CN"
     double recordSeconds = kDefaultRecordSeconds; ///< microphone recording limit, s (key audio/recordSeconds)
 

@@ -27,7 +27,7 @@ struct ReplyArgs {
     float topP = 1.0f;
     float guidance = 1.0f;
     int maxTextTokens = 96;
-    bool noCompress = false;
+    bool compress = false;
     int threads = 0;
 };
 
@@ -135,7 +135,7 @@ int runReply(const ReplyArgs& a)
     options.topP = a.topP;
     options.guidanceScale = a.guidance;
     options.maxTextTokens = a.maxTextTokens;
-    options.compressExamples = !a.noCompress;
+    options.compressExamples = a.compress;
 
     int failures = 0;
     for (const std::string& input : a.inputs) {
@@ -175,7 +175,8 @@ void registerReplyCommand(CLI::App& app, CliContext& ctx)
     cmd->add_option("--max-text-tokens", a->maxTextTokens, "Cap on generated text tokens")
         ->capture_default_str()
         ->check(CLI::Range(1, 100000));
-    cmd->add_flag("--no-compress", a->noCompress, "Do not compress in-context example pairs (X-Prompt)");
+    cmd->add_flag("--compress,!--no-compress", a->compress,
+                  "Compress in-context example pairs (X-Prompt); off by default, as weft-tiny's card recommends");
     cmd->add_option("--threads", a->threads, "CPU threads; 0 = every core")->capture_default_str()->check(CLI::NonNegativeNumber);
     cmd->callback([&ctx, a] { ctx.exitCode = runReply(*a); });
 }

@@ -20,6 +20,9 @@ torch::nn::Linear linear(int in, int out)
     return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(false));
 }
 
+// Temperature of the retrieval head's soft maximum over a picture's codes (cosine units).
+constexpr double kRetrievalPoolTemperature = 0.1;
+
 } // namespace
 
 NetworkImpl::NetworkImpl(const ModelConfig& config, WeightInit init) : m_config(config)
@@ -294,17 +297,20 @@ torch::Tensor NetworkImpl::logits(const torch::Tensor& hidden)
 
 torch::Tensor NetworkImpl::retrievalScores(const torch::Tensor& requestIds, const torch::Tensor& codes)
 {
-    if (!hasRetrievalHead()) throw ArgumentError("network: expected a retrieval head (retrieval.embed_dim > 0), found none");
+    if (!hasRetrievalHead())
+        throw ArgumentError("network: expected a retrieval head (retrieval.embed_dim > 0), found none");
     if (requestIds.dim() != 1 || requestIds.size(0) == 0 || requestIds.scalar_type() != torch::kLong)
-        throw ArgumentError("network: expected request token ids [n >= 1] of type long, found " + shapeText(requestIds));
+        throw ArgumentError("network: expected request token ids [n >= 1] of type long, found " +
+                            shapeText(requestIds));
     if (codes.dim() != 2 || codes.size(0) == 0 || codes.size(1) == 0 || codes.scalar_type() != torch::kLong)
-        throw ShapeError("network: expected candidate image codes [B >= 1, N >= 1] of type long, found " + shapeText(codes));
+        throw ShapeError("network: expected candidate image codes [B >= 1, N >= 1] of type long, found " +
+                         shapeText(codes));
     const auto& v = m_config.vocab;
     const auto checkRange = [](const torch::Tensor& t, std::int64_t hi, const char* what) {
         const auto lo = t.min().item<std::int64_t>(), top = t.max().item<std::int64_t>();
         if (lo < 0 || top >= hi)
-            throw ArgumentError(std::string("network: expected ") + what + " in [0, " + std::to_string(hi) + "), found " +
-                                std::to_string(lo) + ".." + std::to_string(top));
+            throw ArgumentError(std::string("network: expected ") + what + " in [0, " + std::to_string(hi) +
+                                "), found " + std::to_string(lo) + ".." + std::to_string(top));
     };
     checkRange(requestIds, v.total, "request token ids");
     checkRange(codes, v.imageCount, "image codes");
@@ -315,14 +321,16 @@ torch::Tensor NetworkImpl::retrievalScores(const torch::Tensor& requestIds, cons
     // Word and code embeddings, not transformer states: the hidden state at `ret` was measured
     // not to depend on the request (cosine 0.9999 between two requests, model card), while the
     // embeddings of "red" and "circle" and of a red circle's codes differ from the first step,
-    // so neither side of the match starts uninformative. A picture's key is its best code, not
-    // the mean: the object asked for is a few codes among 64.
+    // so neither side of the match starts uninformative. A picture scores by a soft maximum
+    // over its codes, not the mean: the object asked for is a few codes among 64. A hard
+    // maximum trained only the one code that won at initialisation, and from some seeds
+    // that code was a background one everywhere and the head never left chance.
     const auto words = m_tokEmbeddings->forward(requestIds.to(dev).unsqueeze(0)).squeeze(0).mean(0);
-    const auto query = normalize(m_retrievalWords->forward(words));                             // [e]
+    const auto query = normalize(m_retrievalWords->forward(words)); // [e]
     const auto ids = codes.to(dev) + v.imageBase;
     const auto noCells = torch::full(ids.sizes(), -1, torch::TensorOptions().dtype(torch::kLong).device(dev));
-    const auto keys = normalize(m_retrievalCodes->forward(embed(ids, {}, noCells)));             // [B, N, e]
-    return keys.matmul(query).amax(1);
+    const auto keys = normalize(m_retrievalCodes->forward(embed(ids, {}, noCells))); // [B, N, e]
+    return kRetrievalPoolTemperature * torch::logsumexp(keys.matmul(query) / kRetrievalPoolTemperature, 1);
 }
 
 KvCache NetworkImpl::makeCache(int batch, int capacity) const

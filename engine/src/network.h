@@ -69,8 +69,9 @@ public:
     /// a request. requestIds [n] long: the request's text token ids (n >= 1); codes [B, N]
     /// long: each candidate's image codes (0 .. C-1). The query is the mean of the request's
     /// token embeddings through retrieval.words, each code's key its input embedding (no
-    /// position) through retrieval.codes, both L2-normalised; a candidate's score is the best
-    /// cosine over its codes -> [B] in [-1, 1]. Throws ArgumentError without a head, for an
+    /// position) through retrieval.codes, both L2-normalised; a candidate's score is a soft
+    /// maximum of the cosines over its codes, 0.1 · logsumexp(cos / 0.1) -> [B] (at most
+    /// 0.1 · ln N above the best cosine). Throws ArgumentError without a head, for an
     /// empty request, or for ids or codes out of range; ShapeError for other shapes.
     torch::Tensor retrievalScores(const torch::Tensor& requestIds, const torch::Tensor& codes);
     bool hasRetrievalHead() const noexcept { return !m_retrievalWords.is_empty(); }

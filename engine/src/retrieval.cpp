@@ -9,9 +9,11 @@ namespace weft {
 
 std::vector<int> requestTokens(const std::vector<Message>& messages, const Tokenizer& tokenizer)
 {
-    const auto last = std::find_if(messages.rbegin(), messages.rend(), [](const Message& m) { return m.role == Role::User; });
+    const auto last =
+        std::find_if(messages.rbegin(), messages.rend(), [](const Message& m) { return m.role == Role::User; });
     std::vector<int> ids;
-    if (last == messages.rend()) return ids;
+    if (last == messages.rend())
+        return ids;
     for (const Segment& s : last->segments)
         if (s.kind == SegmentKind::Text) {
             const auto pieces = tokenizer.encode(s.text);

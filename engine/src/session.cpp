@@ -321,7 +321,8 @@ int retrieveByDrawing(ReplyRun& run, const std::vector<std::vector<int>>& candid
 int retrieveByHead(ReplyRun& run, const std::vector<int>& request, const std::vector<std::vector<int>>& candidateCodes)
 {
     std::vector<std::int64_t> flat;
-    for (const auto& codes : candidateCodes) flat.insert(flat.end(), codes.begin(), codes.end());
+    for (const auto& codes : candidateCodes)
+        flat.insert(flat.end(), codes.begin(), codes.end());
     const auto rows = static_cast<std::int64_t>(candidateCodes.size());
     const std::vector<std::int64_t> ids(request.begin(), request.end());
     const auto scores = run.net.retrievalScores(torch::tensor(ids, torch::kLong), tokenTensor(flat, rows, torch::kCPU));

@@ -11,8 +11,8 @@
 #include "audio_augment.h"
 #include "audio_features.h"
 #include "errors.h"
-#include "loss_weights.h"
 #include "file_io.h"
+#include "loss_weights.h"
 #include "model_config.h"
 #include "model_loader.h"
 #include "network.h"
@@ -158,7 +158,8 @@ int imageCount(const std::vector<Message>& messages)
 {
     int n = 0;
     for (const Message& m : messages)
-        for (const Segment& s : m.segments) n += s.kind == SegmentKind::Image;
+        for (const Segment& s : m.segments)
+            n += s.kind == SegmentKind::Image;
     return n;
 }
 
@@ -234,8 +235,8 @@ std::vector<Example> drawExamples(const LmContext& ctx, world::TaskKind kind, bo
 // One step's forward pass and what its log line counts.
 struct LmStep {
     world::TaskKind kind = world::TaskKind::Generate;
-    torch::Tensor loss;       ///< weighted cross-entropy on the target tokens (undefined: head only)
-    torch::Tensor retrieval;  ///< mean cross-entropy of the retrieval head (undefined: no case)
+    torch::Tensor loss;      ///< weighted cross-entropy on the target tokens (undefined: head only)
+    torch::Tensor retrieval; ///< mean cross-entropy of the retrieval head (undefined: no case)
     int retrievalCases = 0;
     int retrievalRight = 0;   ///< cases whose best-scoring candidate is the right one
     torch::Tensor total;      ///< minimised
@@ -249,18 +250,22 @@ void retrievalLoss(NetworkImpl& net, const std::vector<Example>& examples, LmSte
 {
     std::vector<torch::Tensor> losses;
     for (const Example& e : examples) {
-        if (e.retrievedIndex < 0 || e.request.empty()) continue;
+        if (e.retrievedIndex < 0 || e.request.empty())
+            continue;
         std::vector<std::int64_t> flat;
-        for (int i = 0; i < e.candidates; ++i) flat.insert(flat.end(), e.imageCodes.at(i).begin(), e.imageCodes.at(i).end());
+        for (int i = 0; i < e.candidates; ++i)
+            flat.insert(flat.end(), e.imageCodes.at(i).begin(), e.imageCodes.at(i).end());
         const std::vector<std::int64_t> request(e.request.begin(), e.request.end());
         auto codes = torch::tensor(flat, torch::kLong).view({e.candidates, -1});
         auto scores = net.retrievalScores(torch::tensor(request, torch::kLong), codes) * kRetrievalScale;
-        const auto target = torch::tensor({static_cast<std::int64_t>(e.retrievedIndex)}, torch::kLong).to(scores.device());
+        const auto target =
+            torch::tensor({static_cast<std::int64_t>(e.retrievedIndex)}, torch::kLong).to(scores.device());
         losses.push_back(torch::nn::functional::cross_entropy(scores.unsqueeze(0), target));
         s.retrievalRight += scores.argmax().item<std::int64_t>() == e.retrievedIndex;
     }
     s.retrievalCases = static_cast<int>(losses.size());
-    if (!losses.empty()) s.retrieval = torch::stack(losses).mean();
+    if (!losses.empty())
+        s.retrieval = torch::stack(losses).mean();
 }
 
 // The token loss of a batch: weighted cross-entropy of every target token.
@@ -295,8 +300,10 @@ LmStep lmForward(const LmContext& ctx, long long step)
     const bool compress = world::chance(rng, 1, 2);
     const auto examples = drawExamples(ctx, s.kind, compress, rng);
     // Training the head alone leaves the transformer as it is, so its forward pass is skipped.
-    if (!ctx.options.retrievalHeadOnly) tokenLoss(ctx, examples, s);
-    if (ctx.net->hasRetrievalHead()) retrievalLoss(*ctx.net, examples, s);
+    if (!ctx.options.retrievalHeadOnly)
+        tokenLoss(ctx, examples, s);
+    if (ctx.net->hasRetrievalHead())
+        retrievalLoss(*ctx.net, examples, s);
     if (s.retrieval.defined())
         s.total = s.loss.defined() ? s.loss + kRetrievalWeight * s.retrieval : s.retrieval;
     else
@@ -334,11 +341,15 @@ public:
     {
         const double window = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
         const double loss = m_count > 0 ? m_lossSum / m_count : 0.0;
-        MetricPoint mp{"lm", step, runner.elapsed(), {{"lr", lr},
-                                                      {"tokens_per_s", static_cast<double>(m_tokens) / window},
-                                                      {"real_tokens_per_s", static_cast<double>(m_realTokens) / window},
-                                                      {"gflops", m_flops / window / 1e9}}};
-        if (m_count > 0) mp.values["loss"] = loss;
+        MetricPoint mp{"lm",
+                       step,
+                       runner.elapsed(),
+                       {{"lr", lr},
+                        {"tokens_per_s", static_cast<double>(m_tokens) / window},
+                        {"real_tokens_per_s", static_cast<double>(m_realTokens) / window},
+                        {"gflops", m_flops / window / 1e9}}};
+        if (m_count > 0)
+            mp.values["loss"] = loss;
         for (const auto& [name, v] : m_kindLoss)
             mp.values["loss_" + name] = v.first / v.second;
         // A head-only window has no token loss and no transformer throughput to report.
@@ -354,8 +365,9 @@ public:
         appendMetric(metrics, mp);
         char buf[400];
         if (m_tokens > 0)
-            std::snprintf(buf, sizeof buf, "lm step %lld%s%s lr %.2e %.0f tok/s (%.0f without padding) %.1f GFLOP/s %.0f s",
-                          step, tokens, retrieval, lr, static_cast<double>(m_tokens) / window,
+            std::snprintf(buf, sizeof buf,
+                          "lm step %lld%s%s lr %.2e %.0f tok/s (%.0f without padding) %.1f GFLOP/s %.0f s", step,
+                          tokens, retrieval, lr, static_cast<double>(m_tokens) / window,
                           static_cast<double>(m_realTokens) / window, m_flops / window / 1e9, runner.elapsed());
         else
             std::snprintf(buf, sizeof buf, "lm step %lld%s lr %.2e %.0f s", step, retrieval, lr, runner.elapsed());
@@ -391,7 +403,8 @@ std::vector<torch::Tensor> freezeFixed(NetworkImpl& net, bool headOnly)
 // have nothing to train).
 void checkHeadOnly(const LmTrainOptions& o, const ModelConfig& config, const std::vector<MixtureEntry>& mixture)
 {
-    if (!o.retrievalHeadOnly) return;
+    if (!o.retrievalHeadOnly)
+        return;
     if (config.retrieval.embedDim <= 0)
         throw ArgumentError("lm: --retrieval-head-only expected a config with retrieval.embed_dim > 0, found 0");
     for (const auto& e : mixture)

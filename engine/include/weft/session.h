@@ -20,7 +20,10 @@ struct ReplyOptions {
     float topP = 1.0f;              ///< nucleus threshold; 1 = off
     float guidanceScale = 1.0f;     ///< classifier-free guidance for image tokens; 1 = off
     int maxTextTokens = 96;         ///< cap on generated text tokens
-    bool compressExamples = true;   ///< X-Prompt compression of in-context example pairs
+    /// X-Prompt compression of in-context example pairs. Off by default: weft-tiny applies
+    /// example pairs about four times as often without it (its model card); a prompt that
+    /// does not fit the context still has earlier messages' pairs left out (ContextNotice).
+    bool compressExamples = false;
 };
 
 enum class ReplyPhase { Encoding, Text, Image, Retrieval };
