@@ -738,7 +738,10 @@ void ReliabilityTest::loadThousandTurns()
     if (qEnvironmentVariable("WEFT_RELIABILITY_LOAD") != QLatin1String("1"))
         QSKIP("the 1,000-turn load test runs as reliability_load (label slow, WEFT_RELIABILITY_LOAD=1)");
     const int turns = WEFT_TEST_SANITIZED ? 200 : 1000;
-    const int warmUp = turns / 10;
+    // Uncompressed prompts (the default since tiny10h) reach the allocator's plateau later:
+    // after 100 turns RSS was 209,376 KiB against 223,864 KiB with compression, and both
+    // ended near 234,500 KiB, so growth is measured from a fifth of the run, not a tenth.
+    const int warmUp = turns / 5;
     ConversationStore store(m_tmp.filePath(QStringLiteral("load")));
     EngineHost engine;
     ChatController controller(store, engine);
