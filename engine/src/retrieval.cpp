@@ -22,6 +22,14 @@ std::vector<int> requestTokens(const std::vector<Message>& messages, const Token
     return ids;
 }
 
+std::vector<std::int64_t> concatenatedCodes(const std::vector<std::vector<int>>& candidates)
+{
+    std::vector<std::int64_t> flat;
+    for (const auto& codes : candidates)
+        flat.insert(flat.end(), codes.begin(), codes.end());
+    return flat;
+}
+
 int nearestImage(const std::vector<int>& drawn, const std::vector<std::vector<int>>& candidates)
 {
     int best = -1;

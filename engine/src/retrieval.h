@@ -5,6 +5,7 @@
 // the earlier picture nearest to that drawing is returned, unchanged however rough the
 // drawing is.
 
+#include <cstdint>
 #include <vector>
 
 #include "weft/message.h"
@@ -17,6 +18,11 @@ class Tokenizer;
 /// text segments in order). Empty when that message has no text or there is no user message.
 /// Thread-safe for a const tokenizer; throws what Tokenizer::encode throws.
 std::vector<int> requestTokens(const std::vector<Message>& messages, const Tokenizer& tokenizer);
+
+/// The candidates' codes one after another (row after row), ready to be viewed as a
+/// [candidates, cells] tensor for NetworkImpl::retrievalScores. Pure, never throws beyond
+/// allocation.
+std::vector<std::int64_t> concatenatedCodes(const std::vector<std::vector<int>>& candidates);
 
 /// Index of the candidate whose codes differ from `drawn` in the fewest cells (cells compared
 /// by position, over the shorter of the two lists); ties go to the earliest candidate. -1 when

@@ -320,12 +320,10 @@ int retrieveByDrawing(ReplyRun& run, const std::vector<std::vector<int>>& candid
 // (argmax: ties go to the earliest candidate).
 int retrieveByHead(ReplyRun& run, const std::vector<int>& request, const std::vector<std::vector<int>>& candidateCodes)
 {
-    std::vector<std::int64_t> flat;
-    for (const auto& codes : candidateCodes)
-        flat.insert(flat.end(), codes.begin(), codes.end());
     const auto rows = static_cast<std::int64_t>(candidateCodes.size());
     const std::vector<std::int64_t> ids(request.begin(), request.end());
-    const auto scores = run.net.retrievalScores(torch::tensor(ids, torch::kLong), tokenTensor(flat, rows, torch::kCPU));
+    const auto scores = run.net.retrievalScores(torch::tensor(ids, torch::kLong),
+                                                tokenTensor(concatenatedCodes(candidateCodes), rows, torch::kCPU));
     const int grid2 = run.model.config.codec.grid * run.model.config.codec.grid;
     run.progress(ReplyPhase::Retrieval, grid2, grid2);
     return static_cast<int>(scores.argmax().item<std::int64_t>());

@@ -154,15 +154,6 @@ struct Example {
     int retrievedIndex = -1;
 };
 
-int imageCount(const std::vector<Message>& messages)
-{
-    int n = 0;
-    for (const Message& m : messages)
-        for (const Segment& s : m.segments)
-            n += s.kind == SegmentKind::Image;
-    return n;
-}
-
 // What every step's data and forward pass depend on.
 struct LmContext {
     const LmTrainOptions& options;
@@ -198,7 +189,8 @@ Example makeExample(const LmContext& ctx, world::TaskKind kind, bool compress, s
         weightChangedCodes(ex.stream, ex.imageCodes, ctx.options.changedWeight);
     if (task.expectedRetrievedIndex >= 0 && ctx.net->hasRetrievalHead()) {
         ex.request = requestTokens(messages, ctx.tokenizer);
-        ex.candidates = imageCount(messages);
+        for (const Message& m : messages)
+            ex.candidates += imageCount(m);
         ex.retrievedIndex = task.expectedRetrievedIndex;
     }
     return ex;
@@ -252,11 +244,9 @@ void retrievalLoss(NetworkImpl& net, const std::vector<Example>& examples, LmSte
     for (const Example& e : examples) {
         if (e.retrievedIndex < 0 || e.request.empty())
             continue;
-        std::vector<std::int64_t> flat;
-        for (int i = 0; i < e.candidates; ++i)
-            flat.insert(flat.end(), e.imageCodes.at(i).begin(), e.imageCodes.at(i).end());
+        const std::vector<std::vector<int>> candidates(e.imageCodes.begin(), e.imageCodes.begin() + e.candidates);
         const std::vector<std::int64_t> request(e.request.begin(), e.request.end());
-        auto codes = torch::tensor(flat, torch::kLong).view({e.candidates, -1});
+        auto codes = torch::tensor(concatenatedCodes(candidates), torch::kLong).view({e.candidates, -1});
         auto scores = net.retrievalScores(torch::tensor(request, torch::kLong), codes) * kRetrievalScale;
         const auto target =
             torch::tensor({static_cast<std::int64_t>(e.retrievedIndex)}, torch::kLong).to(scores.device());
