@@ -74,16 +74,29 @@ weft::train::LmTrainOptions preparedLmRun(const std::string& run)
 
 // A hand-made stream of three images of four codes each (starts 2, 8, 14) and an answer
 // image (start 20); the answer's codes and eos are targets.
-weft::TokenStream fourImageStream()
+// `images` images of four codes each (boi, codes, eoi: six tokens) after two text tokens; the
+// last one is the answer (loss weight 1).
+weft::TokenStream imageStream(int images)
 {
+    const int n = 2 + 6 * images;
     weft::TokenStream s;
-    s.ids.assign(26, 0);
-    s.positions.resize(26);
-    s.lossMask.assign(26, 0);
-    s.exampleGroup.assign(26, -1);
-    s.imageStarts = {2, 8, 14, 20};
-    for (int t = 20; t < 26; ++t) s.lossMask[static_cast<std::size_t>(t)] = 1;
+    s.ids.assign(static_cast<std::size_t>(n), 0);
+    s.positions.resize(static_cast<std::size_t>(n));
+    s.lossMask.assign(static_cast<std::size_t>(n), 0);
+    s.exampleGroup.assign(static_cast<std::size_t>(n), -1);
+    for (int i = 0; i < images; ++i) s.imageStarts.push_back(2 + 6 * i);
+    for (int t = n - 6; t < n; ++t) s.lossMask[static_cast<std::size_t>(t)] = 1;
     return s;
+}
+
+weft::TokenStream fourImageStream() { return imageStream(4); }
+
+weft::Message userWithImages(int images)
+{
+    weft::Message user;
+    user.role = weft::Role::User;
+    for (int i = 0; i < images; ++i) user.segments.push_back(weft::Segment::makeImage(weft::Image{}));
+    return user;
 }
 
 } // namespace
@@ -210,20 +223,25 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::exception, weft::train::trainCodec(o));
     }
 
-    // Example pairs' after images become targets; the changed-code weight lands only on target
-    // codes that differ from the image before them, and the batch carries it as a float.
+    // Example pairs' after images become targets, except the first pair's (nothing before it
+    // shows the transformation); the changed-code weight lands only on target codes that
+    // differ from the image before them, and the batch carries it as a float.
     void lossWeightsMarkExamplesAndChangedCodes()
     {
-        weft::Message user;
-        user.role = weft::Role::User;
-        for (int i = 0; i < 3; ++i) user.segments.push_back(weft::Segment::makeImage(weft::Image{}));
-        auto s = fourImageStream();
-        weft::train::markExampleTargets(s, {user}, 4);
-        for (int t = 0; t < 26; ++t) {
-            const bool afterImage = t >= 8 && t <= 12; // its four codes and the eoi
-            QCOMPARE(int(s.lossMask[static_cast<std::size_t>(t)]), afterImage || t >= 20 ? 1 : 0);
+        auto two = imageStream(6); // two pairs, the query, the answer
+        weft::train::markExampleTargets(two, {userWithImages(5)}, 4);
+        for (int t = 0; t < 38; ++t) {
+            const bool secondAfter = t >= 20 && t <= 24; // its four codes and the eoi
+            QCOMPARE(int(two.lossMask[static_cast<std::size_t>(t)]), secondAfter || t >= 32 ? 1 : 0);
         }
+        auto one = fourImageStream(); // k = 1: the answer alone is a target
+        weft::train::markExampleTargets(one, {userWithImages(3)}, 4);
+        for (int t = 0; t < 26; ++t)
+            QCOMPARE(int(one.lossMask[static_cast<std::size_t>(t)]), t >= 20 ? 1 : 0);
 
+        // The changed-code weights on a k = 1 stream whose example after image is a target.
+        auto s = fourImageStream();
+        for (int t = 8; t <= 12; ++t) s.lossMask[static_cast<std::size_t>(t)] = 1;
         const std::vector<std::vector<int>> codes{{1, 2, 3, 4}, {1, 9, 3, 4}, {5, 5, 5, 5}, {5, 6, 5, 7}};
         weft::train::weightChangedCodes(s, codes, 5);
         const std::vector<int> expected{0, 0, 0, 0, 0, 0, 0, 0, 1, 5, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 5, 1, 5, 1, 1};
@@ -300,12 +318,18 @@ private slots:
         QVERIFY2(reply.ok(), reply.ok() ? "" : reply.error().message.c_str());
         QVERIFY(reply.value().role == weft::Role::Assistant);
 
-        // Unknown task names and weights outside 1..255 are refused before any work.
+        // Unknown task names, weights outside 1..255 and compressed shares outside 0..100 % are
+        // refused before any work.
         l.tasks = "juggling";
         QVERIFY_THROWS_EXCEPTION(std::exception, weft::train::trainLanguageModel(l));
         l.tasks = "edit";
         l.changedWeight = 0;
         QVERIFY_THROWS_EXCEPTION(weft::ArgumentError, weft::train::trainLanguageModel(l));
+        l.changedWeight = 4;
+        for (int share : {-1, 101}) {
+            l.compressPercent = share;
+            QVERIFY_THROWS_EXCEPTION(weft::ArgumentError, weft::train::trainLanguageModel(l));
+        }
     }
 
     // A paused and resumed transformer run ends with the weights of an uninterrupted one (the

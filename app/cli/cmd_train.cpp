@@ -47,6 +47,7 @@ struct TrainArgs {
     bool phrasingVariants = false;
     bool retrievalHeadOnly = false;
     int changedWeight = 1;
+    int compressPercent = 50;
     int dictionaryScenes = 20000;
     int threads = 0;
     int corpusSentences = 20000;
@@ -54,6 +55,31 @@ struct TrainArgs {
     std::string lmInit;
     double lmRate = 1e-3;
 };
+
+// The transformer stage's options from the command line.
+train::LmTrainOptions lmOptions(const TrainArgs& a, const LogCallback& log)
+{
+    train::LmTrainOptions l;
+    l.configPath = a.config;
+    l.runDir = a.runDir;
+    l.seed = a.seed;
+    l.steps = a.lmSteps;
+    l.batch = a.lmBatch;
+    l.tokenBudget = a.lmTokens;
+    l.exampleLoss = a.exampleLoss;
+    l.phrasingVariants = a.phrasingVariants;
+    l.retrievalHeadOnly = a.retrievalHeadOnly;
+    l.changedWeight = a.changedWeight;
+    l.compressPercent = a.compressPercent;
+    l.maxSeconds = a.lmMinutes * 60.0;
+    l.threads = a.threads;
+    l.tasks = a.tasks;
+    l.initFrom = a.lmInit;
+    l.learningRate = a.lmRate;
+    l.cancel = &g_stopRequested;
+    l.log = log;
+    return l;
+}
 
 int runTrain(const TrainArgs& a)
 {
@@ -105,27 +131,8 @@ int runTrain(const TrainArgs& a)
         log(LogLevel::Info, "codec report: " + train::describe(r) + "; failures drawn in " + sheet);
         return 0;
     }
-    if (all || a.stage == "lm") {
-        train::LmTrainOptions l;
-        l.configPath = a.config;
-        l.runDir = a.runDir;
-        l.seed = a.seed;
-        l.steps = a.lmSteps;
-        l.batch = a.lmBatch;
-        l.tokenBudget = a.lmTokens;
-        l.exampleLoss = a.exampleLoss;
-        l.phrasingVariants = a.phrasingVariants;
-        l.retrievalHeadOnly = a.retrievalHeadOnly;
-        l.changedWeight = a.changedWeight;
-        l.maxSeconds = a.lmMinutes * 60.0;
-        l.threads = a.threads;
-        l.tasks = a.tasks;
-        l.initFrom = a.lmInit;
-        l.learningRate = a.lmRate;
-        l.cancel = &g_stopRequested;
-        l.log = log;
-        train::trainLanguageModel(l);
-    }
+    if (all || a.stage == "lm")
+        train::trainLanguageModel(lmOptions(a, log));
     if (!a.outModel.empty()) {
         train::exportModel(a.config, a.runDir, a.outModel);
         log(LogLevel::Info, "model written to " + a.outModel);
@@ -166,6 +173,9 @@ void registerTrainCommand(CLI::App& app, CliContext& ctx)
     cmd->add_option("--changed-weight", args->changedWeight,
                     "loss weight of the image codes an answer changes (against the image before it)")
         ->check(CLI::Range(1, 255));
+    cmd->add_option("--compress-percent", args->compressPercent,
+                    "share of steps (percent) whose in-context prompts are compressed; the rest keep every image")
+        ->check(CLI::Range(0, 100));
     cmd->add_option("--dictionary-scenes", args->dictionaryScenes,
                     "patch dictionary: training scenes whose patches are counted");
     cmd->add_option("--lm-init", args->lmInit,

@@ -287,7 +287,7 @@ LmStep lmForward(const LmContext& ctx, long long step)
     auto rng = stepRng(ctx.options.seed, step, 2);
     LmStep s;
     s.kind = pickKind(ctx.mixture, rng);
-    const bool compress = world::chance(rng, 1, 2);
+    const bool compress = world::chance(rng, ctx.options.compressPercent, 100);
     const auto examples = drawExamples(ctx, s.kind, compress, rng);
     // Training the head alone leaves the transformer as it is, so its forward pass is skipped.
     if (!ctx.options.retrievalHeadOnly)
@@ -409,6 +409,9 @@ void trainLanguageModel(const LmTrainOptions& o)
 {
     if (o.changedWeight < 1 || o.changedWeight > 255)
         throw ArgumentError("lm: expected a changed-code loss weight in 1..255, found " + std::to_string(o.changedWeight));
+    if (o.compressPercent < 0 || o.compressPercent > 100)
+        throw ArgumentError("lm: expected a compressed-step share in 0..100 percent, found " +
+                            std::to_string(o.compressPercent));
     setTrainingThreads(o.threads);
     const auto config = ModelConfig::read(o.configPath);
     const auto tokenizer = Tokenizer::load(runFile(o.runDir, kTokenizerModelFile), config.vocab);

@@ -23,6 +23,9 @@ struct LmTrainOptions : StageOptions {
     /// the stream (the edit's source, the in-context query, an example's before image): the
     /// few codes a transformation changes, against the many it copies. 1 = plain loss.
     int changedWeight = 1;
+    /// Share (0..100 %) of steps whose prompts compress in-context example pairs (X-Prompt);
+    /// the rest keep every example image. Drawn per step from the step's seed.
+    int compressPercent = 50;
     /// Training phrasings beside the canonical ones (world::TaskOptions::phrasingVariants).
     bool phrasingVariants = false;
     /// Train only the retrieval head (every other tensor as warm-started or resumed; the

@@ -11,7 +11,9 @@ void markExampleTargets(TokenStream& stream, const std::vector<Message>& message
     std::size_t image = 0;
     for (const Message& m : messages) {
         const int pairs = examplePairCount(m);
-        for (int p = 0; p < pairs && image + 2 * p + 1 < stream.imageStarts.size(); ++p) {
+        // The first pair's after image has no example before it to learn the transformation
+        // from: its target could only teach a guess over every transformation, so it is skipped.
+        for (int p = 1; p < pairs && image + 2 * p + 1 < stream.imageStarts.size(); ++p) {
             const int start = stream.imageStarts[image + 2 * static_cast<std::size_t>(p) + 1];
             // The codes and the closing eoi; the opening boi is given by the format.
             for (int t = start; t <= start + codesPerImage && t < stream.size(); ++t)

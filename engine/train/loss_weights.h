@@ -9,9 +9,10 @@
 
 namespace weft::train {
 
-/// Sets loss weight 1 on the codes and closing eoi of every in-context example pair's after
-/// image in `messages` (the stream built from them, `codesPerImage` codes per image), so a
-/// k = 3 prompt also teaches k = 1 and 2. Images the stream lacks are skipped; never throws.
+/// Sets loss weight 1 on the codes and closing eoi of the after image of every in-context
+/// example pair but the first in `messages` (the stream built from them, `codesPerImage` codes
+/// per image), so a k = 3 prompt also teaches k = 1 and 2; the first pair's after image follows
+/// no example and stays unweighted. Images the stream lacks are skipped; never throws.
 void markExampleTargets(TokenStream& stream, const std::vector<Message>& messages, int codesPerImage);
 
 /// Sets loss weight `weight` (1..255) on every target image code that differs from the code
