@@ -78,10 +78,16 @@ double floorFor(const Expected& e, int n)
     return std::max(0.0, p - margin);
 }
 
-// Runs the harness on `tasks` (all when empty) of the shipped model and lists every row of
-// `expected` whose "all" group scores below its floor; `checked` counts the rows compared.
-QStringList belowFloors(const std::string& model, const Expected* expected, std::size_t count,
-                        eval::Compression compression, std::vector<world::TaskKind> tasks, int& checked)
+struct FloorCheck {
+    int checked = 0;       ///< rows of the table compared with a group
+    QStringList failures;  ///< rows under their floor, skipped tasks, failed replies
+};
+
+// Runs the harness on `tasks` (all when empty) of the shipped model and compares every row of
+// `expected` with its task's "all" group.
+template <std::size_t N>
+FloorCheck belowFloors(const std::string& model, const Expected (&expected)[N], eval::Compression compression,
+                       std::vector<world::TaskKind> tasks)
 {
     QTemporaryDir tmp;
     eval::EvalOptions o;
@@ -92,16 +98,18 @@ QStringList belowFloors(const std::string& model, const Expected* expected, std:
     o.outDirectory = tmp.path().toStdString();
     o.compression = compression;
     o.sheetCases = 0;
+    FloorCheck r;
     const auto report = eval::runEvaluation(o);
-    if (!report.ok())
-        return {QString::fromStdString(report.error().message)};
-    QStringList failures;
-    for (std::size_t i = 0; i < count; ++i) {
-        const Expected& e = expected[i];
+    if (!report.ok()) {
+        r.failures << QString::fromStdString(report.error().message);
+        return r;
+    }
+    QStringList& failures = r.failures;
+    for (const Expected& e : expected) {
         for (const auto& g : report.value().groups) {
             if (g.taskNumber != static_cast<int>(e.task) || g.group != "all")
                 continue;
-            ++checked;
+            ++r.checked;
             if (g.metrics.errors != 0)
                 failures << QStringLiteral("%1: %2 failed replies").arg(QString::fromStdString(g.task)).arg(g.metrics.errors);
             if (!g.skipped.empty()) { // e.g. espeak-ng missing: scripts/deps.sh installs it
@@ -116,7 +124,7 @@ QStringList belowFloors(const std::string& model, const Expected* expected, std:
                 failures << QStringLiteral("%1: %2 < floor %3").arg(QString::fromStdString(g.task)).arg(got).arg(floor);
         }
     }
-    return failures;
+    return r;
 }
 
 } // namespace
@@ -130,11 +138,9 @@ private slots:
         const std::string model = Model::defaultModelDirectory();
         if (model.empty())
             QSKIP("no shipped model (resources/models/weft-tiny)");
-        int checked = 0;
-        const auto failures =
-            belowFloors(model, kShipped, std::size(kShipped), eval::Compression::On, {}, checked);
-        QCOMPARE(checked, int(std::size(kShipped)));
-        QVERIFY2(failures.isEmpty(), qPrintable(failures.join(QStringLiteral("; "))));
+        const auto r = belowFloors(model, kShipped, eval::Compression::On, {});
+        QCOMPARE(r.checked, int(std::size(kShipped)));
+        QVERIFY2(r.failures.isEmpty(), qPrintable(r.failures.join(QStringLiteral("; "))));
     }
 
     // The app leaves example compression off by default, so in-context pairs are guarded
@@ -144,11 +150,9 @@ private slots:
         const std::string model = Model::defaultModelDirectory();
         if (model.empty())
             QSKIP("no shipped model (resources/models/weft-tiny)");
-        int checked = 0;
-        const auto failures = belowFloors(model, kShippedUncompressed, std::size(kShippedUncompressed),
-                                          eval::Compression::Off, {world::TaskKind::InContext}, checked);
-        QCOMPARE(checked, int(std::size(kShippedUncompressed)));
-        QVERIFY2(failures.isEmpty(), qPrintable(failures.join(QStringLiteral("; "))));
+        const auto r = belowFloors(model, kShippedUncompressed, eval::Compression::Off, {world::TaskKind::InContext});
+        QCOMPARE(r.checked, int(std::size(kShippedUncompressed)));
+        QVERIFY2(r.failures.isEmpty(), qPrintable(r.failures.join(QStringLiteral("; "))));
     }
 
     void floorsFollowTheSampleSize()

@@ -22,11 +22,11 @@ std::vector<int> requestTokens(const std::vector<Message>& messages, const Token
     return ids;
 }
 
-std::vector<std::int64_t> concatenatedCodes(const std::vector<std::vector<int>>& candidates)
+std::vector<std::int64_t> concatenatedCodes(const std::vector<std::vector<int>>& images, std::size_t count)
 {
     std::vector<std::int64_t> flat;
-    for (const auto& codes : candidates)
-        flat.insert(flat.end(), codes.begin(), codes.end());
+    for (std::size_t i = 0; i < std::min(count, images.size()); ++i)
+        flat.insert(flat.end(), images[i].begin(), images[i].end());
     return flat;
 }
 

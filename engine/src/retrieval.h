@@ -5,6 +5,7 @@
 // the earlier picture nearest to that drawing is returned, unchanged however rough the
 // drawing is.
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -19,10 +20,10 @@ class Tokenizer;
 /// Thread-safe for a const tokenizer; throws what Tokenizer::encode throws.
 std::vector<int> requestTokens(const std::vector<Message>& messages, const Tokenizer& tokenizer);
 
-/// The candidates' codes one after another (row after row), ready to be viewed as a
-/// [candidates, cells] tensor for NetworkImpl::retrievalScores. Pure, never throws beyond
-/// allocation.
-std::vector<std::int64_t> concatenatedCodes(const std::vector<std::vector<int>>& candidates);
+/// The codes of the first `count` images (at most all of them) one after another (row after
+/// row), ready to be viewed as a [count, cells] tensor for NetworkImpl::retrievalScores: a
+/// conversation's candidates are its first images. Pure, never throws beyond allocation.
+std::vector<std::int64_t> concatenatedCodes(const std::vector<std::vector<int>>& images, std::size_t count);
 
 /// Index of the candidate whose codes differ from `drawn` in the fewest cells (cells compared
 /// by position, over the shorter of the two lists); ties go to the earliest candidate. -1 when

@@ -244,9 +244,9 @@ void retrievalLoss(NetworkImpl& net, const std::vector<Example>& examples, LmSte
     for (const Example& e : examples) {
         if (e.retrievedIndex < 0 || e.request.empty())
             continue;
-        const std::vector<std::vector<int>> candidates(e.imageCodes.begin(), e.imageCodes.begin() + e.candidates);
         const std::vector<std::int64_t> request(e.request.begin(), e.request.end());
-        auto codes = torch::tensor(concatenatedCodes(candidates), torch::kLong).view({e.candidates, -1});
+        const auto flat = concatenatedCodes(e.imageCodes, static_cast<std::size_t>(e.candidates));
+        auto codes = torch::tensor(flat, torch::kLong).view({e.candidates, -1});
         auto scores = net.retrievalScores(torch::tensor(request, torch::kLong), codes) * kRetrievalScale;
         const auto target =
             torch::tensor({static_cast<std::int64_t>(e.retrievedIndex)}, torch::kLong).to(scores.device());
