@@ -330,6 +330,11 @@ private slots:
             l.compressPercent = share;
             QVERIFY_THROWS_EXCEPTION(weft::ArgumentError, weft::train::trainLanguageModel(l));
         }
+        l.compressPercent = 50;
+        for (const char* kinds : {"spin", "flip-up-down,,remove", "recolor-red-blue"}) {
+            l.inContextKinds = kinds;
+            QVERIFY_THROWS_EXCEPTION(weft::ArgumentError, weft::train::trainLanguageModel(l));
+        }
     }
 
     // A paused and resumed transformer run ends with the weights of an uninterrupted one (the

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <regex>
 #include <set>
@@ -1036,6 +1037,56 @@ private slots:
                 ex.emplace_back(tc.imageScenes[2 * e], tc.imageScenes[2 * e + 1]);
             QVERIFY(identifiable(ex, tc.imageScenes.back(), *tc.expectedScene, true));
         }
+    }
+
+    // A trainer may weight the transformation kinds of in-context cases; compositions and the
+    // default (empty list) are untouched by it.
+    void inContextKindsWeightTheDraw()
+    {
+        for (int i = 0; i < transformKindCount(); ++i) {
+            const auto kind = static_cast<TransformKind>(i);
+            QVERIFY(transformKindFromName(transformKindName(kind)) == kind);
+        }
+        QVERIFY(!transformKindFromName("spin"));
+        QVERIFY(!transformKindFromName("recolor-red-blue")); // a transformation's name, not a kind's
+
+        std::mt19937_64 rng(7);
+        TaskOptions o;
+        o.renderImages = false;
+        o.transformKinds = {TransformKind::FlipUpDown};
+        for (int i = 0; i < 40; ++i) {
+            const TaskCase tc = generateTask(TaskKind::InContext, rng, Split::Train, o);
+            QCOMPARE(tc.variant, std::string("flip-up-down"));
+            QVERIFY(*tc.expectedScene == *applyChain(*tc.sourceScene, {Transformation{TransformKind::FlipUpDown}}));
+        }
+        // Weights are of draws: a draw that gives no identifiable case is redrawn, kind
+        // included, so a kind's share also follows how often its draws succeed. Listing recolour
+        // three times instead of once triples its odds against removal.
+        auto shares = [&](std::vector<TransformKind> kinds) {
+            o.transformKinds = std::move(kinds);
+            std::map<std::string, int> counts;
+            for (int i = 0; i < 400; ++i)
+                counts[generateTask(TaskKind::InContext, rng, Split::Train, o).variant]++;
+            return counts.size() == 2 ? double(counts["recolor"]) / counts["remove"] : -1.0;
+        };
+        const double once = shares({TransformKind::Recolor, TransformKind::RemoveShape});
+        const double thrice = shares({TransformKind::Recolor, TransformKind::Recolor, TransformKind::Recolor,
+                                      TransformKind::RemoveShape});
+        QVERIFY(once > 0 && thrice > 0); // both kinds drawn, and no other
+        QVERIFY2(thrice > 2.0 * once, qPrintable(QString("odds %1 against %2").arg(thrice).arg(once)));
+
+        o.composition = true;
+        const TaskCase composed = generateTask(TaskKind::InContext, rng, Split::Test, o);
+        QCOMPARE(composed.variant, std::string("composition"));
+
+        // The default draw is the same with and without the (empty) option set explicitly.
+        std::mt19937_64 a(99), b(99);
+        TaskOptions plain, explicitEmpty;
+        plain.renderImages = explicitEmpty.renderImages = false;
+        explicitEmpty.transformKinds = {};
+        for (int i = 0; i < 20; ++i)
+            QCOMPARE(generateTask(TaskKind::InContext, a, Split::Train, plain).detail,
+                     generateTask(TaskKind::InContext, b, Split::Train, explicitEmpty).detail);
     }
 
     void soundSynthesis()

@@ -52,6 +52,7 @@ struct TrainArgs {
     int threads = 0;
     int corpusSentences = 20000;
     std::string tasks = "all";
+    std::string inContextKinds;
     std::string lmInit;
     double lmRate = 1e-3;
 };
@@ -74,6 +75,7 @@ train::LmTrainOptions lmOptions(const TrainArgs& a, const LogCallback& log)
     l.maxSeconds = a.lmMinutes * 60.0;
     l.threads = a.threads;
     l.tasks = a.tasks;
+    l.inContextKinds = a.inContextKinds;
     l.initFrom = a.lmInit;
     l.learningRate = a.lmRate;
     l.cancel = &g_stopRequested;
@@ -176,6 +178,9 @@ void registerTrainCommand(CLI::App& app, CliContext& ctx)
     cmd->add_option("--compress-percent", args->compressPercent,
                     "share of steps (percent) whose in-context prompts are compressed; the rest keep every image")
         ->check(CLI::Range(0, 100));
+    cmd->add_option("--in-context-kinds", args->inContextKinds,
+                    "in-context cases draw their transformation kind from this comma-separated list (repeat a "
+                    "kind to weight it); default: the eight kinds uniformly");
     cmd->add_option("--dictionary-scenes", args->dictionaryScenes,
                     "patch dictionary: training scenes whose patches are counted");
     cmd->add_option("--lm-init", args->lmInit,

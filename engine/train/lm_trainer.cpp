@@ -90,6 +90,22 @@ std::vector<MixtureEntry> parseMixture(const std::string& tasks, bool audio)
     return out;
 }
 
+std::vector<world::TransformKind> parseTransformKinds(const std::string& list)
+{
+    std::vector<world::TransformKind> out;
+    std::stringstream ss(list);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        const auto kind = world::transformKindFromName(item);
+        if (!kind)
+            throw ArgumentError("--in-context-kinds: expected a transformation kind (flip-left-right, flip-up-down, "
+                                "rotate-clockwise, recolor, pattern, make-large, make-small, remove), found '" +
+                                item + "'");
+        out.push_back(*kind);
+    }
+    return out;
+}
+
 world::TaskKind pickKind(const std::vector<MixtureEntry>& mixture, std::mt19937_64& rng)
 {
     double total = 0;
@@ -412,6 +428,7 @@ void trainLanguageModel(const LmTrainOptions& o)
     if (o.compressPercent < 0 || o.compressPercent > 100)
         throw ArgumentError("lm: expected a compressed-step share in 0..100 percent, found " +
                             std::to_string(o.compressPercent));
+    const auto transformKinds = parseTransformKinds(o.inContextKinds);
     setTrainingThreads(o.threads);
     const auto config = ModelConfig::read(o.configPath);
     const auto tokenizer = Tokenizer::load(runFile(o.runDir, kTokenizerModelFile), config.vocab);
@@ -432,6 +449,7 @@ void trainLanguageModel(const LmTrainOptions& o)
     // One cache for the whole run: spoken requests repeat captions, and espeak-ng costs ~70 ms.
     world::TaskOptions taskOptions;
     taskOptions.phrasingVariants = o.phrasingVariants;
+    taskOptions.transformKinds = transformKinds;
     if (config.audio.enabled) taskOptions.speech = std::make_shared<world::SpeechSynthesizer>();
     const AudioFeatureFunction audioFeatures = [&config](const AudioClip& clip) {
         return modelAudioFeatures(clip, config.audio);

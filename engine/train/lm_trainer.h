@@ -32,6 +32,10 @@ struct LmTrainOptions : StageOptions {
     /// transformer's forward pass is skipped). Needs a config with a head and --tasks retrieval.
     bool retrievalHeadOnly = false;
     std::string tasks = "all";   ///< comma-separated names/numbers of the mixture
+    /// In-context cases (not compositions) draw their transformation kind uniformly from this
+    /// comma-separated list of world::transformKindName names; a name may repeat to weight it
+    /// ("flip-up-down,flip-up-down,recolor"). Empty = the eight kinds uniformly.
+    std::string inContextKinds;
     /// Warm start: a model folder whose transformer tensors of the same name and shape seed
     /// the network before step 0 (ignored when resuming from a checkpoint). Tensors it lacks
     /// (e.g. a new audio encoder) keep their fresh initialisation. Empty = off.

@@ -344,8 +344,8 @@ std::optional<Scene> sceneForChain(std::mt19937_64& rng, const TransformChain& c
 
 // The transformation chain of one in-context case: a held-out composition of two families (in
 // canonical family order) or a single transformation, uniform over the eight kinds so that
-// each gets the same share of cases.
-TransformChain randomChain(std::mt19937_64& rng, bool composition)
+// each gets the same share of cases (or over `kinds` when a trainer weights them).
+TransformChain randomChain(std::mt19937_64& rng, bool composition, const std::vector<TransformKind>& kinds)
 {
     if (composition) {
         int f1 = uniformInt(rng, 0, 4);
@@ -356,7 +356,8 @@ TransformChain randomChain(std::mt19937_64& rng, bool composition)
             std::swap(f1, f2); // fixed family order: the composition is applied canonically
         return {randomTransformOfFamily(rng, familyAt(f1)), randomTransformOfFamily(rng, familyAt(f2))};
     }
-    const auto kind = static_cast<TransformKind>(uniformBelow(rng, 8));
+    const auto kind = kinds.empty() ? static_cast<TransformKind>(uniformBelow(rng, transformKindCount()))
+                                    : kinds[uniformBelow(rng, kinds.size())];
     Transformation t = randomTransformOfFamily(rng, transformFamily(kind));
     t.kind = kind;
     return {t};
@@ -370,10 +371,11 @@ struct InContextDraw {
 
 // One try: a chain and k + 1 (before, after) pairs it visibly changes, the last being the
 // query; empty when a scene cannot host the chain or the examples do not identify it.
-std::optional<InContextDraw> drawInContext(std::mt19937_64& rng, bool composition, int k)
+std::optional<InContextDraw> drawInContext(std::mt19937_64& rng, bool composition, int k,
+                                          const std::vector<TransformKind>& kinds)
 {
     InContextDraw d;
-    d.chain = randomChain(rng, composition);
+    d.chain = randomChain(rng, composition, kinds);
     for (int i = 0; i <= k; ++i) {
         const auto before = sceneForChain(rng, d.chain);
         const auto after = before ? applyChain(*before, d.chain) : std::nullopt;
@@ -396,7 +398,7 @@ void generateInContext(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split 
         throw std::invalid_argument("expected 0..3 in-context examples, found " + std::to_string(o.examples));
     const int k = o.composition ? 3 : (o.examples > 0 ? o.examples : uniformInt(rng, 1, 3));
     const InContextDraw d =
-        retry("no identifiable in-context case found", [&] { return drawInContext(rng, o.composition, k); });
+        retry("no identifiable in-context case found", [&] { return drawInContext(rng, o.composition, k, o.transformKinds); });
     std::vector<Scene> images;
     for (const auto& [before, after] : d.examples) {
         images.push_back(before);

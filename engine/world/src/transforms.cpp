@@ -46,6 +46,14 @@ const char* transformKindName(TransformKind kind)
     throw std::invalid_argument("expected a valid transformation kind");
 }
 
+std::optional<TransformKind> transformKindFromName(std::string_view name)
+{
+    for (int i = 0; i < transformKindCount(); ++i)
+        if (name == transformKindName(static_cast<TransformKind>(i)))
+            return static_cast<TransformKind>(i);
+    return std::nullopt;
+}
+
 std::string transformName(const Transformation& t)
 {
     switch (t.kind) {

@@ -15,6 +15,7 @@
 #include "weft/world/edits.h"
 #include "weft/world/scene.h"
 #include "weft/world/speech.h"
+#include "weft/world/transforms.h"
 
 namespace weft::world {
 
@@ -42,6 +43,11 @@ struct TaskOptions {
     int examples = 0;            ///< in-context: pairs k (1..3); 0 = uniform in 1..3 (3 for compositions)
     bool composition = false;    ///< in-context, Split::Test only: a held-out two-family composition (k = 3)
     std::optional<EditKind> editKind; ///< edit / what-changed / multi-turn last edit; empty = uniform
+    /// In-context cases that are not compositions: the transformation kind is drawn uniformly
+    /// from this list (repeat a kind to weight it; training only). A draw that gives no
+    /// identifiable case is redrawn, kind included, so shares also follow each kind's success
+    /// rate. Empty = the eight kinds uniformly, as WORLD.md draws them.
+    std::vector<TransformKind> transformKinds;
     int creaturePercent = 15;    ///< chance of creatures in scenes of tasks that allow them
     /// Training only: half the count questions read `count the {plural}` instead of the
     /// canonical `how many {plural} are there` (the shape word last, next to the answer).

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -33,6 +34,11 @@ std::string transformName(const Transformation& t);
 std::string chainName(const TransformChain& chain);
 /// The variant of a single transformation without its parameters ("recolor", "pattern", ...).
 const char* transformKindName(TransformKind kind);
+/// The kind named by transformKindName ("rotate-clockwise", "recolor", ...); std::nullopt for
+/// any other name.
+std::optional<TransformKind> transformKindFromName(std::string_view name);
+/// Number of transformation kinds (TransformKind values 0..transformKindCount() - 1).
+constexpr int transformKindCount() { return 8; }
 
 /// Every transformation of the list with every parameter (151 of them).
 const std::vector<Transformation>& allTransformations();
