@@ -428,8 +428,9 @@ private slots:
         weft::train::trainLanguageModel(l);
         weft::train::exportModel(headConfig, run, run + "/joint");
 
-        // Alone: refused without a head or with other tasks, before any work.
-        fs::remove(run + "/lm.ckpt");
+        // Alone, in a fresh run folder that takes the warm start's tokenizer and codec: refused
+        // without a head or with other tasks, before any work.
+        l.runDir = run + "/alone";
         l.initFrom = run + "/joint";
         l.retrievalHeadOnly = true;
         l.steps = 25; // one log line; a head-only step skips the transformer, so this is quick
@@ -439,12 +440,14 @@ private slots:
         l.tasks = "retrieval";
         l.configPath = kConfig;
         QVERIFY_THROWS_EXCEPTION(weft::ArgumentError, weft::train::trainLanguageModel(l));
+        QVERIFY2(logText.find("codec tensors taken from") != std::string::npos, logText.c_str());
         l.configPath = headConfig;
         logText.clear();
         weft::train::trainLanguageModel(l);
         QVERIFY2(logText.find("retrieval ") != std::string::npos && logText.find("% right") != std::string::npos,
                  logText.c_str());
-        weft::train::exportModel(headConfig, run, run + "/head");
+        QCOMPARE(readAll(l.runDir + "/tokenizer.model"), readAll(run + "/tokenizer.model"));
+        weft::train::exportModel(headConfig, l.runDir, run + "/head");
 
         const auto before = weft::SafetensorsFile::read(run + "/joint/model.safetensors");
         const auto after = weft::SafetensorsFile::read(run + "/head/model.safetensors");

@@ -147,6 +147,30 @@ void warmStart(NetworkImpl& net, const std::string& modelDir, const LogCallback&
                      (fresh.empty() ? "none" : fresh));
 }
 
+// A warm start needs the tokenizer and codec its model was trained with, so a run folder that
+// lacks them takes them from that model instead of from stages 1-2 (the same files a model
+// folder ships; copying them by hand was the usual mistake).
+void inheritRunFiles(const LmTrainOptions& o, const ModelConfig& config)
+{
+    if (o.initFrom.empty())
+        return;
+    fs::create_directories(o.runDir);
+    const auto tokenizer = runFile(o.runDir, kTokenizerModelFile);
+    if (!fs::exists(tokenizer)) {
+        std::string bytes;
+        readFileCapped((fs::path(o.initFrom) / kTokenizerFile).string(), 64ull << 20, "tokenizer.model", bytes);
+        writeBytesAtomic(tokenizer, bytes.data(), bytes.size());
+        logInfo(o.log, "lm: tokenizer.model taken from " + o.initFrom);
+    }
+    const auto codecFile = runFile(o.runDir, kCodecFile);
+    if (!fs::exists(codecFile)) {
+        ImageCodec codec(config.codec);
+        loadCodecTensors(codec, (fs::path(o.initFrom) / kWeightsFile).string());
+        saveCodecTensors(codec, codecFile);
+        logInfo(o.log, "lm: codec tensors taken from " + o.initFrom);
+    }
+}
+
 // Floating-point operations of one training step (forward and backward, the usual 3x of the
 // forward) on a padded batch [rows, length]: the matrix products of every layer and of the
 // output projection (2 per weight and token), and the attention scores and mixing (4 per
@@ -431,6 +455,7 @@ void trainLanguageModel(const LmTrainOptions& o)
     const auto transformKinds = parseTransformKinds(o.inContextKinds);
     setTrainingThreads(o.threads);
     const auto config = ModelConfig::read(o.configPath);
+    inheritRunFiles(o, config);
     const auto tokenizer = Tokenizer::load(runFile(o.runDir, kTokenizerModelFile), config.vocab);
     torch::manual_seed(o.seed);
     Network net(config);

@@ -11,8 +11,8 @@
 
 namespace weft::train {
 
-/// runDir needs tokenizer.model and codec.safetensors from stages 1-2. Schedule: 200 warm-up
-/// steps, cosine decay to 10% of learningRate.
+/// runDir needs tokenizer.model and codec.safetensors from stages 1-2 (or initFrom's).
+/// Schedule: 200 warm-up steps, cosine decay to 10% of learningRate.
 struct LmTrainOptions : StageOptions {
     LmTrainOptions() : StageOptions(/*batch*/ 16, /*learningRate*/ 1e-3, /*steps*/ 20000, /*checkpointEvery*/ 200) {}
 
@@ -38,7 +38,8 @@ struct LmTrainOptions : StageOptions {
     std::string inContextKinds;
     /// Warm start: a model folder whose transformer tensors of the same name and shape seed
     /// the network before step 0 (ignored when resuming from a checkpoint). Tensors it lacks
-    /// (e.g. a new audio encoder) keep their fresh initialisation. Empty = off.
+    /// (e.g. a new audio encoder) keep their fresh initialisation. A run folder without
+    /// tokenizer.model or codec.safetensors takes that model's. Empty = off.
     std::string initFrom;
 };
 
