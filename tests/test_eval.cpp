@@ -41,6 +41,8 @@ private slots:
         QCOMPARE(m.sceneExact, 0);
         QCOMPARE(m.attributeSum, 0.0);
         QCOMPARE(m.preservedKept, 0);
+        QVERIFY(eval::missed(m));
+        QVERIFY(!eval::missed(eval::scoreReply(edit, edit.answer)));
 
         const auto count = world::generateTask(world::TaskKind::Count, rng, world::Split::Test);
         QCOMPARE(eval::scoreReply(count, count.answer).textExact, 1);
@@ -48,6 +50,8 @@ private slots:
         wrong.role = Role::Assistant;
         wrong.segments.push_back(Segment::makeText(count.expectedText == "one" ? "two" : "one"));
         QCOMPARE(eval::scoreReply(count, wrong).textExact, 0);
+        QVERIFY(eval::missed(eval::scoreReply(count, wrong)));
+        QVERIFY(!eval::missed(eval::scoreReply(count, count.answer)));
 
         // Retrieval: right only with retrieved = true and the right index.
         const auto ret = world::generateTask(world::TaskKind::Retrieval, rng, world::Split::Test);
@@ -60,6 +64,7 @@ private slots:
         Message wrongIndex = ret.answer;
         wrongIndex.segments[0].retrievedFrom = ret.expectedRetrievedIndex == 0 ? 1 : 0;
         QCOMPARE(eval::scoreReply(ret, wrongIndex).retrievalCorrect, 0);
+        QVERIFY(eval::missed(eval::scoreReply(ret, wrongIndex))); // the right picture, from the wrong place
 
         // Subject-driven: creature fidelity is 1 for the exact image, 0 when nothing is drawn.
         const auto subject = world::generateTask(world::TaskKind::SubjectByExample, rng, world::Split::Test);
@@ -75,6 +80,7 @@ private slots:
         s = eval::scoreReply(subject, blank);
         QCOMPARE(s.creatureSum, 0.0);
         QCOMPARE(s.sceneExact, 0);
+        QVERIFY(eval::missed(s));
     }
 
     // Task 12: background exact (colour and pattern) and every object preserved.

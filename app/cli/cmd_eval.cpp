@@ -19,6 +19,7 @@ struct EvalArgs {
     std::string out;
     std::string compress = "on";
     int sheet = 4;
+    bool sheetMisses = false;
 };
 
 int runEval(const EvalArgs& a)
@@ -53,6 +54,7 @@ int runEval(const EvalArgs& a)
     o.seed = a.seed;
     o.outDirectory = a.out;
     o.sheetCases = a.sheet;
+    o.sheetMissesOnly = a.sheetMisses;
     o.log = [](LogLevel level, const std::string& line) {
         if (level != LogLevel::Debug)
             std::cerr << line << "\n";
@@ -84,6 +86,8 @@ void registerEvalCommand(CLI::App& app, CliContext& ctx)
         ->capture_default_str();
     cmd->add_option("--sheet", args->sheet, "Cases per task on the contact sheet")->check(CLI::Range(0, 1000))
         ->capture_default_str();
+    cmd->add_flag("--sheet-misses", args->sheetMisses,
+                  "The contact sheet shows the first cases per task that missed (any score short of right)");
     cmd->callback([args, &ctx] { ctx.exitCode = runEval(*args); });
 }
 

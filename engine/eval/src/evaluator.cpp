@@ -218,7 +218,8 @@ Metrics runCase(const std::shared_ptr<const Model>& model, const world::TaskCase
 }
 
 // Runs `cases` with example compression `compress` and sums the metrics per group ("all"
-// and each of the case's subgroups). The first `sheetCases` cases add a row to `sheetRows`.
+// and each of the case's subgroups). The first `sheetCases` cases (or missed cases, with
+// sheetMissesOnly) add a row to `sheetRows`.
 std::map<std::string, Metrics> runCases(const std::shared_ptr<const Model>& model,
                                         const std::vector<world::TaskCase>& cases, const EvalOptions& options,
                                         bool compress, int sheetCases, std::vector<std::vector<Image>>& sheetRows)
@@ -233,7 +234,7 @@ std::map<std::string, Metrics> runCases(const std::shared_ptr<const Model>& mode
         groups["all"].add(m);
         for (const std::string& g : subgroups(c))
             groups[g].add(m);
-        if (sheetCount < sheetCases) {
+        if (sheetCount < sheetCases && (!options.sheetMissesOnly || missed(m))) {
             ++sheetCount;
             sheetRows.push_back(sheetRow(c, produced));
         }
@@ -383,6 +384,13 @@ Metrics scoreReply(const world::TaskCase& c, const Message& reply)
                 m.retrievalCorrect = 1;
     }
     return m;
+}
+
+bool missed(const Metrics& m)
+{
+    return m.errors > 0 || m.sceneExact < m.sceneCases || m.textExact < m.textCases ||
+           m.retrievalCorrect < m.retrievalCases || m.preservedKept < m.preservedTotal ||
+           m.backgroundExact < m.backgroundCases || m.creatureSum < m.creatureCells;
 }
 
 Result<EvalReport> runEvaluation(const EvalOptions& options)

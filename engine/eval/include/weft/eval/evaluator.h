@@ -24,6 +24,7 @@ struct EvalOptions {
     std::string outDirectory;                   ///< eval.json, eval.md, contact_sheet.png
     Compression compression = Compression::On;  ///< X-Prompt example compression
     int sheetCases = 4;                         ///< first K cases of each task on the contact sheet
+    bool sheetMissesOnly = false;               ///< the sheet's K cases are the first K that missed
     ReplyOptions reply;                         ///< greedy by default; compressExamples is overridden
     LogCallback log;                            ///< progress lines
 };
@@ -81,5 +82,10 @@ Result<EvalReport> runEvaluation(const EvalOptions& options);
 /// objects the instruction does not name; sound atmosphere: background exact (colour and
 /// pattern) and preservation of every object; creatures: fidelity.
 Metrics scoreReply(const world::TaskCase& c, const Message& reply);
+
+/// True when one case's metrics (scoreReply) show any miss: a failed reply, a scene or text not
+/// exact, a wrong retrieval, an object not preserved, a wrong background or a creature not
+/// drawn exactly.
+bool missed(const Metrics& caseMetrics);
 
 } // namespace weft::eval
