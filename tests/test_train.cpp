@@ -297,6 +297,8 @@ private slots:
         l.threads = 1;
         l.tasks = "generate,describe,retrieval,edit";
         l.changedWeight = 4;
+        l.editKinds = "recolor,recolor,move";
+        l.inContextKinds = "flip-up-down";
         weft::train::trainLanguageModel(l);
         QVERIFY(fs::exists(run + "/lm.ckpt"));
         const auto out = run + "/model";
@@ -333,6 +335,11 @@ private slots:
         l.compressPercent = 50;
         for (const char* kinds : {"spin", "flip-up-down,,remove", "recolor-red-blue"}) {
             l.inContextKinds = kinds;
+            QVERIFY_THROWS_EXCEPTION(weft::ArgumentError, weft::train::trainLanguageModel(l));
+        }
+        l.inContextKinds = "";
+        for (const char* kinds : {"paint", "recolor,,move", "flip-up-down"}) {
+            l.editKinds = kinds;
             QVERIFY_THROWS_EXCEPTION(weft::ArgumentError, weft::train::trainLanguageModel(l));
         }
     }

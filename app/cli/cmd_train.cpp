@@ -53,6 +53,7 @@ struct TrainArgs {
     int corpusSentences = 20000;
     std::string tasks = "all";
     std::string inContextKinds;
+    std::string editKinds;
     std::string lmInit;
     double lmRate = 1e-3;
 };
@@ -76,6 +77,7 @@ train::LmTrainOptions lmOptions(const TrainArgs& a, const LogCallback& log)
     l.threads = a.threads;
     l.tasks = a.tasks;
     l.inContextKinds = a.inContextKinds;
+    l.editKinds = a.editKinds;
     l.initFrom = a.lmInit;
     l.learningRate = a.lmRate;
     l.cancel = &g_stopRequested;
@@ -181,6 +183,9 @@ void registerTrainCommand(CLI::App& app, CliContext& ctx)
     cmd->add_option("--in-context-kinds", args->inContextKinds,
                     "in-context cases draw their transformation kind from this comma-separated list (repeat a "
                     "kind to weight it); default: the eight kinds uniformly");
+    cmd->add_option("--edit-kinds", args->editKinds,
+                    "edit cases draw their edit kind from this comma-separated list (repeat a kind to weight "
+                    "it); default: the world's draw");
     cmd->add_option("--dictionary-scenes", args->dictionaryScenes,
                     "patch dictionary: training scenes whose patches are counted");
     cmd->add_option("--lm-init", args->lmInit,

@@ -90,20 +90,35 @@ std::vector<MixtureEntry> parseMixture(const std::string& tasks, bool audio)
     return out;
 }
 
-std::vector<world::TransformKind> parseTransformKinds(const std::string& list)
+// A comma-separated list of kind names (repeats allowed: they weight a uniform draw), each
+// read by `fromName`; `option` and `expected` word the error.
+template <class FromName>
+auto parseKindList(const std::string& list, FromName fromName, const char* option, const char* expected)
 {
-    std::vector<world::TransformKind> out;
+    std::vector<typename decltype(fromName(std::string()))::value_type> out;
     std::stringstream ss(list);
     std::string item;
     while (std::getline(ss, item, ',')) {
-        const auto kind = world::transformKindFromName(item);
+        const auto kind = fromName(item);
         if (!kind)
-            throw ArgumentError("--in-context-kinds: expected a transformation kind (flip-left-right, flip-up-down, "
-                                "rotate-clockwise, recolor, pattern, make-large, make-small, remove), found '" +
-                                item + "'");
+            throw ArgumentError(std::string(option) + ": expected " + expected + ", found '" + item + "'");
         out.push_back(*kind);
     }
     return out;
+}
+
+std::vector<world::TransformKind> parseTransformKinds(const std::string& list)
+{
+    return parseKindList(list, [](const std::string& n) { return world::transformKindFromName(n); },
+                         "--in-context-kinds",
+                         "a transformation kind (flip-left-right, flip-up-down, rotate-clockwise, recolor, pattern, "
+                         "make-large, make-small, remove)");
+}
+
+std::vector<world::EditKind> parseEditKinds(const std::string& list)
+{
+    return parseKindList(list, [](const std::string& n) { return world::editKindFromName(n); }, "--edit-kinds",
+                         "an edit kind (recolor, move, remove, add, resize, background)");
 }
 
 world::TaskKind pickKind(const std::vector<MixtureEntry>& mixture, std::mt19937_64& rng)
@@ -203,12 +218,16 @@ struct LmContext {
     const std::vector<MixtureEntry>& mixture;
     const world::TaskOptions& taskOptions;
     AudioFeatureFunction audioFeatures;
+    std::vector<world::EditKind> editKinds; // weighted draw for edit cases; empty = the world's
 };
 
 // One task case of `kind` as a training stream (with condition dropout on image answers).
 Example makeExample(const LmContext& ctx, world::TaskKind kind, bool compress, std::mt19937_64& rng)
 {
-    auto task = world::generateTask(kind, rng, world::Split::Train, ctx.taskOptions);
+    world::TaskOptions taskOptions = ctx.taskOptions;
+    if (kind == world::TaskKind::Edit && !ctx.editKinds.empty())
+        taskOptions.editKind = ctx.editKinds[world::uniformBelow(rng, ctx.editKinds.size())];
+    auto task = world::generateTask(kind, rng, world::Split::Train, taskOptions);
     std::vector<Message> messages = task.messages;
     // Condition dropout: the unconditional stream of guidance is an empty user turn.
     if (answerIsImage(task.answer) && world::chance(rng, kConditionDropPercent, 100))
@@ -453,6 +472,7 @@ void trainLanguageModel(const LmTrainOptions& o)
         throw ArgumentError("lm: expected a compressed-step share in 0..100 percent, found " +
                             std::to_string(o.compressPercent));
     const auto transformKinds = parseTransformKinds(o.inContextKinds);
+    const auto editKinds = parseEditKinds(o.editKinds);
     setTrainingThreads(o.threads);
     const auto config = ModelConfig::read(o.configPath);
     inheritRunFiles(o, config);
@@ -479,7 +499,7 @@ void trainLanguageModel(const LmTrainOptions& o)
     const AudioFeatureFunction audioFeatures = [&config](const AudioClip& clip) {
         return modelAudioFeatures(clip, config.audio);
     };
-    const LmContext ctx{o, config, tokenizer, net, mixture, taskOptions, audioFeatures};
+    const LmContext ctx{o, config, tokenizer, net, mixture, taskOptions, audioFeatures, editKinds};
     const auto metrics = runFile(o.runDir, kMetricsFile);
     net->codec()->eval();
     net->train();

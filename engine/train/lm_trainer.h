@@ -36,6 +36,10 @@ struct LmTrainOptions : StageOptions {
     /// comma-separated list of world::transformKindName names; a name may repeat to weight it
     /// ("flip-up-down,flip-up-down,recolor"). Empty = the eight kinds uniformly.
     std::string inContextKinds;
+    /// Edit cases (task 5) draw their edit kind uniformly from this comma-separated list of
+    /// world::editKindName names, repeats weighting ("recolor,recolor,move"). Empty = the
+    /// world's own draw.
+    std::string editKinds;
     /// Warm start: a model folder whose transformer tensors of the same name and shape seed
     /// the network before step 0 (ignored when resuming from a checkpoint). Tensors it lacks
     /// (e.g. a new audio encoder) keep their fresh initialisation. A run folder without
