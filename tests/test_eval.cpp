@@ -186,7 +186,7 @@ private slots:
         for (const char* f : {"eval.json", "eval.md", "contact_sheet.png"})
             QVERIFY2(fs::exists(fs::path(o.outDirectory) / f), f);
         const auto doc = nlohmann::json::parse(report.value().json);
-        int allGroups = 0, compositions = 0;
+        int allGroups = 0, compositions = 0, seen = 0;
         for (const auto& r : doc["results"]) {
             if (r["group"] == "all") {
                 ++allGroups;
@@ -198,9 +198,12 @@ private slots:
             }
             if (r["group"] == "composition")
                 compositions += r["cases"].get<int>();
+            if (r["group"] == "seen") // task 9 without its compositions, once per mode
+                seen += r["cases"].get<int>();
         }
         QCOMPARE(allGroups, 5 * 2); // five tasks, compression off and on
         QCOMPARE(compositions, 2 * 2);
+        QCOMPARE(seen, 2 * 2);
         QVERIFY(report.value().markdown.find("| 9 in-context | composition |") != std::string::npos);
         const auto sheet = loadImageFile((fs::path(o.outDirectory) / "contact_sheet.png").string());
         QVERIFY(sheet.ok());

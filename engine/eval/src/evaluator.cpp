@@ -63,7 +63,9 @@ std::vector<std::string> subgroups(const world::TaskCase& c)
     case TaskKind::InContext:
         if (c.variant == "composition")
             return {"composition"};
-        return {"k=" + std::to_string(c.examples), c.variant};
+        // "seen": every transformation the training draws (k = 1..3), which the target counts;
+        // "all" also holds the held-out compositions.
+        return {"seen", "k=" + std::to_string(c.examples), c.variant};
     case TaskKind::SoundAtmosphere: return {c.variant}; // per sound kind: is one kind never heard?
     default: return {};
     }
