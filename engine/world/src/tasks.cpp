@@ -397,8 +397,8 @@ void generateInContext(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split 
     if (o.examples < 0 || o.examples > 3)
         throw std::invalid_argument("expected 0..3 in-context examples, found " + std::to_string(o.examples));
     const int k = o.composition ? 3 : (o.examples > 0 ? o.examples : uniformInt(rng, 1, 3));
-    const InContextDraw d =
-        retry("no identifiable in-context case found", [&] { return drawInContext(rng, o.composition, k, o.transformKinds); });
+    const InContextDraw d = retry("no identifiable in-context case found",
+                                  [&] { return drawInContext(rng, o.composition, k, o.transformKinds); });
     std::vector<Scene> images;
     for (const auto& [before, after] : d.examples) {
         images.push_back(before);
