@@ -80,13 +80,12 @@ double floorFor(const Expected& e, int n)
         return std::max(0.0, e.card - (std::sqrt(std::max(e.card * (1.0 - e.card), 0.01) / n) + 0.04));
     if (p <= 0.0)
         return 0.0;
-    double below = 0.0; // P(X < k)
+    double atMost = 0.0; // P(X <= k)
     for (int k = 0; k <= n; ++k) {
-        const double logPmf = std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0) +
-                              k * std::log(p) + (n - k) * (p < 1.0 ? std::log1p(-p) : 0.0);
-        if (below + std::exp(logPmf) > 0.0015)
+        atMost += std::exp(std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0) +
+                           k * std::log(p) + (n - k) * (p < 1.0 ? std::log1p(-p) : 0.0));
+        if (atMost > 0.0015)
             return static_cast<double>(k) / n;
-        below += std::exp(logPmf);
     }
     return 1.0;
 }

@@ -322,8 +322,9 @@ int retrieveByHead(ReplyRun& run, const std::vector<int>& request, const std::ve
 {
     const auto rows = static_cast<std::int64_t>(candidateCodes.size());
     const std::vector<std::int64_t> ids(request.begin(), request.end());
-    const auto scores = run.net.retrievalScores(torch::tensor(ids, torch::kLong),
-                                                tokenTensor(concatenatedCodes(candidateCodes, candidateCodes.size()), rows, torch::kCPU));
+    const auto codes = concatenatedCodes(candidateCodes, candidateCodes.size());
+    const auto scores =
+        run.net.retrievalScores(torch::tensor(ids, torch::kLong), tokenTensor(codes, rows, torch::kCPU));
     const int grid2 = run.model.config.codec.grid * run.model.config.codec.grid;
     run.progress(ReplyPhase::Retrieval, grid2, grid2);
     return static_cast<int>(scores.argmax().item<std::int64_t>());

@@ -173,7 +173,7 @@ void inheritRunFiles(const LmTrainOptions& o, const ModelConfig& config)
     const auto tokenizer = runFile(o.runDir, kTokenizerModelFile);
     if (!fs::exists(tokenizer)) {
         std::string bytes;
-        readFileCapped((fs::path(o.initFrom) / kTokenizerFile).string(), 64ull << 20, "tokenizer.model", bytes);
+        readFileCapped((fs::path(o.initFrom) / kTokenizerFile).string(), kMaxTokenizerBytes, "tokenizer model", bytes);
         writeBytesAtomic(tokenizer, bytes.data(), bytes.size());
         logInfo(o.log, "lm: tokenizer.model taken from " + o.initFrom);
     }
