@@ -44,25 +44,7 @@ def load(path):
     rows = {}
     for r in data["results"]:
         rows[(r["task_number"], r["task"], r["group"])] = r
-    add_seen_row(rows)
     return data, rows
-
-
-def add_seen_row(rows):
-    """Task 9's target counts the seen transformations only (k = 1..3), while its "all" row
-    also holds the held-out compositions. The evaluator writes a "seen" row; for an older
-    eval.json without one, this weights the k rows by their cases."""
-    if any(n == 9 and g == "seen" for (n, _, g) in rows):
-        return
-    ks = [r for (n, _, g), r in rows.items() if n == 9 and g.startswith("k=") and not r.get("skipped")]
-    cases = sum(r["cases"] for r in ks)
-    if not ks or cases == 0:
-        return
-    seen = {"cases": cases, "task_number": 9, "task": ks[0]["task"], "group": "seen"}
-    for key in ("scene_exact", "attribute_accuracy"):
-        values = [(r[key], r["cases"]) for r in ks if r.get(key) is not None]
-        seen[key] = sum(v * c for v, c in values) / sum(c for _, c in values) if values else None
-    rows[(9, seen["task"], "seen")] = seen
 
 
 def cell(value, scale, decimals):

@@ -233,6 +233,47 @@ private slots:
         QCOMPARE(int(eval::runEvaluation(bad).error().code), int(ErrorCode::InvalidArgument));
     }
 
+    // --sheet-misses: the contact sheet holds one row per missed case (up to sheetCases) and
+    // none for a case the model got right. The shipped model draws nearly every generate case
+    // exactly, so the two sheets differ.
+    void sheetHoldsOnlyMisses()
+    {
+        const std::string shipped = Model::defaultModelDirectory();
+        if (shipped.empty())
+            QSKIP("no shipped model (resources/models/weft-tiny)");
+        eval::EvalOptions o;
+        o.modelDirectory = shipped;
+        o.tasks = {world::TaskKind::Generate};
+        o.casesPerTask = 3;
+        o.seed = 5;
+        o.compression = eval::Compression::Off;
+        o.sheetCases = 3;
+        auto sheetImage = [&](bool missesOnly, int& misses) {
+            o.sheetMissesOnly = missesOnly;
+            o.outDirectory = (m_tmp.path() + (missesOnly ? "/misses" : "/first")).toStdString();
+            const auto report = eval::runEvaluation(o);
+            if (!report.ok())
+                qFatal("%s", report.error().message.c_str());
+            const eval::Metrics& all = report.value().groups.front().metrics;
+            misses = all.cases - all.sceneExact; // a failed reply scores no exact scene either
+            auto sheet = loadImageFile(o.outDirectory + "/contact_sheet.png");
+            return sheet.ok() ? sheet.value() : Image{};
+        };
+        int misses = 0;
+        const int tile = 2 * world::kCanvasSize, gap = 4;
+        const Image first = sheetImage(false, misses);
+        QCOMPARE(first.height, 3 * (tile + gap) + gap);
+        QVERIFY2(misses < 3, qPrintable(QString("%1 of 3 generate cases missed").arg(misses)));
+        const Image missed = sheetImage(true, misses);
+        if (misses > 0) {
+            QCOMPARE(missed.height, misses * (tile + gap) + gap);
+        } else { // an empty sheet: one blank tile's size, every pixel the same
+            QCOMPARE(missed.height, tile + 2 * gap);
+            for (std::size_t i = 3; i < missed.rgb.size(); ++i)
+                QCOMPARE(missed.rgb[i], missed.rgb[i % 3]);
+        }
+    }
+
     // The tiny model has no audio input (audio.enabled false): tasks 12-13 are reported as
     // skipped, with the reason, and nothing crashes.
     void skipsAudioTasksWithoutAudio()

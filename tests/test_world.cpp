@@ -1089,6 +1089,34 @@ private slots:
                      generateTask(TaskKind::InContext, b, Split::Train, explicitEmpty).detail);
     }
 
+    // A trainer may weight the edit kinds of edit cases, as it does in-context kinds.
+    void editKindWeights()
+    {
+        std::mt19937_64 rng(8);
+        TaskOptions o;
+        o.renderImages = false;
+        o.editKinds = {EditKind::Move};
+        for (int i = 0; i < 30; ++i)
+            QCOMPARE(generateTask(TaskKind::Edit, rng, Split::Train, o).variant, std::string("move"));
+        // An explicit kind wins over the list, and what-changed cases keep the world's draw.
+        o.editKind = EditKind::Resize;
+        QCOMPARE(generateTask(TaskKind::Edit, rng, Split::Train, o).variant, std::string("resize"));
+        o.editKind.reset();
+        std::set<std::string> changed;
+        for (int i = 0; i < 60; ++i)
+            changed.insert(generateTask(TaskKind::WhatChanged, rng, Split::Train, o).variant);
+        QVERIFY2(changed.size() > 2, qPrintable(QString::number(changed.size())));
+
+        // Weights are of draws: recolour listed three times against move once.
+        o.editKinds = {EditKind::Recolor, EditKind::Recolor, EditKind::Recolor, EditKind::Move};
+        std::map<std::string, int> counts;
+        for (int i = 0; i < 400; ++i)
+            counts[generateTask(TaskKind::Edit, rng, Split::Train, o).variant]++;
+        QCOMPARE(counts.size(), std::size_t(2));
+        QVERIFY2(counts["recolor"] > 2 * counts["move"],
+                 qPrintable(QString("%1 against %2").arg(counts["recolor"]).arg(counts["move"])));
+    }
+
     void soundSynthesis()
     {
         // Ranges, bounds and every kind over many draws.

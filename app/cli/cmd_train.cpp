@@ -58,30 +58,37 @@ struct TrainArgs {
     double lmRate = 1e-3;
 };
 
+// The options both optimisation stages (codec and transformer) take from the command line.
+void setStageOptions(train::StageOptions& s, const TrainArgs& a, long long steps, int batch, double minutes,
+                     const LogCallback& log)
+{
+    s.configPath = a.config;
+    s.runDir = a.runDir;
+    s.seed = a.seed;
+    s.steps = steps;
+    s.batch = batch;
+    s.maxSeconds = minutes * 60.0;
+    s.threads = a.threads;
+    s.cancel = &g_stopRequested;
+    s.log = log;
+}
+
 // The transformer stage's options from the command line.
 train::LmTrainOptions lmOptions(const TrainArgs& a, const LogCallback& log)
 {
     train::LmTrainOptions l;
-    l.configPath = a.config;
-    l.runDir = a.runDir;
-    l.seed = a.seed;
-    l.steps = a.lmSteps;
-    l.batch = a.lmBatch;
+    setStageOptions(l, a, a.lmSteps, a.lmBatch, a.lmMinutes, log);
     l.tokenBudget = a.lmTokens;
     l.exampleLoss = a.exampleLoss;
     l.phrasingVariants = a.phrasingVariants;
     l.retrievalHeadOnly = a.retrievalHeadOnly;
     l.changedWeight = a.changedWeight;
     l.compressPercent = a.compressPercent;
-    l.maxSeconds = a.lmMinutes * 60.0;
-    l.threads = a.threads;
     l.tasks = a.tasks;
     l.inContextKinds = a.inContextKinds;
     l.editKinds = a.editKinds;
     l.initFrom = a.lmInit;
     l.learningRate = a.lmRate;
-    l.cancel = &g_stopRequested;
-    l.log = log;
     return l;
 }
 
@@ -113,17 +120,9 @@ int runTrain(const TrainArgs& a)
     }
     if (all || a.stage == "codec") {
         train::CodecTrainOptions c;
-        c.configPath = a.config;
-        c.runDir = a.runDir;
-        c.seed = a.seed;
-        c.steps = a.codecSteps;
-        c.batch = a.codecBatch;
+        setStageOptions(c, a, a.codecSteps, a.codecBatch, a.codecMinutes, log);
         c.objectWeight = a.codecObjectWeight;
-        c.maxSeconds = a.codecMinutes * 60.0;
-        c.threads = a.threads;
         c.dictionaryScenes = a.dictionaryScenes;
-        c.cancel = &g_stopRequested;
-        c.log = log;
         const auto r = train::trainCodec(c);
         log(LogLevel::Info, "codec final: scene exact " + std::to_string(r.sceneExact) + " over " +
                                 std::to_string(r.scenes) + " fresh scenes");

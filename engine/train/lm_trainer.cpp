@@ -218,16 +218,12 @@ struct LmContext {
     const std::vector<MixtureEntry>& mixture;
     const world::TaskOptions& taskOptions;
     AudioFeatureFunction audioFeatures;
-    std::vector<world::EditKind> editKinds; // weighted draw for edit cases; empty = the world's
 };
 
 // One task case of `kind` as a training stream (with condition dropout on image answers).
 Example makeExample(const LmContext& ctx, world::TaskKind kind, bool compress, std::mt19937_64& rng)
 {
-    world::TaskOptions taskOptions = ctx.taskOptions;
-    if (kind == world::TaskKind::Edit && !ctx.editKinds.empty())
-        taskOptions.editKind = ctx.editKinds[world::uniformBelow(rng, ctx.editKinds.size())];
-    auto task = world::generateTask(kind, rng, world::Split::Train, taskOptions);
+    auto task = world::generateTask(kind, rng, world::Split::Train, ctx.taskOptions);
     std::vector<Message> messages = task.messages;
     // Condition dropout: the unconditional stream of guidance is an empty user turn.
     if (answerIsImage(task.answer) && world::chance(rng, kConditionDropPercent, 100))
@@ -471,8 +467,10 @@ void trainLanguageModel(const LmTrainOptions& o)
     if (o.compressPercent < 0 || o.compressPercent > 100)
         throw ArgumentError("lm: expected a compressed-step share in 0..100 percent, found " +
                             std::to_string(o.compressPercent));
-    const auto transformKinds = parseTransformKinds(o.inContextKinds);
-    const auto editKinds = parseEditKinds(o.editKinds);
+    world::TaskOptions taskOptions;
+    taskOptions.phrasingVariants = o.phrasingVariants;
+    taskOptions.transformKinds = parseTransformKinds(o.inContextKinds);
+    taskOptions.editKinds = parseEditKinds(o.editKinds);
     setTrainingThreads(o.threads);
     const auto config = ModelConfig::read(o.configPath);
     inheritRunFiles(o, config);
@@ -492,14 +490,11 @@ void trainLanguageModel(const LmTrainOptions& o)
     else if (!o.initFrom.empty())
         warmStart(*net, o.initFrom, o.log);
     // One cache for the whole run: spoken requests repeat captions, and espeak-ng costs ~70 ms.
-    world::TaskOptions taskOptions;
-    taskOptions.phrasingVariants = o.phrasingVariants;
-    taskOptions.transformKinds = transformKinds;
     if (config.audio.enabled) taskOptions.speech = std::make_shared<world::SpeechSynthesizer>();
     const AudioFeatureFunction audioFeatures = [&config](const AudioClip& clip) {
         return modelAudioFeatures(clip, config.audio);
     };
-    const LmContext ctx{o, config, tokenizer, net, mixture, taskOptions, audioFeatures, editKinds};
+    const LmContext ctx{o, config, tokenizer, net, mixture, taskOptions, audioFeatures};
     const auto metrics = runFile(o.runDir, kMetricsFile);
     net->codec()->eval();
     net->train();

@@ -110,21 +110,13 @@ void saveCheckpoint(torch::nn::Module& module, torch::optim::Optimizer& optimize
 
 namespace {
 
-// The progress of a checkpoint: from the archive, or from the .json beside checkpoints
-// written before the archive carried it.
+// The progress of a checkpoint, which travels inside its archive.
 CheckpointState readCheckpointState(torch::serialize::InputArchive& archive, const std::string& path)
 {
     c10::IValue step, seconds;
-    if (archive.try_read("step", step) && archive.try_read("seconds", seconds))
-        return {step.toInt(), seconds.toDouble()};
-    const std::string statePath = path + ".json";
-    std::ifstream in(statePath);
-    if (!in)
-        throw IoError("checkpoint " + path + ": expected its step inside or in " + statePath + ", found neither");
-    const auto j = nlohmann::json::parse(in, nullptr, false);
-    if (j.is_discarded() || !j.contains("step") || !j.contains("seconds"))
-        throw FormatError("checkpoint state " + statePath + ": expected JSON with step and seconds, found something else");
-    return {j.at("step").get<long long>(), j.at("seconds").get<double>()};
+    if (!archive.try_read("step", step) || !archive.try_read("seconds", seconds))
+        throw FormatError("checkpoint " + path + ": expected step and seconds inside the archive, found them missing");
+    return {step.toInt(), seconds.toDouble()};
 }
 
 } // namespace

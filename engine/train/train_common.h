@@ -65,8 +65,8 @@ struct CheckpointState {
 void saveCheckpoint(torch::nn::Module& module, torch::optim::Optimizer& optimizer, const std::string& path,
                     const CheckpointState& state);
 /// Restores a checkpoint written by saveCheckpoint; returns false (touching nothing) when
-/// `path` does not exist. Checkpoints from before the state moved into the archive read it
-/// from `path`.json. Throws IoError / FormatError when the state can be found nowhere.
+/// `path` does not exist. The state comes from the archive (`path`.json is only a copy for
+/// people and scripts). Throws FormatError when the archive lacks it.
 bool loadCheckpoint(torch::nn::Module& module, torch::optim::Optimizer& optimizer, const std::string& path,
                     CheckpointState& state);
 

@@ -187,11 +187,12 @@ void generateColorQuery(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split
 }
 
 // A scene plus a legal edit of the requested kind (retrying scenes that allow none).
-std::pair<Scene, Edit> sceneWithEdit(std::mt19937_64& rng, const TaskOptions& o, Split split)
+std::pair<Scene, Edit> sceneWithEdit(std::mt19937_64& rng, const TaskOptions& o, Split split,
+                                     std::optional<EditKind> kind)
 {
     return retry("no scene admitted the requested edit", [&]() -> std::optional<std::pair<Scene, Edit>> {
         const Scene s = randomScene(rng, sceneOptions(1, kMaxObjects, o.creaturePercent, split));
-        if (auto e = randomEdit(rng, s, o.editKind))
+        if (auto e = randomEdit(rng, s, kind))
             return std::pair{s, *e};
         return std::nullopt;
     });
@@ -200,7 +201,11 @@ std::pair<Scene, Edit> sceneWithEdit(std::mt19937_64& rng, const TaskOptions& o,
 void generateEditLike(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split split, const TaskOptions& o,
                       bool whatChanged)
 {
-    const auto [before, edit] = sceneWithEdit(rng, o, split);
+    // The weighted kind is drawn once, before the scene, so retries keep the weighting.
+    std::optional<EditKind> kind = o.editKind;
+    if (!kind && !whatChanged && !o.editKinds.empty())
+        kind = o.editKinds[uniformBelow(rng, o.editKinds.size())];
+    const auto [before, edit] = sceneWithEdit(rng, o, split, kind);
     const Scene after = applyEdit(before, edit);
     const std::string instruction = editInstruction(before, edit);
     c.variant = editKindName(edit.kind);

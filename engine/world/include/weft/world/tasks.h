@@ -43,6 +43,9 @@ struct TaskOptions {
     int examples = 0;            ///< in-context: pairs k (1..3); 0 = uniform in 1..3 (3 for compositions)
     bool composition = false;    ///< in-context, Split::Test only: a held-out two-family composition (k = 3)
     std::optional<EditKind> editKind; ///< edit / what-changed / multi-turn last edit; empty = uniform
+    /// Edit cases (task 5) without an editKind: the edit kind is drawn uniformly from this list
+    /// once per case (repeat a kind to weight it; training only). Empty = the world's own draw.
+    std::vector<EditKind> editKinds;
     /// In-context cases that are not compositions: the transformation kind is drawn uniformly
     /// from this list (repeat a kind to weight it; training only). A draw that gives no
     /// identifiable case is redrawn, kind included, so shares also follow each kind's success
