@@ -298,6 +298,7 @@ private slots:
         l.tasks = "generate,describe,retrieval,edit";
         l.changedWeight = 4;
         l.editKinds = "recolor,recolor,move";
+        l.lookalikePercent = 50;
         l.inContextKinds = "flip-up-down";
         weft::train::trainLanguageModel(l);
         QVERIFY(fs::exists(run + "/lm.ckpt"));
@@ -333,6 +334,11 @@ private slots:
             QVERIFY_THROWS_EXCEPTION(weft::ArgumentError, weft::train::trainLanguageModel(l));
         }
         l.compressPercent = 50;
+        for (int share : {-1, 101}) {
+            l.lookalikePercent = share;
+            QVERIFY_THROWS_EXCEPTION(weft::ArgumentError, weft::train::trainLanguageModel(l));
+        }
+        l.lookalikePercent = 0;
         for (const char* kinds : {"spin", "flip-up-down,,remove", "recolor-red-blue"}) {
             l.inContextKinds = kinds;
             QVERIFY_THROWS_EXCEPTION(weft::ArgumentError, weft::train::trainLanguageModel(l));

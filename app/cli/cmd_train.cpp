@@ -54,6 +54,7 @@ struct TrainArgs {
     std::string tasks = "all";
     std::string inContextKinds;
     std::string editKinds;
+    int lookalikePercent = 0;
     std::string lmInit;
     double lmRate = 1e-3;
 };
@@ -87,6 +88,7 @@ train::LmTrainOptions lmOptions(const TrainArgs& a, const LogCallback& log)
     l.tasks = a.tasks;
     l.inContextKinds = a.inContextKinds;
     l.editKinds = a.editKinds;
+    l.lookalikePercent = a.lookalikePercent;
     l.initFrom = a.lmInit;
     l.learningRate = a.lmRate;
     return l;
@@ -185,6 +187,10 @@ void registerTrainCommand(CLI::App& app, CliContext& ctx)
     cmd->add_option("--edit-kinds", args->editKinds,
                     "edit cases draw their edit kind from this comma-separated list (repeat a kind to weight "
                     "it); default: the world's draw");
+    cmd->add_option("--lookalike-percent", args->lookalikePercent,
+                    "share of edit cases (percent) whose named object has a lookalike the edit must leave "
+                    "alone (same colour or shape); default 0: the world's draw")
+        ->check(CLI::Range(0, 100));
     cmd->add_option("--dictionary-scenes", args->dictionaryScenes,
                     "patch dictionary: training scenes whose patches are counted");
     cmd->add_option("--lm-init", args->lmInit,

@@ -467,10 +467,14 @@ void trainLanguageModel(const LmTrainOptions& o)
     if (o.compressPercent < 0 || o.compressPercent > 100)
         throw ArgumentError("lm: expected a compressed-step share in 0..100 percent, found " +
                             std::to_string(o.compressPercent));
+    if (o.lookalikePercent < 0 || o.lookalikePercent > 100)
+        throw ArgumentError("lm: expected a lookalike share in 0..100 percent, found " +
+                            std::to_string(o.lookalikePercent));
     world::TaskOptions taskOptions;
     taskOptions.phrasingVariants = o.phrasingVariants;
     taskOptions.transformKinds = parseTransformKinds(o.inContextKinds);
     taskOptions.editKinds = parseEditKinds(o.editKinds);
+    taskOptions.lookalikePercent = o.lookalikePercent;
     setTrainingThreads(o.threads);
     const auto config = ModelConfig::read(o.configPath);
     inheritRunFiles(o, config);

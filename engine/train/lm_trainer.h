@@ -40,6 +40,9 @@ struct LmTrainOptions : StageOptions {
     /// world::editKindName names, repeats weighting ("recolor,recolor,move"). Empty = the
     /// world's own draw.
     std::string editKinds;
+    /// Share (0..100 %) of edit cases whose named object has a lookalike in the scene
+    /// (world::TaskOptions::lookalikePercent). 0 = the world's own draw.
+    int lookalikePercent = 0;
     /// Warm start: a model folder whose transformer tensors of the same name and shape seed
     /// the network before step 0 (ignored when resuming from a checkpoint). Tensors it lacks
     /// (e.g. a new audio encoder) keep their fresh initialisation. A run folder without

@@ -186,13 +186,30 @@ void generateColorQuery(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split
     c.variant = shapeName(obj.shape);
 }
 
-// A scene plus a legal edit of the requested kind (retrying scenes that allow none).
+// True when another object of `s` could be mistaken for the one the edit names: same colour
+// or same shape, or for a resize the same size. Edits that name no object always pass.
+bool hasLookalike(const Scene& s, const Edit& e)
+{
+    if (e.kind == EditKind::Add || e.kind == EditKind::Background)
+        return true;
+    const Cell& named = s.cells[e.cell];
+    for (int i : objectCells(s)) {
+        const Cell& other = s.cells[i];
+        if (i != e.cell && (other.color == named.color || other.shape == named.shape ||
+                            (e.kind == EditKind::Resize && other.size == named.size)))
+            return true;
+    }
+    return false;
+}
+
+// A scene plus a legal edit of the requested kind (retrying scenes that allow none), with a
+// lookalike of the named object when asked for.
 std::pair<Scene, Edit> sceneWithEdit(std::mt19937_64& rng, const TaskOptions& o, Split split,
-                                     std::optional<EditKind> kind)
+                                     std::optional<EditKind> kind, bool lookalike)
 {
     return retry("no scene admitted the requested edit", [&]() -> std::optional<std::pair<Scene, Edit>> {
         const Scene s = randomScene(rng, sceneOptions(1, kMaxObjects, o.creaturePercent, split));
-        if (auto e = randomEdit(rng, s, kind))
+        if (auto e = randomEdit(rng, s, kind); e && (!lookalike || hasLookalike(s, *e)))
             return std::pair{s, *e};
         return std::nullopt;
     });
@@ -205,7 +222,13 @@ void generateEditLike(TaskCase& c, CaseBuilder& b, std::mt19937_64& rng, Split s
     std::optional<EditKind> kind = o.editKind;
     if (!kind && !whatChanged && !o.editKinds.empty())
         kind = o.editKinds[uniformBelow(rng, o.editKinds.size())];
-    const auto [before, edit] = sceneWithEdit(rng, o, split, kind);
+    // Drawn only when asked for, so the default draw consumes the generator as before. A case
+    // that needs a lookalike fixes its kind first: otherwise the retries would favour adds and
+    // background changes, which always pass.
+    const bool lookalike = !whatChanged && o.lookalikePercent > 0 && chance(rng, o.lookalikePercent, 100);
+    if (lookalike && !kind)
+        kind = static_cast<EditKind>(uniformBelow(rng, kEditKindCount));
+    const auto [before, edit] = sceneWithEdit(rng, o, split, kind, lookalike);
     const Scene after = applyEdit(before, edit);
     const std::string instruction = editInstruction(before, edit);
     c.variant = editKindName(edit.kind);

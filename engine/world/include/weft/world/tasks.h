@@ -46,6 +46,11 @@ struct TaskOptions {
     /// Edit cases (task 5) without an editKind: the edit kind is drawn uniformly from this list
     /// once per case (repeat a kind to weight it; training only). Empty = the world's own draw.
     std::vector<EditKind> editKinds;
+    /// Training only: the share (0..100 %) of edit cases (task 5) whose named object has a
+    /// lookalike the edit must leave alone: another object of its colour or its shape (for a
+    /// resize, also of its size). Adds and background changes name no object and are drawn as
+    /// usual. 0 = the world's own draw.
+    int lookalikePercent = 0;
     /// In-context cases that are not compositions: the transformation kind is drawn uniformly
     /// from this list (repeat a kind to weight it; training only). A draw that gives no
     /// identifiable case is redrawn, kind included, so shares also follow each kind's success
